@@ -1,0 +1,58 @@
+package dev.tandem.cli;
+
+import dev.tandem.bench.BenchOptions;
+import dev.tandem.bench.BenchReport;
+import dev.tandem.bench.BenchSuite;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tandem bench <suite>}: runs a benchmark suite and prints {@code RESULT} lines. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run a benchmark suite; prints RESULT <metric> <value> <unit> lines.")
+final class BenchCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", description = "The suite to run; omit to list them.")
+    String suite;
+
+    @Option(names = "--duration", description = "Measured time per case, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    String duration;
+
+    @Option(names = "--warmup", description = "Warm-up time per case (default: ${DEFAULT-VALUE}).", defaultValue = "3s")
+    String warmup;
+
+    @Option(names = "--quick", description = "A short smoke run: fewer cases, 1s each.")
+    boolean quick;
+
+    @Option(names = "--work-dir", description = "Where to create databases (default: a temporary directory).")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        List<BenchSuite> suites = new ArrayList<>();
+        ServiceLoader.load(BenchSuite.class).forEach(suites::add);
+        if (suite == null) {
+            System.out.println("Suites:");
+            suites.forEach(s -> System.out.printf("  %-10s %s%n", s.name(), s.description()));
+            return 0;
+        }
+        BenchSuite chosen = suites.stream().filter(s -> s.name().equals(suite)).findFirst().orElse(null);
+        if (chosen == null) {
+            System.err.println("unknown suite '" + suite + "'; known: " + suites.stream().map(BenchSuite::name).toList());
+            return 2;
+        }
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tandem-bench-");
+        Duration d = quick ? Duration.ofSeconds(1) : Durations.parse(duration, "--duration");
+        Duration w = quick ? Duration.ofMillis(500) : Durations.parse(warmup, "--warmup");
+        BenchReport report = new BenchReport(System.out);
+        report.machine();
+        chosen.run(report, new BenchOptions(d, w, dir, quick));
+        return 0;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tandem.cli;
+
+import dev.tandem.core.InvalidInputException;
+import java.time.Duration;
+
+/** Parses durations such as {@code 500ms}, {@code 10s}, {@code 2m}. */
+final class Durations {
+
+    private Durations() {}
+
+    static Duration parse(String text, String option) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw InvalidInputException.of(option, "'" + text + "' is not a duration such as 500ms, 10s or 2m");
+        }
+    }
+}

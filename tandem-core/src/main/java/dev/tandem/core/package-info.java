@@ -1,0 +1,2 @@
+/** Errors, ids and codecs shared by every Tandem module. */
+package dev.tandem.core;

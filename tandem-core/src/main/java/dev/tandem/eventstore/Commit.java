@@ -1,0 +1,94 @@
+package dev.tandem.eventstore;
+
+import dev.tandem.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One atomic write: events on one or more streams, inbox records and checkpoint updates.
+ * Either all of it is durable or none of it is.
+ *
+ * <p>This is what makes "outbox + inbox + barrier in one append" possible: a message handler's
+ * resulting events (including routed events, which are its outgoing messages), the record of the
+ * message it consumed and a subscriber's checkpoint commit together.
+ */
+public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<CheckpointUpdate> checkpoints) {
+
+    public Commit {
+        InvalidInputException.requireNonNull(writes, "writes");
+        InvalidInputException.requireNonNull(inbox, "inbox");
+        InvalidInputException.requireNonNull(checkpoints, "checkpoints");
+        writes = List.copyOf(writes);
+        inbox = List.copyOf(inbox);
+        checkpoints = List.copyOf(checkpoints);
+        if (writes.isEmpty() && inbox.isEmpty() && checkpoints.isEmpty()) {
+            throw InvalidInputException.of("commit", "is empty: it has no events, inbox entries or checkpoints");
+        }
+        Set<StreamId> streams = new HashSet<>();
+        Set<java.util.UUID> ids = new HashSet<>();
+        for (StreamWrite w : writes) {
+            if (!streams.add(w.stream())) {
+                throw InvalidInputException.of("writes", "stream " + w.stream() + " appears twice in one commit");
+            }
+            for (NewEvent e : w.events()) {
+                if (!ids.add(e.id())) {
+                    throw InvalidInputException.of("writes", "event id " + e.id() + " appears twice in one commit");
+                }
+            }
+        }
+    }
+
+    public static Commit of(StreamId stream, ExpectedVersion expected, List<NewEvent> events) {
+        return new Commit(List.of(new StreamWrite(stream, expected, events)), List.of(), List.of());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of events across all writes. */
+    public int eventCount() {
+        int n = 0;
+        for (StreamWrite w : writes) {
+            n += w.events().size();
+        }
+        return n;
+    }
+
+    /** Collects the parts of a commit. */
+    public static final class Builder {
+        private final List<StreamWrite> writes = new ArrayList<>();
+        private final List<InboxEntry> inbox = new ArrayList<>();
+        private final List<CheckpointUpdate> checkpoints = new ArrayList<>();
+
+        public Builder append(StreamId stream, ExpectedVersion expected, List<NewEvent> events) {
+            writes.add(new StreamWrite(stream, expected, events));
+            return this;
+        }
+
+        public Builder append(StreamWrite write) {
+            writes.add(write);
+            return this;
+        }
+
+        public Builder inbox(InboxEntry entry) {
+            inbox.add(entry);
+            return this;
+        }
+
+        public Builder checkpoint(String name, long position) {
+            checkpoints.add(new CheckpointUpdate(name, position));
+            return this;
+        }
+
+        public boolean isEmpty() {
+            return writes.isEmpty() && inbox.isEmpty() && checkpoints.isEmpty();
+        }
+
+        public Commit build() {
+            return new Commit(writes, inbox, checkpoints);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tandem.eventstore;
+
+import dev.tandem.core.TandemException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * An append-only store of event streams with a store-wide order; the single source of truth of one service.
+ *
+ * <p>Commits are atomic and durable when they return. Concurrent commits are grouped into one
+ * database transaction (group commit), so many callers in flight make throughput, not contention.
+ * Errors are {@link TandemException}s: {@link StreamVersionConflict}, {@link DuplicateEventException},
+ * {@link DuplicateMessageException}, {@link dev.tandem.core.InvalidInputException} (nothing written),
+ * {@link dev.tandem.core.StoreUnavailableException} (transient), {@link dev.tandem.core.ClosedException}.
+ */
+public interface EventStore extends AutoCloseable {
+
+    /** Appends {@code events} to {@code stream} if its version matches {@code expected}; durable on return. */
+    default AppendResult append(StreamId stream, ExpectedVersion expected, List<NewEvent> events) {
+        return commit(Commit.of(stream, expected, events)).appends().getFirst();
+    }
+
+    /** Writes all parts of {@code commit} atomically; durable on return. */
+    default CommitResult commit(Commit commit) {
+        return await(commitAsync(commit));
+    }
+
+    /**
+     * Queues {@code commit} for the next group commit; the future completes once it is durable, or
+     * fails with the reason it was refused. Pipelining many commits is the fast path.
+     */
+    CompletableFuture<CommitResult> commitAsync(Commit commit);
+
+    /** Up to {@code limit} events of {@code stream} starting at {@code fromVersion} (inclusive) going {@code direction}. */
+    List<RecordedEvent> readStream(StreamId stream, long fromVersion, ReadDirection direction, int limit);
+
+    /** Up to {@code limit} events of the whole store with position greater than {@code afterPosition}, in position order. */
+    List<RecordedEvent> readAll(long afterPosition, int limit);
+
+    /** The version of the stream's last event, 0 when the stream has none. */
+    long streamVersion(StreamId stream);
+
+    /** The highest committed global position, 0 when the store is empty. */
+    long lastPosition();
+
+    /** The inbox record of {@code consumer} for {@code messageId}, if that message was handled. */
+    Optional<InboxRecord> findInbox(String consumer, UUID messageId);
+
+    /** Deletes inbox records recorded before {@code cutoff}; returns how many. */
+    int purgeInbox(Instant cutoff);
+
+    /** The stored position of checkpoint {@code name}, if any. */
+    OptionalLong loadCheckpoint(String name);
+
+    /** Stores checkpoint {@code name} at {@code position}; durable on return. */
+    default void saveCheckpoint(String name, long position) {
+        commit(new Commit(List.of(), List.of(), List.of(new CheckpointUpdate(name, position))));
+    }
+
+    /** Stores {@code snapshot}, replacing an older one of the same stream; durable on return. */
+    void saveSnapshot(Snapshot snapshot);
+
+    /** The latest snapshot of {@code stream}, if any. */
+    Optional<Snapshot> loadSnapshot(StreamId stream);
+
+    /** Starts delivering events to {@code handler} on a thread of its own. */
+    Subscription subscribe(SubscriptionRequest request, EventBatchHandler handler);
+
+    /** Finishes queued commits, stops subscriptions and releases the database. */
+    @Override
+    void close();
+
+    /** Waits for {@code future} and rethrows a {@link TandemException} it failed with as is. */
+    static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new dev.tandem.core.StoreUnavailableException("interrupted while waiting for a commit", e);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TandemException te) {
+                throw te;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new dev.tandem.core.StoreUnavailableException("commit failed: " + cause, cause);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.tandem.eventstore.support;
+
+import dev.tandem.core.TandemException;
+import dev.tandem.eventstore.AppendResult;
+import dev.tandem.eventstore.CheckpointUpdate;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
+import dev.tandem.eventstore.DuplicateEventException;
+import dev.tandem.eventstore.DuplicateMessageException;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.InboxEntry;
+import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.eventstore.StreamWrite;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Decides, for a batch of commits, which commit succeeds and which is refused, and what rows to write.
+ *
+ * <p>Backends call it inside their write transaction (holding whatever lock orders positions), after
+ * looking up the current state of the streams, event ids and inbox keys the batch touches. It is pure:
+ * the same lookups give the same plan, so every backend shares one set of semantics for expected
+ * versions, idempotent re-appends, duplicate ids and duplicate inbox entries. Commits in one batch
+ * see each other in order, exactly as if they had been written one after the other.
+ */
+public final class BatchPlanner {
+
+    /** An inbox key: which consumer handled which message. */
+    public record InboxKey(String consumer, UUID messageId) {}
+
+    /** Reads of the current state, inside the backend's write transaction. */
+    public interface Lookup {
+
+        /** Current versions of these streams; streams with no events may be absent. */
+        Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws Exception;
+
+        /** The stored events among these ids; absent ids are not stored. */
+        Map<UUID, RecordedEvent> eventsById(Set<UUID> ids) throws Exception;
+
+        /** The stored inbox records among these keys. */
+        Map<InboxKey, InboxRecord> inbox(Set<InboxKey> keys) throws Exception;
+
+        /** The highest position stored, 0 when empty. */
+        long lastPosition() throws Exception;
+    }
+
+    /** What one commit of the batch came to. */
+    public sealed interface Outcome {
+        record Committed(CommitResult result) implements Outcome {}
+
+        record Refused(TandemException reason) implements Outcome {}
+    }
+
+    /**
+     * The rows to write and each commit's outcome.
+     *
+     * @param events new events with their versions and positions, in position order
+     * @param inbox new inbox records
+     * @param checkpoints checkpoint updates in commit order (a later one for the same name wins)
+     * @param outcomes one per commit, in the batch's order
+     */
+    public record Plan(List<RecordedEvent> events, List<InboxRecord> inbox, List<CheckpointUpdate> checkpoints, List<Outcome> outcomes) {}
+
+    private BatchPlanner() {}
+
+    /**
+     * Plans {@code batch}.
+     *
+     * @param lookupAllIds when false, only ids of writes that may be idempotent repeats are looked up
+     *     (expected version {@code any} or not matching); a backend doing so must rely on a unique index
+     *     on the event id and plan again with {@code true} when it fires
+     */
+    public static Plan plan(List<Commit> batch, Lookup lookup, Instant now, boolean lookupAllIds) throws Exception {
+        Set<StreamId> streams = new HashSet<>();
+        Set<InboxKey> inboxKeys = new HashSet<>();
+        for (Commit c : batch) {
+            for (StreamWrite w : c.writes()) {
+                streams.add(w.stream());
+            }
+            for (InboxEntry e : c.inbox()) {
+                inboxKeys.add(new InboxKey(e.consumer(), e.messageId()));
+            }
+        }
+        Map<StreamId, Long> versions = new HashMap<>(streams.isEmpty() ? Map.of() : lookup.streamVersions(streams));
+        Set<UUID> ids = new HashSet<>();
+        for (Commit c : batch) {
+            for (StreamWrite w : c.writes()) {
+                if (lookupAllIds || w.expected() instanceof ExpectedVersion.Any || !w.expected().accepts(versions.getOrDefault(w.stream(), 0L))) {
+                    for (NewEvent e : w.events()) {
+                        ids.add(e.id());
+                    }
+                }
+            }
+        }
+        Map<UUID, RecordedEvent> stored = new HashMap<>(ids.isEmpty() ? Map.of() : lookup.eventsById(ids));
+        Map<InboxKey, InboxRecord> inbox = new HashMap<>(inboxKeys.isEmpty() ? Map.of() : lookup.inbox(inboxKeys));
+        return new Planning(versions, stored, inbox, lookup.lastPosition(), now).run(batch);
+    }
+
+    /** The mutable state of planning one batch. */
+    private static final class Planning {
+        private final Map<StreamId, Long> versions;
+        private final Map<UUID, RecordedEvent> known;
+        private final Map<InboxKey, InboxRecord> inbox;
+        private final Instant now;
+        private long position;
+        private final List<RecordedEvent> newEvents = new ArrayList<>();
+        private final List<InboxRecord> newInbox = new ArrayList<>();
+        private final List<CheckpointUpdate> checkpoints = new ArrayList<>();
+
+        Planning(Map<StreamId, Long> versions, Map<UUID, RecordedEvent> known, Map<InboxKey, InboxRecord> inbox, long lastPosition, Instant now) {
+            this.versions = versions;
+            this.known = known;
+            this.inbox = inbox;
+            this.position = lastPosition;
+            this.now = now;
+        }
+
+        Plan run(List<Commit> batch) {
+            List<Outcome> outcomes = new ArrayList<>(batch.size());
+            for (Commit c : batch) {
+                outcomes.add(planOne(c));
+            }
+            return new Plan(newEvents, newInbox, checkpoints, outcomes);
+        }
+
+        private Outcome planOne(Commit commit) {
+            for (InboxEntry e : commit.inbox()) {
+                InboxRecord previous = inbox.get(new InboxKey(e.consumer(), e.messageId()));
+                if (previous != null) {
+                    return new Outcome.Refused(new DuplicateMessageException(previous));
+                }
+            }
+            long nextPosition = position;
+            Map<StreamId, Long> staged = new HashMap<>();
+            List<RecordedEvent> stagedEvents = new ArrayList<>();
+            List<AppendResult> results = new ArrayList<>();
+            for (StreamWrite w : commit.writes()) {
+                long current = versions.getOrDefault(w.stream(), 0L);
+                List<RecordedEvent> existing = new ArrayList<>();
+                for (NewEvent e : w.events()) {
+                    RecordedEvent r = known.get(e.id());
+                    if (r != null) {
+                        existing.add(r);
+                    }
+                }
+                if (!existing.isEmpty()) {
+                    TandemException refusal = checkRepeat(w, existing);
+                    if (refusal != null) {
+                        return new Outcome.Refused(refusal);
+                    }
+                    RecordedEvent first = existing.getFirst();
+                    RecordedEvent last = existing.getLast();
+                    results.add(new AppendResult(w.stream(), first.version(), last.version(), first.position(), last.position(), false));
+                    continue;
+                }
+                if (!w.expected().accepts(current)) {
+                    return new Outcome.Refused(StreamVersionConflict.expected(w.stream(), w.expected(), current));
+                }
+                long version = current;
+                long firstPosition = nextPosition + 1;
+                for (NewEvent e : w.events()) {
+                    version++;
+                    nextPosition++;
+                    stagedEvents.add(new RecordedEvent(e.id(), w.stream(), version, nextPosition, e.type(), e.payload(),
+                            e.contentType(), e.metadata(), e.route(), now));
+                }
+                staged.put(w.stream(), version);
+                results.add(new AppendResult(w.stream(), current + 1, version, firstPosition, nextPosition, true));
+            }
+            // The whole commit is accepted: make its effects visible to the rest of the batch.
+            position = nextPosition;
+            versions.putAll(staged);
+            for (RecordedEvent r : stagedEvents) {
+                known.put(r.id(), r);
+            }
+            newEvents.addAll(stagedEvents);
+            for (InboxEntry e : commit.inbox()) {
+                InboxRecord r = new InboxRecord(e.consumer(), e.messageId(), e.result(), now);
+                inbox.put(new InboxKey(e.consumer(), e.messageId()), r);
+                newInbox.add(r);
+            }
+            checkpoints.addAll(commit.checkpoints());
+            return new Outcome.Committed(new CommitResult(results));
+        }
+
+        /** A write some of whose ids are stored: fine only if all are, in order, at this place, with the same content. */
+        private static TandemException checkRepeat(StreamWrite w, List<RecordedEvent> existing) {
+            List<NewEvent> events = w.events();
+            for (int i = 0; i < events.size(); i++) {
+                NewEvent e = events.get(i);
+                RecordedEvent r = existing.stream().filter(x -> x.id().equals(e.id())).findFirst().orElse(null);
+                if (r == null) {
+                    RecordedEvent other = existing.getFirst();
+                    return DuplicateEventException.elsewhere(other.id(), other.stream(), other.version(), w.stream());
+                }
+                if (!r.stream().equals(w.stream()) || r.version() != existing.getFirst().version() + i) {
+                    return DuplicateEventException.elsewhere(r.id(), r.stream(), r.version(), w.stream());
+                }
+                if (!r.sameContentAs(e)) {
+                    return DuplicateEventException.differentContent(r.id(), r.stream(), r.version());
+                }
+            }
+            long before = existing.getFirst().version() - 1;
+            if (!(w.expected() instanceof ExpectedVersion.Any) && !w.expected().accepts(before)) {
+                return StreamVersionConflict.expected(w.stream(), w.expected(), before);
+            }
+            return null;
+        }
+    }
+}

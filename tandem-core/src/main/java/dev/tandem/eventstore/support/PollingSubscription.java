@@ -1,0 +1,142 @@
+package dev.tandem.eventstore.support;
+
+import dev.tandem.eventstore.EventBatchHandler;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.Subscription;
+import dev.tandem.eventstore.SubscriptionRequest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A subscription that reads {@link EventStore#readAll} in batches on its own thread and waits on an
+ * {@link AppendSignal} when it has caught up.
+ *
+ * <p>It never skips an event as long as the store's {@code readAll} only returns events once every
+ * lower position is visible too (each backend guarantees that). A failing handler gets the same
+ * batch again after a capped, jittered backoff: delivery is at least once.
+ */
+public final class PollingSubscription implements Subscription {
+
+    private static final Logger log = LoggerFactory.getLogger(PollingSubscription.class);
+
+    private final EventStore store;
+    private final SubscriptionRequest request;
+    private final EventBatchHandler handler;
+    private final AppendSignal signal;
+    private final Duration idlePoll;
+    private final Thread thread;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+    private volatile long position;
+    private volatile boolean running = true;
+
+    /**
+     * @param idlePoll how long to wait for a signal before reading again anyway (covers writers in other processes)
+     */
+    public PollingSubscription(EventStore store, SubscriptionRequest request, EventBatchHandler handler, AppendSignal signal, Duration idlePoll) {
+        this.store = store;
+        this.request = request;
+        this.handler = handler;
+        this.signal = signal;
+        this.idlePoll = idlePoll;
+        this.position = request.durable() ? store.loadCheckpoint(request.name()).orElse(0L) : request.afterPosition();
+        this.thread = Thread.ofPlatform().name("tandem-subscription-" + request.name()).daemon(true).unstarted(this::run);
+    }
+
+    /** Starts the subscription thread and returns {@code this}. */
+    public PollingSubscription start() {
+        thread.start();
+        return this;
+    }
+
+    @Override
+    public String name() {
+        return request.name();
+    }
+
+    @Override
+    public long position() {
+        return position;
+    }
+
+    @Override
+    public boolean awaitPosition(long target, Duration timeout) throws InterruptedException {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (position < target) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = advanced.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        long backoffMillis = 0;
+        while (running) {
+            try {
+                long seen = signal.generation();
+                List<RecordedEvent> batch = store.readAll(position, request.batchSize());
+                if (batch.isEmpty()) {
+                    signal.awaitAfter(seen, idlePoll);
+                    continue;
+                }
+                deliver(batch);
+                backoffMillis = 0;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                backoffMillis = backoffMillis == 0 ? 10 : Math.min(backoffMillis * 2, 5_000);
+                long jittered = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+                log.warn("subscription {} failed at position {}; retrying in {} ms", request.name(), position, jittered, e);
+                try {
+                    Thread.sleep(jittered); // backoff before a retry, not synchronisation
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void deliver(List<RecordedEvent> batch) throws Exception {
+        handler.handle(batch);
+        long last = batch.getLast().position();
+        if (request.durable() && !request.handlerCommitsCheckpoint()) {
+            store.saveCheckpoint(request.name(), last);
+        }
+        lock.lock();
+        try {
+            position = last;
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tandem.messaging;
+
+import dev.tandem.eventstore.Commit;
+
+/**
+ * Turns one incoming message into the writes it implies: events, outgoing messages (routed events)
+ * and, if the handler needs them, checkpoint updates.
+ *
+ * <p>The inbox adds the record of the consumed message to the returned commit and writes it in one
+ * atomic append, so a redelivered message is never applied twice. A handler reads whatever state
+ * it needs from its store and must not write anything itself. Throw
+ * {@link dev.tandem.core.NonTransientException} for a message that can never succeed (it is parked
+ * as a dead letter); any other failure is retried with backoff. A {@link
+ * dev.tandem.eventstore.StreamVersionConflict} (a concurrent writer) re-runs the handler on fresh state.
+ */
+@FunctionalInterface
+public interface MessageHandler {
+
+    /**
+     * @return the writes for this message, or a builder-made commit with no writes when the message
+     *     needs no effect (the inbox still records it)
+     */
+    Commit.Builder handle(Message message) throws Exception;
+}
