@@ -81,7 +81,7 @@ final class EventRows {
     static void insertEvents(Connection c, String table, List<RecordedEvent> events, Instant at) throws SQLException {
         String sql = "INSERT INTO " + table + " (" + EVENT_COLUMNS + ") SELECT r.*, ?, ? FROM unnest("
                 + "?::bigint[], ?::uuid[], ?::text[], ?::bigint[], ?::text[], ?::bytea[], ?::text[], ?::text[], ?::text[], "
-                + "?::text[], ?::text[], ?::text[], ?::text[])";
+                + "?::text[], ?::text[], ?::text[], ?::text[]) AS r";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int from = 0;
             while (from < events.size()) {

@@ -127,7 +127,7 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
             results[i] = records.get(i).result();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + inbox + " (consumer, message_id, result, recorded_at, recorded_nano) "
-                + "SELECT r.*, ?, ? FROM unnest(?::text[], ?::uuid[], ?::bytea[])")) {
+                + "SELECT r.*, ?, ? FROM unnest(?::text[], ?::uuid[], ?::bytea[]) AS r")) {
             ps.setObject(1, EventRows.micros(now));
             ps.setInt(2, now.getNano());
             ps.setArray(3, c.createArrayOf("text", consumers));
