@@ -58,9 +58,9 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         this.schema = schema;
         this.clock = clock;
         this.lockKey = PostgresSchema.lockKey(schema);
-        this.events = schema + ".events";
-        this.inbox = schema + ".inbox";
-        this.checkpoints = schema + ".checkpoints";
+        this.events = PostgresSchema.table(schema, "events");
+        this.inbox = PostgresSchema.table(schema, "inbox");
+        this.checkpoints = PostgresSchema.table(schema, "checkpoints");
     }
 
     @Override

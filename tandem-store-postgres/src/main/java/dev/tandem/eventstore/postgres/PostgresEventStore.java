@@ -68,7 +68,7 @@ public final class PostgresEventStore implements EventStore {
         this.options = options;
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
-        this.events = schema + ".events";
+        this.events = PostgresSchema.table(schema, "events");
         this.committer = new GroupCommitter("postgres-" + schema, options, new PostgresBatchWriter(dataSource, schema, options.clock()),
                 e -> PostgresErrors.map("commit to PostgreSQL schema " + schema, e), signal::signal);
         this.listener = new NotificationListener(dataSource, schema, signal::signal).start();
@@ -222,8 +222,8 @@ public final class PostgresEventStore implements EventStore {
         InvalidInputException.requireText(consumer, "consumer", 200);
         InvalidInputException.requireNonNull(messageId, "messageId");
         return query("find inbox record", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT consumer, message_id, result, recorded_at, recorded_nano FROM " + schema
-                    + ".inbox WHERE consumer = ? AND message_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT consumer, message_id, result, recorded_at, recorded_nano FROM "
+                    + PostgresSchema.table(schema, "inbox") + " WHERE consumer = ? AND message_id = ?")) {
                 ps.setString(1, consumer);
                 ps.setObject(2, messageId);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -238,8 +238,8 @@ public final class PostgresEventStore implements EventStore {
         checkOpen();
         InvalidInputException.requireNonNull(cutoff, "cutoff");
         return query("purge inbox", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema
-                    + ".inbox WHERE recorded_at < ? OR (recorded_at = ? AND recorded_nano < ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + PostgresSchema.table(schema, "inbox")
+                    + " WHERE recorded_at < ? OR (recorded_at = ? AND recorded_nano < ?)")) {
                 ps.setObject(1, EventRows.micros(cutoff));
                 ps.setObject(2, EventRows.micros(cutoff));
                 ps.setInt(3, cutoff.getNano());
@@ -253,7 +253,7 @@ public final class PostgresEventStore implements EventStore {
         checkOpen();
         InvalidInputException.requireText(name, "checkpoint.name", 200);
         return query("load checkpoint " + name, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT position FROM " + schema + ".checkpoints WHERE name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT position FROM " + PostgresSchema.table(schema, "checkpoints") + " WHERE name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
@@ -267,7 +267,7 @@ public final class PostgresEventStore implements EventStore {
         checkOpen();
         InvalidInputException.requireNonNull(snapshot, "snapshot");
         query("save snapshot of " + snapshot.stream(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".snapshots (stream_id, version, type, state) VALUES (?, ?, ?, ?) "
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + PostgresSchema.table(schema, "snapshots") + " (stream_id, version, type, state) VALUES (?, ?, ?, ?) "
                     + "ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version, type = excluded.type, state = excluded.state")) {
                 ps.setString(1, snapshot.stream().value());
                 ps.setLong(2, snapshot.version());
@@ -283,7 +283,7 @@ public final class PostgresEventStore implements EventStore {
         checkOpen();
         InvalidInputException.requireNonNull(stream, "stream");
         return query("load snapshot of " + stream, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT version, type, state FROM " + schema + ".snapshots WHERE stream_id = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT version, type, state FROM " + PostgresSchema.table(schema, "snapshots") + " WHERE stream_id = ?")) {
                 ps.setString(1, stream.value());
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(new Snapshot(stream, rs.getLong(1), rs.getString(2), rs.getBytes(3))) : Optional.empty();

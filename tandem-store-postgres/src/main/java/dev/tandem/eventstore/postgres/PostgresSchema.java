@@ -33,6 +33,11 @@ final class PostgresSchema {
         return schema;
     }
 
+    /** The table's name qualified with the (quoted, so keywords work) schema name. */
+    static String table(String schema, String table) {
+        return '"' + schema + "\"." + table;
+    }
+
     /** The second half of the advisory lock key that orders the positions of this schema's events. */
     static int lockKey(String schema) {
         CRC32 crc = new CRC32();
