@@ -15,17 +15,21 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 
 /** Where a test broker keeps its files, which loopback ports it uses, and its server properties. */
-record BrokerLayout(Path dir, int port, int controllerPort, String clusterId) {
+record BrokerLayout(Path dir, int port, int controllerPort, String clusterId, boolean fastRestart) {
 
     static final String HOST = "127.0.0.1";
 
-    static BrokerLayout create(Path dir) {
+    /**
+     * @param fastRestart short broker session and heartbeat so that a killed broker is back in seconds;
+     *     only for a broker that is killed on purpose, since a loaded machine may then miss heartbeats
+     */
+    static BrokerLayout create(Path dir, boolean fastRestart) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create broker directory " + dir, e);
         }
-        return new BrokerLayout(dir.toAbsolutePath(), freePort(), freePort(), Uuid.randomUuid().toString());
+        return new BrokerLayout(dir.toAbsolutePath(), freePort(), freePort(), Uuid.randomUuid().toString(), fastRestart);
     }
 
     String bootstrapServers() {
@@ -62,9 +66,11 @@ record BrokerLayout(Path dir, int port, int controllerPort, String clusterId) {
         p.setProperty("share.coordinator.state.topic.replication.factor", "1");
         p.setProperty("share.coordinator.state.topic.min.isr", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // A killed broker re-registers quickly instead of waiting out the default session timeout.
-        p.setProperty("broker.session.timeout.ms", "2000");
-        p.setProperty("broker.heartbeat.interval.ms", "500");
+        if (fastRestart) {
+            // A killed broker re-registers quickly instead of waiting out the default session timeout.
+            p.setProperty("broker.session.timeout.ms", "3000");
+            p.setProperty("broker.heartbeat.interval.ms", "500");
+        }
         p.setProperty("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         return p;
     }

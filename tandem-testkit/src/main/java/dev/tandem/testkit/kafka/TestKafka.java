@@ -14,14 +14,14 @@ public sealed interface TestKafka extends AutoCloseable permits InProcessKafka, 
 
     /** Starts a broker inside this JVM, with its log directory under {@code dir}. */
     static TestKafka inProcess(Path dir) {
-        InProcessKafka kafka = new InProcessKafka(BrokerLayout.create(dir));
+        InProcessKafka kafka = new InProcessKafka(BrokerLayout.create(dir, false));
         kafka.start();
         return kafka;
     }
 
     /** Starts a broker as a separate JVM process (same class path as this one), with its files under {@code dir}. */
     static TestKafka separateProcess(Path dir) {
-        ProcessKafka kafka = new ProcessKafka(BrokerLayout.create(dir));
+        ProcessKafka kafka = new ProcessKafka(BrokerLayout.create(dir, true));
         kafka.start();
         return kafka;
     }
