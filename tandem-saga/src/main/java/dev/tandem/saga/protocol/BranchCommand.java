@@ -15,6 +15,7 @@ import java.time.Instant;
  * @param attempt 1 for the first attempt of this phase, then 2, 3…
  * @param input the transaction's input (JSON text)
  * @param replyTo the destination the reply goes to
+ * @param timeoutAt when the coordinator stops waiting for this attempt's reply
  * @param at when the coordinator decided it
  */
 public record BranchCommand(
@@ -27,6 +28,7 @@ public record BranchCommand(
         int attempt,
         String input,
         String replyTo,
+        Instant timeoutAt,
         Instant at) {
 
     public static final String TYPE = "tandem.saga.BranchCommand";
