@@ -180,9 +180,10 @@ public final class PostgresEventStore implements EventStore {
 
     private static List<RecordedEvent> events(PreparedStatement ps, int limit) throws SQLException {
         List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1_024));
+        EventRows.Reader reader = new EventRows.Reader();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(EventRows.event(rs));
+                out.add(reader.event(rs));
             }
         }
         return out;
