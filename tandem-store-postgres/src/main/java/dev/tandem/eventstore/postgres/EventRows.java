@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -105,6 +106,21 @@ final class EventRows {
 
     static InboxRecord inbox(ResultSet rs) throws SQLException {
         return new InboxRecord(rs.getString(1), rs.getObject(2, UUID.class), rs.getBytes(3), instant(rs.getObject(4, OffsetDateTime.class), rs.getInt(5)));
+    }
+
+    /**
+     * Binds a text array, or NULL when every element is null: {@code unnest} pads a missing array with NULLs,
+     * and PostgreSQL's array text format costs both sides far more than a NULL (most events have no headers,
+     * no route and no transaction id).
+     */
+    private static void setTexts(Connection c, PreparedStatement ps, int index, String[] values) throws SQLException {
+        for (String v : values) {
+            if (v != null) {
+                ps.setArray(index, c.createArrayOf("text", values));
+                return;
+            }
+        }
+        ps.setNull(index, Types.ARRAY);
     }
 
     private static Metadata metadata(String correlation, String causation, String transaction, String headersJson) {
@@ -207,12 +223,12 @@ final class EventRows {
         ps.setArray(index + 6, c.createArrayOf("text", types));
         ps.setArray(index + 7, c.createArrayOf("bytea", payloads));
         ps.setArray(index + 8, c.createArrayOf("text", contentTypes));
-        ps.setArray(index + 9, c.createArrayOf("text", correlations));
-        ps.setArray(index + 10, c.createArrayOf("text", causations));
-        ps.setArray(index + 11, c.createArrayOf("text", transactions));
-        ps.setArray(index + 12, c.createArrayOf("text", headers));
-        ps.setArray(index + 13, c.createArrayOf("text", destinations));
-        ps.setArray(index + 14, c.createArrayOf("text", partitionKeys));
+        setTexts(c, ps, index + 9, correlations);
+        setTexts(c, ps, index + 10, causations);
+        setTexts(c, ps, index + 11, transactions);
+        setTexts(c, ps, index + 12, headers);
+        setTexts(c, ps, index + 13, destinations);
+        setTexts(c, ps, index + 14, partitionKeys);
         return index + 15;
     }
 }
