@@ -33,9 +33,9 @@ import javax.sql.DataSource;
  * <p>A batch costs two round trips whatever its size: one multi-statement {@link BatchLookup}
  * (lock, {@code pg_notify}, highest position, stream versions with {@code = ANY}, ids that may be
  * repeats, inbox keys), then one {@link BatchInsert} ({@code unnest} inserts into each table written,
- * and {@code COMMIT}). Only ids of
- * writes that may be repeats are looked up; a new event reusing a stored id trips the unique index,
- * and the batch is planned again with every id looked up, which turns that write into a refusal.
+ * and {@code COMMIT}). Only ids of writes that may be repeats are looked up; a new event reusing a
+ * stored id trips the unique index, and the batch is planned again with every id looked up, which
+ * turns that write into a refusal.
  */
 final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
 
