@@ -1,5 +1,6 @@
 package dev.tandem.messaging.inbox;
 
+import dev.tandem.core.ClosedException;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.DuplicateMessageException;
@@ -132,6 +133,9 @@ final class BatchRun {
         }
         if (failure instanceof InterruptedException ie) {
             throw ie;
+        }
+        if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
+            throw closed;
         }
         if (failure instanceof DuplicateMessageException d) {
             inbox.duplicate(d.previous());
