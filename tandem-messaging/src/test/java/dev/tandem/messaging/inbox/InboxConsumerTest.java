@@ -161,6 +161,24 @@ class InboxConsumerTest {
                 assertThat(m.sequence()).isEqualTo(reply.position());
             });
         }
+
+        @Test
+        void doesNotWaitForTheResentReplySoAReplyToItsOwnDestinationCannotDeadlock() throws Exception {
+            try (var transport = new dev.tandem.messaging.inprocess.InProcessTransport()) {
+                MessageHandler replyToSelf = m -> m.type().equals("Reply") ? Commit.builder()
+                        : Commit.builder().append(StreamId.of("self-" + m.id()), ExpectedVersion.noStream(),
+                                List.of(NewEvent.json("Reply", Map.of()).withRoute(Route.to("b", "k"))));
+                InboxConsumer subject = new InboxConsumer(store, "b/in", replyToSelf, FAST.withReplies(transport, "b"));
+                transport.consume("b", "b", subject);
+                Message request = message("k", "Ask", "{}");
+
+                assertThat(transport.publish(List.of(request))).succeedsWithin(Duration.ofSeconds(10));
+                assertThat(transport.publish(List.of(request))).succeedsWithin(Duration.ofSeconds(10));
+
+                var reply = store.readStream(StreamId.of("self-" + request.id()), 1, ReadDirection.FORWARD, 1).getFirst();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> subject.handled(reply.id()));
+            }
+        }
     }
 
     @Nested
