@@ -89,6 +89,19 @@ final class Group {
         return m;
     }
 
+    String name() {
+        return name;
+    }
+
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void enqueue(List<Message> messages, Ticket ticket) {
         lock.lock();
         try {
@@ -125,7 +138,9 @@ final class Group {
                 }
             }
         } catch (InterruptedException e) {
-            // closing
+            if (running) {
+                log.error("delivery to group {} of {} stopped: its thread was interrupted while the transport is open", name, destination);
+            }
         }
     }
 
