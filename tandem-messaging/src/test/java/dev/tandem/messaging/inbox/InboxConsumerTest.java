@@ -121,6 +121,25 @@ class InboxConsumerTest {
         }
 
         @Test
+        void keepsAKeysOrderWhileItsHeadIsRetriedAndLetsOtherKeysPass() throws Exception {
+            List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger failuresLeft = new AtomicInteger(2);
+            MessageHandler flakyFirst = m -> {
+                String label = m.partitionKey() + ":" + new String(m.payload(), StandardCharsets.UTF_8);
+                if (label.equals("x:1") && failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("blip");
+                }
+                applied.add(label);
+                return Commit.builder();
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", flakyFirst, FAST);
+
+            subject.onMessages(List.of(message("x", "T", "1"), message("x", "T", "2"), message("y", "T", "1"), message("y", "T", "2")));
+
+            assertThat(applied).containsExactly("y:1", "y:2", "x:1", "x:2");
+        }
+
+        @Test
         void handlesMessagesOfOneKeyInOrderAndInterleavesKeys() throws Exception {
             List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             MessageHandler recording = m -> {
