@@ -112,7 +112,9 @@ final class BatchRun {
             }
             Commit effects = inbox.effects(m);
             return inbox.store().commitAsync(inbox.handling(m, effects));
-        } catch (Exception e) {
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
             return CompletableFuture.failedFuture(e);
         }
     }

@@ -197,7 +197,9 @@ final class Group {
                 return;
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Exception e) {
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Exception | Error e) { // a failing listener never kills the delivery thread
                 log.warn("consumer of {} in group {} failed on a batch of {}; delivering it again in {} ms", destination, name, messages.size(), backoffMillis, e);
             } finally {
                 member.busy.unlock();

@@ -237,6 +237,13 @@ class InboxConsumerTest {
         }
 
         @Test
+        void parksAMessageWhoseHandlerOverflowsTheStack() throws Exception {
+            DeadLetter l = parkedAfter(m -> { throw new StackOverflowError("recursion"); }, message("k", "Deep", "{}"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.REJECTED);
+            assertThat(l.lastError()).contains("StackOverflowError");
+        }
+
+        @Test
         void parksAMessageThatKeepsFailingAfterAllAttempts() throws Exception {
             AtomicInteger calls = new AtomicInteger();
             DeadLetter l = parkedAfter(m -> {
