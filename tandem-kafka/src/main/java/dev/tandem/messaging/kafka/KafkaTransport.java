@@ -79,7 +79,7 @@ public final class KafkaTransport implements Transport {
     @Override
     public Consumption consume(String destination, String group, MessageBatchListener listener) {
         checkOpen();
-        InvalidInputException.requireText(destination, "destination", 200);
+        config.topic(destination); // validates the destination
         InvalidInputException.requireText(group, "group", 200);
         InvalidInputException.requireNonNull(listener, "listener");
         topics.ensure(destination);

@@ -84,8 +84,17 @@ public record KafkaTransportConfig(
         return new Builder(bootstrapServers);
     }
 
-    /** The topic that carries {@code destination}. */
+    /**
+     * The topic that carries {@code destination}.
+     *
+     * @throws InvalidInputException when the destination cannot be part of a Kafka topic name
+     */
     public String topic(String destination) {
+        InvalidInputException.requireText(destination, "destination", 200);
+        if (!destination.matches("[a-zA-Z0-9._-]+")) {
+            throw InvalidInputException.of("destination", "'" + destination
+                    + "' cannot name a Kafka topic: use only letters, digits, '.', '_' and '-'");
+        }
         return topicPrefix + destination;
     }
 

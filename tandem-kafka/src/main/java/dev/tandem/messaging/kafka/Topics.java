@@ -1,21 +1,32 @@
 package dev.tandem.messaging.kafka;
 
 import dev.tandem.core.StoreUnavailableException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Makes sure a destination's topic exists before it is used: creates it, or checks it, once per topic. */
 final class Topics {
+
+    private static final long OPEN_PROBE_PAUSE_NANOS = 20_000_000;
 
     private final KafkaTransportConfig config;
     private final Admin admin;
@@ -59,6 +70,58 @@ final class Topics {
                 throw KafkaErrors.translate(what, e.getCause());
             }
         }
+        awaitOpen(topic);
+    }
+
+    /**
+     * Waits until every partition of a new topic has a leader whose log is open. Without this, an
+     * idempotent producer that pipelines batches can have its first batch refused (partition not
+     * open yet) while a later one is accepted, and the retried first batch then fails with an
+     * out-of-order sequence until the delivery timeout. Kafka offers no notification for this, so it
+     * is probed with a short, bounded pause between probes.
+     */
+    private void awaitOpen(String topic) {
+        long deadline = System.nanoTime() + config.deliveryTimeout().toNanos();
+        String what = "waiting for topic " + topic + " to open";
+        while (true) {
+            try {
+                if (isOpen(topic, what)) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw KafkaErrors.translate(what, e.getCause());
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new StoreUnavailableException(what + ": not open after " + config.deliveryTimeout(), null);
+            }
+            LockSupport.parkNanos(OPEN_PROBE_PAUSE_NANOS);
+            if (Thread.currentThread().isInterrupted()) {
+                throw new StoreUnavailableException("interrupted while " + what, new InterruptedException());
+            }
+        }
+    }
+
+    private boolean isOpen(String topic, String what) throws ExecutionException {
+        TopicDescription description = awaitValue(admin.describeTopics(List.of(topic)).allTopicNames(), what).get(topic);
+        Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
+        for (TopicPartitionInfo partition : description.partitions()) {
+            if (partition.leader() == null || partition.leader().isEmpty()) {
+                return false;
+            }
+            byLeader.computeIfAbsent(partition.leader().id(), id -> new ArrayList<>())
+                    .add(new TopicPartition(topic, partition.partition()));
+        }
+        Map<Integer, Map<String, LogDirDescription>> logDirs = awaitValue(admin.describeLogDirs(byLeader.keySet()).allDescriptions(), what);
+        for (var entry : byLeader.entrySet()) {
+            Set<TopicPartition> open = new HashSet<>();
+            logDirs.getOrDefault(entry.getKey(), Map.of()).values().forEach(dir -> open.addAll(dir.replicaInfos().keySet()));
+            if (!open.containsAll(entry.getValue())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void check(String destination, String topic) {
@@ -74,8 +137,12 @@ final class Topics {
     }
 
     private void await(KafkaFuture<?> future, String what) throws ExecutionException {
+        awaitValue(future, what);
+    }
+
+    private <T> T awaitValue(KafkaFuture<T> future, String what) throws ExecutionException {
         try {
-            future.get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return future.get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new StoreUnavailableException(what + " timed out after " + config.deliveryTimeout()
                     + " at " + config.bootstrapServers(), e);
