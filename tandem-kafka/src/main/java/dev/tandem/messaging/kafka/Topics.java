@@ -1,6 +1,6 @@
 package dev.tandem.messaging.kafka;
 
-import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.messaging.UnknownDestinationException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -44,7 +44,7 @@ final class Topics {
             return;
         }
         if (config.createTopics()) {
-            create(topic);
+            create(destination, topic);
         } else {
             check(destination, topic);
         }
@@ -55,22 +55,22 @@ final class Topics {
     void ensureDeadLetter(String destination) {
         String topic = config.deadLetterTopic(destination);
         if (!ready.contains(topic)) {
-            create(topic);
+            create(destination, topic);
             ready.add(topic);
         }
     }
 
-    private void create(String topic) {
+    private void create(String destination, String topic) {
         NewTopic newTopic = new NewTopic(topic, Optional.of(config.partitions()), Optional.of(config.replicationFactor()));
         String what = "creating topic " + topic;
         try {
-            await(admin.createTopics(List.of(newTopic)).all(), what);
+            await(destination, admin.createTopics(List.of(newTopic)).all(), what);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw KafkaErrors.translate(what, e.getCause());
+                throw KafkaErrors.translate(destination, what, e.getCause());
             }
         }
-        awaitOpen(topic);
+        awaitOpen(destination, topic);
     }
 
     /**
@@ -80,31 +80,31 @@ final class Topics {
      * out-of-order sequence until the delivery timeout. Kafka offers no notification for this, so it
      * is probed with a short, bounded pause between probes.
      */
-    private void awaitOpen(String topic) {
+    private void awaitOpen(String destination, String topic) {
         long deadline = System.nanoTime() + config.deliveryTimeout().toNanos();
         String what = "waiting for topic " + topic + " to open";
         while (true) {
             try {
-                if (isOpen(topic, what)) {
+                if (isOpen(destination, topic, what)) {
                     return;
                 }
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw KafkaErrors.translate(what, e.getCause());
+                    throw KafkaErrors.translate(destination, what, e.getCause());
                 }
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new StoreUnavailableException(what + ": not open after " + config.deliveryTimeout(), null);
+                throw KafkaErrors.unavailable(destination, what + ": not open after " + config.deliveryTimeout(), null);
             }
             LockSupport.parkNanos(OPEN_PROBE_PAUSE_NANOS);
             if (Thread.currentThread().isInterrupted()) {
-                throw new StoreUnavailableException("interrupted while " + what, new InterruptedException());
+                throw KafkaErrors.unavailable(destination, "interrupted while " + what, new InterruptedException());
             }
         }
     }
 
-    private boolean isOpen(String topic, String what) throws ExecutionException {
-        TopicDescription description = awaitValue(admin.describeTopics(List.of(topic)).allTopicNames(), what).get(topic);
+    private boolean isOpen(String destination, String topic, String what) throws ExecutionException {
+        TopicDescription description = awaitValue(destination, admin.describeTopics(List.of(topic)).allTopicNames(), what).get(topic);
         Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
         for (TopicPartitionInfo partition : description.partitions()) {
             if (partition.leader() == null || partition.leader().isEmpty()) {
@@ -113,7 +113,7 @@ final class Topics {
             byLeader.computeIfAbsent(partition.leader().id(), id -> new ArrayList<>())
                     .add(new TopicPartition(topic, partition.partition()));
         }
-        Map<Integer, Map<String, LogDirDescription>> logDirs = awaitValue(admin.describeLogDirs(byLeader.keySet()).allDescriptions(), what);
+        Map<Integer, Map<String, LogDirDescription>> logDirs = awaitValue(destination, admin.describeLogDirs(byLeader.keySet()).allDescriptions(), what);
         for (var entry : byLeader.entrySet()) {
             Set<TopicPartition> open = new HashSet<>();
             logDirs.getOrDefault(entry.getKey(), Map.of()).values().forEach(dir -> open.addAll(dir.replicaInfos().keySet()));
@@ -127,28 +127,28 @@ final class Topics {
     private void check(String destination, String topic) {
         String what = "looking up topic " + topic;
         try {
-            await(admin.describeTopics(List.of(topic)).allTopicNames(), what);
+            await(destination, admin.describeTopics(List.of(topic)).allTopicNames(), what);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new UnknownDestinationException(destination, topic);
+                throw new UnknownDestinationException(destination, "topic " + topic + " does not exist and topic creation is off");
             }
-            throw KafkaErrors.translate(what, e.getCause());
+            throw KafkaErrors.translate(destination, what, e.getCause());
         }
     }
 
-    private void await(KafkaFuture<?> future, String what) throws ExecutionException {
-        awaitValue(future, what);
+    private void await(String destination, KafkaFuture<?> future, String what) throws ExecutionException {
+        awaitValue(destination, future, what);
     }
 
-    private <T> T awaitValue(KafkaFuture<T> future, String what) throws ExecutionException {
+    private <T> T awaitValue(String destination, KafkaFuture<T> future, String what) throws ExecutionException {
         try {
             return future.get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException(what + " timed out after " + config.deliveryTimeout()
+            throw KafkaErrors.unavailable(destination, what + " timed out after " + config.deliveryTimeout()
                     + " at " + config.bootstrapServers(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while " + what, e);
+            throw KafkaErrors.unavailable(destination, "interrupted while " + what, e);
         }
     }
 }
