@@ -86,10 +86,8 @@ public final class KafkaTransport implements Transport {
         topics.ensure(destination);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 ClientProperties.consumer(config, group, clientId + "-consumer-" + consumerIds.incrementAndGet()));
-        KafkaConsumption[] self = new KafkaConsumption[1];
         KafkaConsumption consumption = new KafkaConsumption(destination, group, config, consumer, listener, deadLetters,
-                () -> consumptions.remove(self[0]));
-        self[0] = consumption;
+                consumptions::remove);
         consumptions.add(consumption);
         consumption.start();
         return consumption;
