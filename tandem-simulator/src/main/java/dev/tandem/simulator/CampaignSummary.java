@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param violations the first violations found (at most the number asked for), each naming its seed
  * @param violationCount how many seeds violated an invariant in all
+ * @param digest a hash over every passing seed's trace digest, in seed order: equal for identical campaigns
  * @param elapsed wall time the campaign took
  */
 public record CampaignSummary(
@@ -21,6 +22,7 @@ public record CampaignSummary(
         long crashes,
         int violationCount,
         List<InvariantViolation> violations,
+        long digest,
         Duration elapsed) {
 
     public CampaignSummary {
@@ -35,8 +37,8 @@ public record CampaignSummary(
     /** A one-paragraph, human-readable summary. */
     public String describe() {
         return String.format("seeds %d (from %d), transactions %d: committed %d, compensated %d, stuck %d; "
-                        + "simulated events %d, crashes %d; violations %d; %.1f s (%.0f seeds/s)",
+                        + "simulated events %d, crashes %d; violations %d; digest %016x; %.1f s (%.0f seeds/s)",
                 seeds, firstSeed, transactions, committed, compensated, stuck, events, crashes, violationCount,
-                elapsed.toNanos() / 1e9, seedsPerSecond());
+                digest, elapsed.toNanos() / 1e9, seedsPerSecond());
     }
 }

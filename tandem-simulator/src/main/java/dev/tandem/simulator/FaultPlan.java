@@ -60,13 +60,16 @@ public record FaultPlan(
     /**
      * Parses {@code key=value} pairs separated by commas over {@link #standard()}, e.g. {@code drop=0.1,crash=0}.
      * Keys: drop, duplicate, reorder, crash, clockJump (probabilities), minLatency, maxLatency,
-     * maxTimerLateness, maxClockJump (milliseconds); {@code none} alone means {@link #none()}.
+     * maxTimerLateness, maxClockJump (milliseconds); {@code none} or {@code standard} alone name those plans.
      */
     public static FaultPlan parse(String spec) {
         InvalidInputException.requireNonNull(spec, "faults");
         String trimmed = spec.trim();
         if (trimmed.equalsIgnoreCase("none")) {
             return none();
+        }
+        if (trimmed.equalsIgnoreCase("standard")) {
+            return standard();
         }
         Map<String, String> kv = new LinkedHashMap<>();
         for (String part : trimmed.split(",")) {

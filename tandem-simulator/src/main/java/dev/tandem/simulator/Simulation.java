@@ -66,6 +66,7 @@ public final class Simulation {
         long events = 0;
         long crashes = 0;
         int violationCount = 0;
+        long digest = 17;
         java.util.List<InvariantViolation> kept = new java.util.ArrayList<>();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
             try {
@@ -76,6 +77,7 @@ public final class Simulation {
                 stuck += r.stuck();
                 events += r.events();
                 crashes += r.crashes();
+                digest = digest * 31 + r.digest();
             } catch (InvariantViolation v) {
                 violationCount++;
                 if (kept.size() < keepViolations) {
@@ -84,7 +86,7 @@ public final class Simulation {
             }
         }
         return new CampaignSummary(firstSeed, count, transactions, committed, compensated, stuck, events, crashes, violationCount,
-                kept, Duration.ofNanos(System.nanoTime() - started));
+                kept, digest, Duration.ofNanos(System.nanoTime() - started));
     }
 
     Scenario scenario() {
