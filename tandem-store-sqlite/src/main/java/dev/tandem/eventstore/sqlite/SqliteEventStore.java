@@ -1,0 +1,324 @@
+package dev.tandem.eventstore.sqlite;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
+import dev.tandem.eventstore.EventBatchHandler;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.Snapshot;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.Subscription;
+import dev.tandem.eventstore.SubscriptionRequest;
+import dev.tandem.eventstore.support.AppendSignal;
+import dev.tandem.eventstore.support.CommitValidator;
+import dev.tandem.eventstore.support.GroupCommitter;
+import dev.tandem.eventstore.support.PollingSubscription;
+import dev.tandem.eventstore.support.ReadChecks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * The embedded event store: one SQLite database file in WAL mode, each group-commit batch one
+ * transaction made durable by one fsync ({@code synchronous=FULL}) before any of its commits returns.
+ *
+ * <p>One connection writes, on the group committer's thread; a few read-only connections read
+ * concurrently with it. Open one store per file: a second store on the same file stays correct
+ * (SQLite's lock serialises writers) but is slower and learns of the other's appends only by polling.
+ */
+public final class SqliteEventStore implements EventStore {
+
+    private static final int BUSY_TIMEOUT_MILLIS = 10_000;
+    private static final int READERS = 4;
+    /** How often an idle subscription looks for appends made by another process on the same file. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
+
+    private static final String READ_FORWARD = "SELECT " + EventRows.COLUMNS
+            + " FROM events WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?";
+    private static final String READ_BACKWARD = "SELECT " + EventRows.COLUMNS
+            + " FROM events WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?";
+    private static final String READ_ALL = "SELECT " + EventRows.COLUMNS + " FROM events WHERE position > ? ORDER BY position LIMIT ?";
+    private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
+    private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
+
+    private final Path file;
+    private final String name;
+    private final StoreOptions options;
+    private final SqliteWriter writer;
+    private final ReaderPool readers;
+    private final GroupCommitter committer;
+    private final AppendSignal signal = new AppendSignal();
+    private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Set first on close: refuses new commits and subscriptions while running ones finish. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean closed;
+
+    private SqliteEventStore(Path file, StoreOptions options, Connection connection) throws SQLException {
+        this.file = file;
+        this.name = "SQLite event store " + file;
+        this.options = options;
+        this.writer = new SqliteWriter(connection, options.clock());
+        this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS);
+        this.committer = new GroupCommitter("sqlite", options, writer,
+                e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
+    }
+
+    /**
+     * Opens the event store in {@code file}, creating the file and its schema when it does not exist.
+     *
+     * @throws dev.tandem.core.IncompatibleSchemaException the file is not a SQLite database, or belongs to
+     *     another application or a newer Tandem
+     * @throws StoreUnavailableException the file cannot be created, opened or written (permissions, disk)
+     */
+    public static SqliteEventStore open(Path file, StoreOptions options) {
+        InvalidInputException.requireNonNull(file, "file");
+        InvalidInputException.requireNonNull(options, "options");
+        Path path = file.toAbsolutePath().normalize();
+        try {
+            Path parent = path.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create the directory of SQLite event store " + path + ": " + e, e);
+        }
+        Connection connection = null;
+        try {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+            connection = config.createConnection("jdbc:sqlite:" + path);
+            SqliteSchema.prepare(connection, path);
+            configureWriter(connection, path);
+            return new SqliteEventStore(path, options, connection);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection, e);
+            throw SqliteErrors.map(path, "opening", e);
+        }
+    }
+
+    /** Runs after the schema check, so a refused foreign file is never switched to WAL. */
+    private static void configureWriter(Connection connection, Path path) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = rs.next() ? rs.getString(1) : "unknown";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    throw new SQLException("cannot switch " + path + " to WAL journal mode; it stays in " + mode);
+                }
+            }
+            s.execute("PRAGMA synchronous = FULL"); // in WAL mode: fsync the log on every commit, durable against power loss
+            s.execute("PRAGMA cache_size = -65536");
+        }
+    }
+
+    private static void closeQuietly(Connection connection, Exception cause) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<CommitResult> commitAsync(Commit commit) {
+        CommitValidator.validate(commit, options);
+        checkNotClosing();
+        return committer.submit(commit);
+    }
+
+    @Override
+    public List<RecordedEvent> readStream(StreamId stream, long fromVersion, ReadDirection direction, int limit) {
+        checkOpen();
+        ReadChecks.check(stream, fromVersion, direction, limit);
+        return readers.read("reading stream " + stream, r -> {
+            PreparedStatement query = r.get(direction == ReadDirection.FORWARD ? READ_FORWARD : READ_BACKWARD);
+            query.setString(1, stream.value());
+            query.setLong(2, fromVersion);
+            query.setInt(3, limit);
+            return events(query, limit);
+        });
+    }
+
+    /**
+     * Each query reads one snapshot of committed transactions, and positions are assigned by the single
+     * writer inside its transaction, so this never returns position 11 while 10 is still to come.
+     */
+    @Override
+    public List<RecordedEvent> readAll(long afterPosition, int limit) {
+        checkOpen();
+        ReadChecks.checkAll(afterPosition, limit);
+        return readers.read("reading all events", r -> {
+            PreparedStatement query = r.get(READ_ALL);
+            query.setLong(1, afterPosition);
+            query.setInt(2, limit);
+            return events(query, limit);
+        });
+    }
+
+    private static List<RecordedEvent> events(PreparedStatement query, int limit) throws SQLException {
+        List<RecordedEvent> events = new ArrayList<>(Math.min(limit, 1_024));
+        EventRows.Reader reader = new EventRows.Reader();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                events.add(reader.read(rs));
+            }
+        }
+        return events;
+    }
+
+    @Override
+    public long streamVersion(StreamId stream) {
+        checkOpen();
+        InvalidInputException.requireNonNull(stream, "stream");
+        return readers.read("reading the version of " + stream, r -> {
+            PreparedStatement query = r.get(WriterLookup.STREAM_VERSION);
+            query.setString(1, stream.value());
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0L;
+            }
+        });
+    }
+
+    @Override
+    public long lastPosition() {
+        checkOpen();
+        return readers.read("reading the last position", r -> WriterLookup.lastPosition(r.get(WriterLookup.LAST_POSITION)));
+    }
+
+    @Override
+    public Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
+        checkOpen();
+        InvalidInputException.requireText(consumer, "consumer", 200);
+        InvalidInputException.requireNonNull(messageId, "messageId");
+        return readers.read("reading the inbox", r -> Optional.ofNullable(WriterLookup.findInbox(r.get(WriterLookup.INBOX_BY_KEY), consumer, messageId)));
+    }
+
+    @Override
+    public int purgeInbox(Instant cutoff) {
+        checkNotClosing();
+        InvalidInputException.requireNonNull(cutoff, "cutoff");
+        try {
+            return writer.purgeInbox(cutoff);
+        } catch (SQLException | RuntimeException e) {
+            throw SqliteErrors.map(file, "purging the inbox", e);
+        }
+    }
+
+    @Override
+    public OptionalLong loadCheckpoint(String checkpoint) {
+        checkOpen();
+        InvalidInputException.requireText(checkpoint, "checkpoint.name", 200);
+        return readers.read("reading checkpoint " + checkpoint, r -> {
+            PreparedStatement query = r.get(CHECKPOINT);
+            query.setString(1, checkpoint);
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        });
+    }
+
+    @Override
+    public void saveSnapshot(Snapshot snapshot) {
+        checkNotClosing();
+        InvalidInputException.requireNonNull(snapshot, "snapshot");
+        try {
+            writer.saveSnapshot(snapshot);
+        } catch (SQLException | RuntimeException e) {
+            throw SqliteErrors.map(file, "saving a snapshot of " + snapshot.stream(), e);
+        }
+    }
+
+    @Override
+    public Optional<Snapshot> loadSnapshot(StreamId stream) {
+        checkOpen();
+        InvalidInputException.requireNonNull(stream, "stream");
+        return readers.read("reading the snapshot of " + stream, r -> {
+            PreparedStatement query = r.get(SNAPSHOT);
+            query.setString(1, stream.value());
+            try (ResultSet rs = query.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Snapshot(stream, rs.getLong(1), rs.getString(2), EventRows.orEmpty(rs.getBytes(3))))
+                        : Optional.<Snapshot>empty();
+            }
+        });
+    }
+
+    @Override
+    public Subscription subscribe(SubscriptionRequest request, EventBatchHandler handler) {
+        checkNotClosing();
+        InvalidInputException.requireNonNull(request, "request");
+        InvalidInputException.requireNonNull(handler, "handler");
+        return new TrackedSubscription(new PollingSubscription(this, request, handler, signal, IDLE_POLL).start(), subscriptions);
+    }
+
+    /** Write transactions committed so far; with many concurrent appenders, far fewer than commits. */
+    long transactions() {
+        return writer.transactions();
+    }
+
+    /** Batches that were planned a second time because an event id the planner had not looked up was stored already. */
+    long replans() {
+        return writer.replans();
+    }
+
+    /** Stops subscriptions, writes the commits already queued, then closes the database connections. */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        for (Subscription s : List.copyOf(subscriptions)) {
+            s.close(); // before reads are refused, so a subscription mid-read stops quietly
+        }
+        subscriptions.clear();
+        committer.close();
+        closed = true;
+        readers.close();
+        try {
+            writer.close();
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("closing " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ClosedException(name);
+        }
+    }
+
+    private void checkNotClosing() {
+        if (closing.get()) {
+            throw new ClosedException(name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

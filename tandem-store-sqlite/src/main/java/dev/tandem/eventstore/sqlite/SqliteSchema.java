@@ -1,0 +1,127 @@
+package dev.tandem.eventstore.sqlite;
+
+import dev.tandem.core.IncompatibleSchemaException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Creates the event store's tables in a new database and refuses databases it cannot use.
+ *
+ * <p>A Tandem database carries {@link #APPLICATION_ID} in {@code PRAGMA application_id} and its schema
+ * version in {@code PRAGMA user_version}. The check runs before any pragma that would change the file
+ * (such as switching it to WAL), so a foreign database is refused untouched.
+ */
+final class SqliteSchema {
+
+    /** "TNDM": marks a SQLite file as a Tandem event store. */
+    static final int APPLICATION_ID = 0x544E444D;
+    static final int VERSION = 1;
+
+    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots");
+
+    private static final List<String> CREATE = List.of(
+            """
+            CREATE TABLE events (
+              position INTEGER PRIMARY KEY,
+              id BLOB NOT NULL UNIQUE,
+              stream TEXT NOT NULL,
+              version INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              payload BLOB NOT NULL,
+              content_type TEXT NOT NULL,
+              metadata TEXT,
+              route_destination TEXT,
+              route_partition_key TEXT,
+              recorded_at INTEGER NOT NULL,
+              UNIQUE (stream, version)
+            )""",
+            """
+            CREATE TABLE inbox (
+              consumer TEXT NOT NULL,
+              message_id BLOB NOT NULL,
+              result BLOB,
+              recorded_at INTEGER NOT NULL,
+              PRIMARY KEY (consumer, message_id)
+            ) WITHOUT ROWID""",
+            "CREATE INDEX inbox_recorded_at ON inbox (recorded_at)",
+            "CREATE TABLE checkpoints (name TEXT PRIMARY KEY, position INTEGER NOT NULL) WITHOUT ROWID",
+            """
+            CREATE TABLE snapshots (
+              stream TEXT PRIMARY KEY,
+              version INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              state BLOB NOT NULL
+            ) WITHOUT ROWID""",
+            "PRAGMA application_id = " + APPLICATION_ID,
+            "PRAGMA user_version = " + VERSION);
+
+    private SqliteSchema() {}
+
+    /** Creates the schema in an empty database, accepts a current Tandem one, and refuses anything else. */
+    static void prepare(Connection connection, Path file) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            try {
+                int applicationId = intPragma(s, "application_id");
+                int version = intPragma(s, "user_version");
+                Set<String> tables = tables(s);
+                if (applicationId == 0 && version == 0 && tables.isEmpty()) {
+                    for (String sql : CREATE) {
+                        s.execute(sql);
+                    }
+                } else {
+                    check(file, applicationId, version, tables);
+                }
+                s.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(s, e);
+                throw e;
+            }
+        }
+    }
+
+    private static void check(Path file, int applicationId, int version, Set<String> tables) {
+        if (applicationId != APPLICATION_ID) {
+            throw new IncompatibleSchemaException(file + " is a SQLite database of another application (application_id "
+                    + applicationId + ", user_version " + version + ", tables " + tables + "), not a Tandem event store");
+        }
+        if (version > VERSION) {
+            throw new IncompatibleSchemaException(file + " has event store schema version " + version
+                    + ", newer than the version " + VERSION + " this Tandem understands; upgrade Tandem");
+        }
+        if (version < VERSION || !tables.containsAll(TABLES)) {
+            throw new IncompatibleSchemaException(file + " is a damaged Tandem event store: schema version " + version
+                    + ", tables " + tables + ", expected version " + VERSION + " with tables " + new TreeSet<>(TABLES));
+        }
+    }
+
+    private static int intPragma(Statement s, String name) throws SQLException {
+        try (ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static Set<String> tables(Statement s) throws SQLException {
+        Set<String> names = new TreeSet<>();
+        try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    static void rollbackQuietly(Statement s, Exception cause) {
+        try {
+            s.execute("ROLLBACK");
+        } catch (SQLException e) {
+            cause.addSuppressed(e); // no transaction left to roll back: SQLite already ended it
+        }
+    }
+}

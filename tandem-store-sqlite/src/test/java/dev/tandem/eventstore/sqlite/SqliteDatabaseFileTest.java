@@ -1,0 +1,155 @@
+package dev.tandem.eventstore.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.core.IncompatibleSchemaException;
+import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.InboxEntry;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.Snapshot;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.SubscriptionRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDatabaseFileTest {
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("events.db");
+    }
+
+    private static NewEvent event(int i) {
+        return NewEvent.json("Deposited", new Deposit(i));
+    }
+
+    record Deposit(int amount) {}
+
+    @Nested
+    class WhenReopened {
+
+        @Test
+        void keepsEveryEventInboxRecordCheckpointAndSnapshotAndGoesOnFromTheLastPosition() {
+            StreamId account = StreamId.of("account", 1);
+            UUID message = UUID.randomUUID();
+            List<RecordedEvent> before;
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                subject.append(account, ExpectedVersion.noStream(), List.of(event(1), event(2)));
+                subject.commit(Commit.builder().append(account, ExpectedVersion.exactly(2), List.of(event(3)))
+                        .inbox(new InboxEntry("bank-b", message, new byte[] {7})).checkpoint("relay", 3).build());
+                subject.saveSnapshot(new Snapshot(account, 3, "Balance", new byte[] {6}));
+                before = subject.readAll(0, 100);
+            }
+
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                assertThat(subject.readAll(0, 100)).isEqualTo(before);
+                assertThat(subject.findInbox("bank-b", message)).hasValueSatisfying(r -> assertThat(r.result()).containsExactly(7));
+                assertThat(subject.loadCheckpoint("relay")).hasValue(3);
+                assertThat(subject.loadSnapshot(account)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(3));
+                assertThat(subject.append(account, ExpectedVersion.exactly(3), List.of(event(4))).firstPosition()).isEqualTo(4);
+            }
+        }
+    }
+
+    @Nested
+    class RefusesAFileItCannotUse {
+
+        @Test
+        void refusesAFileOfRandomBytesAsIncompatible() throws Exception {
+            byte[] noise = new byte[8192];
+            new Random(42).nextBytes(noise);
+            Files.write(file(), noise);
+
+            assertThatThrownBy(() -> SqliteEventStore.open(file(), StoreOptions.defaults()))
+                    .isInstanceOf(IncompatibleSchemaException.class)
+                    .hasMessageContaining(file().getFileName().toString());
+            assertThat(Files.readAllBytes(file())).isEqualTo(noise);
+        }
+
+        @Test
+        void refusesAnotherApplicationsDatabaseAndLeavesItUntouched() throws Exception {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+                s.execute("INSERT INTO customers (name) VALUES ('Ada')");
+            }
+
+            assertThatThrownBy(() -> SqliteEventStore.open(file(), StoreOptions.defaults()))
+                    .isInstanceOf(IncompatibleSchemaException.class)
+                    .hasMessageContaining("another application")
+                    .hasMessageContaining("customers");
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement();
+                    ResultSet mode = s.executeQuery("PRAGMA journal_mode")) {
+                assertThat(mode.next()).isTrue();
+                assertThat(mode.getString(1)).isEqualToIgnoringCase("delete");
+            }
+        }
+
+        @Test
+        void refusesAStoreWrittenByANewerSchemaVersion() throws Exception {
+            SqliteEventStore.open(file(), StoreOptions.defaults()).close();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement s = c.createStatement()) {
+                s.execute("PRAGMA user_version = " + (SqliteSchema.VERSION + 1));
+            }
+
+            assertThatThrownBy(() -> SqliteEventStore.open(file(), StoreOptions.defaults()))
+                    .isInstanceOf(IncompatibleSchemaException.class)
+                    .hasMessageContaining("schema version " + (SqliteSchema.VERSION + 1))
+                    .hasMessageContaining("newer");
+        }
+
+        @Test
+        void reportsAPlaceItCannotCreateTheDatabaseInAsUnavailable() throws Exception {
+            Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+
+            assertThatThrownBy(() -> SqliteEventStore.open(notADirectory.resolve("events.db"), StoreOptions.defaults()))
+                    .isInstanceOfSatisfying(StoreUnavailableException.class, e -> assertThat(e.isTransient()).isTrue());
+        }
+
+        @Test
+        void reportsADirectoryInPlaceOfTheFileAsUnavailable() throws Exception {
+            Files.createDirectories(file());
+
+            assertThatThrownBy(() -> SqliteEventStore.open(file(), StoreOptions.defaults()))
+                    .isInstanceOf(StoreUnavailableException.class)
+                    .hasMessageContaining(file().toString());
+        }
+    }
+
+    @Nested
+    class AfterClose {
+
+        @Test
+        void refusesEveryOperationWithClosedException() {
+            SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults());
+            StreamId s = StreamId.of("account", 1);
+            subject.append(s, ExpectedVersion.any(), List.of(event(1)));
+            subject.close();
+            subject.close(); // closing twice is harmless
+
+            assertThatThrownBy(() -> subject.streamVersion(s)).isInstanceOf(ClosedException.class);
+            assertThatThrownBy(() -> subject.lastPosition()).isInstanceOf(ClosedException.class);
+            assertThatThrownBy(() -> subject.loadSnapshot(s)).isInstanceOf(ClosedException.class);
+            assertThatThrownBy(() -> subject.saveSnapshot(new Snapshot(s, 1, "S", new byte[0]))).isInstanceOf(ClosedException.class);
+            assertThatThrownBy(() -> subject.subscribe(SubscriptionRequest.fromPosition("late", 0), events -> {}))
+                    .isInstanceOf(ClosedException.class);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tandem.eventstore.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.eventstore.AppendResult;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
+import dev.tandem.eventstore.DuplicateEventException;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteGroupCommitTest {
+
+    @TempDir
+    Path dir;
+
+    SqliteEventStore subject;
+
+    @BeforeEach
+    void open() {
+        subject = SqliteEventStore.open(dir.resolve("events.db"), StoreOptions.defaults());
+    }
+
+    @AfterEach
+    void close() {
+        subject.close();
+    }
+
+    private static NewEvent event(String body) {
+        return NewEvent.json("Noted", body);
+    }
+
+    @Nested
+    class ConcurrentAppenders {
+
+        @Test
+        void shareTransactionsSoThereAreFarFewerTransactionsThanCommits() throws Exception {
+            int appenders = 64;
+            int commitsEach = 20;
+            long transactionsBefore = subject.transactions();
+            CountDownLatch go = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int a = 0; a < appenders; a++) {
+                    StreamId stream = StreamId.of("appender", a);
+                    running.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < commitsEach; i++) {
+                            subject.append(stream, ExpectedVersion.exactly(i), List.of(event("e" + i)));
+                        }
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : running) {
+                    f.get();
+                }
+            }
+
+            long commits = (long) appenders * commitsEach;
+            long transactions = subject.transactions() - transactionsBefore;
+            assertThat(subject.lastPosition()).isEqualTo(commits);
+            assertThat(transactions).isPositive().isLessThan(commits / 4);
+        }
+    }
+
+    @Nested
+    class AnEventIdTheWriterDidNotLookUp {
+
+        @Test
+        void isCaughtByTheUniqueIndexAndOnlyItsCommitIsRefused() {
+            NewEvent stored = event("first");
+            AppendResult original = subject.append(StreamId.of("a", 1), ExpectedVersion.noStream(), List.of(stored));
+
+            // Pipelined so the three commits are likely to share one batch; the outcome must not depend on it.
+            CompletableFuture<CommitResult> before = subject.commitAsync(Commit.of(StreamId.of("b", 1), ExpectedVersion.noStream(), List.of(event("b"))));
+            CompletableFuture<CommitResult> duplicate = subject.commitAsync(Commit.of(StreamId.of("c", 1), ExpectedVersion.noStream(), List.of(stored)));
+            CompletableFuture<CommitResult> after = subject.commitAsync(Commit.of(StreamId.of("d", 1), ExpectedVersion.noStream(), List.of(event("d"))));
+
+            assertThat(EventStore.await(before).appends().getFirst().written()).isTrue();
+            assertThat(EventStore.await(after).appends().getFirst().written()).isTrue();
+            assertThatThrownBy(() -> EventStore.await(duplicate))
+                    .isInstanceOfSatisfying(DuplicateEventException.class, e -> assertThat(e.eventId()).isEqualTo(stored.id()));
+            assertThat(subject.replans()).isPositive();
+            assertThat(subject.streamVersion(StreamId.of("c", 1))).isZero();
+            assertThat(subject.readAll(0, 10)).extracting(RecordedEvent::position).containsExactly(1L, 2L, 3L);
+            assertThat(subject.readAll(0, 1).getFirst().position()).isEqualTo(original.lastPosition());
+        }
+    }
+}
