@@ -1,6 +1,8 @@
 package dev.tandem.simulator;
 
 import dev.tandem.eventstore.EventStore;
+import dev.tandem.messaging.deadletter.DeadLetter;
+import dev.tandem.messaging.deadletter.DeadLetters;
 import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
 import dev.tandem.saga.engine.TransactionView;
@@ -114,6 +116,14 @@ final class SimulationRun {
         }
     }
 
+    private static void checkNoDeadLetters(EventStore store, String consumer) {
+        List<DeadLetter> parked = new DeadLetters(store, "inbox-" + consumer).list();
+        if (!parked.isEmpty()) {
+            throw InvariantViolation.of("the inbox of " + consumer + " parked " + parked.size() + " message(s) as dead letters, first: "
+                    + parked.getFirst());
+        }
+    }
+
     private SimulationResult verify() {
         Map<String, EventStore> stores = new LinkedHashMap<>();
         nodes.forEach(n -> stores.put(n.name(), n.store()));
@@ -140,6 +150,12 @@ final class SimulationRun {
                         "transaction " + t.id() + " is still " + t.status() + " although the run is quiet: " + t.steps());
             }
         }
+        checkNoDeadLetters(coordinator.store(), CoordinatorProcess.CONSUMER);
+        sim.scenario().participants().forEach((name, factory) -> {
+            if (factory.idempotentInbox()) {
+                checkNoDeadLetters(stores.get(name), name + "/commands");
+            }
+        });
         for (SimNode n : nodes) {
             if (!n.outboxIdle()) {
                 throw InvariantViolation.of(n.name() + " still has unacknowledged outgoing messages although the run is quiet");
