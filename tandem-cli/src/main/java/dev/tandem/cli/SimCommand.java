@@ -38,6 +38,13 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--transfers", defaultValue = "2..5", description = "Transfers per seed, min..max (default: ${DEFAULT-VALUE}).")
     String transfers;
 
+    @Option(names = "--faulty-for", defaultValue = "5s",
+            description = "Virtual time during which faults are injected before the run heals, e.g. 5s, 2m (default: ${DEFAULT-VALUE}).")
+    String faultyFor;
+
+    @Option(names = "--allow-stuck", description = "Accept STUCK as an end state (for fault plans where compensations may never succeed).")
+    boolean allowStuck;
+
     @Option(names = "--trace", defaultValue = "60", description = "Simulated events to print before a violation (default: ${DEFAULT-VALUE}).")
     int trace;
 
@@ -65,11 +72,20 @@ final class SimCommand implements Callable<Integer> {
         }
         long first = seed == null ? 1 : seed;
         int count = seeds != null ? seeds : (seed != null ? 1 : 1000);
-        String replay = "tandem sim --seed {seed} --faults " + faults.trim() + " --transfers " + transfers
+        java.time.Duration faulty;
+        try {
+            faulty = Durations.parse(faultyFor, "--faulty-for");
+        } catch (InvalidInputException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String replay = "tandem sim --seed {seed} --faults " + faults.trim() + " --transfers " + transfers + " --faulty-for " + faultyFor
+                + (allowStuck ? " --allow-stuck" : "")
                 + (bug == BankScenario.Bug.NONE ? "" : " --plant-bug " + bug);
         Simulation sim = Simulation.builder(new BankScenario(range[0], range[1], bug))
                 .faults(plan)
                 .traceSize(trace)
+                .faultyFor(faulty)
+                .allowStuck(allowStuck)
                 .replayCommand(replay)
                 .build();
         System.out.printf("simulating seeds %d..%d, faults %s%n", first, first + count - 1, faults.trim());

@@ -16,7 +16,7 @@ class BrokenParticipantTest {
         Simulation subject = Simulation.builder(new BankScenario(2, 5, BankScenario.Bug.DUPLICATE_DEBIT))
                 .faults(FaultPlan.standard()).build();
 
-        CampaignSummary summary = subject.runSeeds(1, 500, 1);
+        CampaignSummary summary = subject.runSeeds(1, 200, 1);
 
         assertThat(summary.violationCount()).isPositive();
         InvariantViolation first = summary.violations().getFirst();
@@ -29,7 +29,7 @@ class BrokenParticipantTest {
         Simulation subject = Simulation.builder(new BankScenario(2, 5, BankScenario.Bug.NO_BARRIER))
                 .faults(FaultPlan.standard()).build();
 
-        CampaignSummary summary = subject.runSeeds(1, 2000, 1);
+        CampaignSummary summary = subject.runSeeds(1, 300, 1);
 
         assertThat(summary.violationCount()).isPositive();
         assertThat(summary.violations().getFirst().problem()).containsAnyOf("without a prior", "more than once", "moved", "negative");
@@ -39,7 +39,7 @@ class BrokenParticipantTest {
     void aViolationReplaysIdenticallyFromItsSeed() {
         Simulation subject = Simulation.builder(new BankScenario(2, 5, BankScenario.Bug.DUPLICATE_DEBIT))
                 .faults(FaultPlan.standard()).build();
-        InvariantViolation first = subject.runSeeds(1, 500, 1).violations().getFirst();
+        InvariantViolation first = subject.runSeeds(1, 100, 1).violations().getFirst();
 
         InvariantViolation again = subject.runSeeds(first.seed(), 1, 1).violations().getFirst();
 
