@@ -2,6 +2,8 @@ package dev.tandem.simulator;
 
 import dev.tandem.core.InvalidInputException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs a {@link Scenario} deterministically: one seed fixes every choice (message fates, latencies, crashes,
@@ -67,7 +69,7 @@ public final class Simulation {
         long crashes = 0;
         int violationCount = 0;
         long digest = 17;
-        java.util.List<InvariantViolation> kept = new java.util.ArrayList<>();
+        List<InvariantViolation> kept = new ArrayList<>();
         for (long seed = firstSeed; seed < firstSeed + count; seed++) {
             try {
                 SimulationResult r = run(seed);
