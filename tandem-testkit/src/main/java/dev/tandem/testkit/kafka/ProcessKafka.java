@@ -6,12 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** A KRaft broker+controller in its own JVM ({@code kafka.Kafka}), which a test can SIGKILL and restart. */
 final class ProcessKafka implements TestKafka {
 
     private static final int LOG_TAIL_CHARS = 4_000;
+    /** Broker processes still running, killed when this JVM exits so that an aborted test run leaves none behind. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tandem-testkafka-reaper").unstarted(
+                () -> RUNNING.forEach(Process::destroyForcibly)));
+    }
 
     private final BrokerLayout layout;
     private Process process;
@@ -38,8 +47,14 @@ final class ProcessKafka implements TestKafka {
             throw new UncheckedIOException("cannot start the test broker process", e);
         }
         Process started = process;
-        Readiness.await(layout.bootstrapServers(),
-                () -> started.isAlive() ? null : "the process exited with " + started.exitValue() + "; log tail:\n" + logTail());
+        RUNNING.add(started);
+        try {
+            Readiness.await(layout.bootstrapServers(),
+                    () -> started.isAlive() ? null : "the process exited with " + started.exitValue() + "; log tail:\n" + logTail());
+        } catch (RuntimeException e) {
+            kill();
+            throw e;
+        }
     }
 
     /** The process id, for tests that signal it themselves. */
@@ -58,6 +73,7 @@ final class ProcessKafka implements TestKafka {
             return;
         }
         process.destroyForcibly(); // SIGKILL on Unix
+        RUNNING.remove(process);
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("test broker process " + process.pid() + " did not die after SIGKILL");
@@ -86,6 +102,7 @@ final class ProcessKafka implements TestKafka {
             return;
         }
         process.destroy(); // SIGTERM: a clean shutdown
+        RUNNING.remove(process);
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 kill();
