@@ -42,12 +42,28 @@ final class Bank {
     final AtomicInteger effects = new AtomicInteger();
     volatile long limit = Long.MAX_VALUE;
     volatile boolean refundsBroken;
+    /** Called with the operation name before each handler runs (a test hook, e.g. to halt the JVM there). */
+    volatile java.util.function.Consumer<String> beforeOperation = op -> {};
 
     Bank(String name, EventStore store, long opening) {
+        this(name, store);
+        store.append(account, ExpectedVersion.noStream(), List.of(NewEvent.json("Opened", new Moved(opening, "opening"))));
+    }
+
+    private Bank(String name, EventStore store) {
         this.name = name;
         this.store = store;
         this.account = StreamId.of("account-" + name);
-        store.append(account, ExpectedVersion.noStream(), List.of(NewEvent.json("Opened", new Moved(opening, "opening"))));
+    }
+
+    /** A bank whose account already exists in {@code store}. */
+    static Bank existing(String name, EventStore store) {
+        return new Bank(name, store);
+    }
+
+    /** How many account movements {@code transactionId} caused here. */
+    long movementsOf(String transactionId) {
+        return events().stream().filter(e -> e.payloadAs(Moved.class).transactionId().equals(transactionId)).count();
     }
 
     long balance() {
@@ -58,11 +74,17 @@ final class Bank {
         return Participant.builder(name, store)
                 .on("debit", ctx -> move(ctx, -amount(ctx), true))
                 .on("refund", ctx -> refundsBroken ? BranchResult.retryLater("refunds are down") : move(ctx, amount(ctx), false))
-                .on("credit", ctx -> amount(ctx) > limit ? BranchResult.failed("over the limit of " + name) : move(ctx, amount(ctx), false))
+                .on("credit", ctx -> {
+                    beforeOperation.accept("credit");
+                    return amount(ctx) > limit ? BranchResult.failed("over the limit of " + name) : move(ctx, amount(ctx), false);
+                })
                 .on("uncredit", ctx -> move(ctx, -amount(ctx), false))
                 .on("reserve", ctx -> move(ctx, 0, true))
                 .on("take", ctx -> move(ctx, -amount(ctx), false))
                 .on("release", ctx -> move(ctx, 0, false))
+                .on("never-answers", ctx -> {
+                    throw new dev.tandem.core.NonTransientException("this operation never answers (dead-lettered)");
+                })
                 .build();
     }
 
@@ -71,13 +93,16 @@ final class Bank {
     }
 
     private BranchResult move(BranchContext ctx, long delta, boolean checkFunds) {
+        beforeOperation.accept(ctx.command().operation());
         List<RecordedEvent> events = events();
         long balance = events.stream().mapToLong(e -> e.payloadAs(Moved.class).amount()).sum();
         if (checkFunds && balance + delta < 0) {
             return BranchResult.failed("insufficient funds in " + name);
         }
         effects.incrementAndGet();
-        return BranchResult.succeeded(new StreamWrite(account, ExpectedVersion.exactly(events.size()),
+        // credits and refunds need no version guard; debits do, so two debits cannot both pass the funds check
+        ExpectedVersion expected = checkFunds ? ExpectedVersion.exactly(events.size()) : ExpectedVersion.any();
+        return BranchResult.succeeded(new StreamWrite(account, expected,
                 List.of(NewEvent.json("Moved", new Moved(delta, ctx.transactionId())))));
     }
 
