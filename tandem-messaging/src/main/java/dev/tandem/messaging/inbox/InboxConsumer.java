@@ -1,0 +1,144 @@
+package dev.tandem.messaging.inbox;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.DuplicateMessageException;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.InboxEntry;
+import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageBatchListener;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.deadletter.DeadLetter;
+import dev.tandem.messaging.deadletter.DeadLetters;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The idempotent inbox of one consumer: for each message, runs the {@link MessageHandler}, adds
+ * {@code InboxEntry(consumer, message.id, result)} to its writes and commits them atomically.
+ *
+ * <p>Use it as the {@link MessageBatchListener} of a {@link dev.tandem.messaging.Transport}; a batch
+ * returns (and is acknowledged) when every message in it is handled, recognised as a duplicate or
+ * parked. Within a batch, messages with the same partition key are handled strictly in order, one
+ * commit after the other; different keys are pipelined ({@code commitAsync}), so one group commit
+ * carries many of them.
+ *
+ * <ul>
+ *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs (see
+ *       {@link InboxOptions#checkInboxFirst()}), and the commit refuses it anyway
+ *       ({@link DuplicateMessageException}). The entry's {@code result} lists the handling's replies (its
+ *       routed events), which are re-sent to a duplicate when {@link InboxOptions#replies()} is set.
+ *   <li>A {@link dev.tandem.eventstore.StreamVersionConflict} re-runs the handler on fresh state.
+ *   <li>Transient failures are retried per {@link InboxOptions#retry()}, holding only their own key.
+ *   <li>A poison message (undecodable, unknown type, non-transient failure, too large, out of attempts)
+ *       is parked in {@link #deadLetters()} together with an inbox entry, so a redelivery does not
+ *       park it twice; {@link #replay} handles it again on an operator's request.
+ * </ul>
+ */
+public final class InboxConsumer implements MessageBatchListener {
+
+    private final EventStore store;
+    private final String consumer;
+    private final MessageHandler handler;
+    private final InboxOptions options;
+    private final DeadLetters deadLetters;
+    private final Replies replies;
+
+    /** @param consumer the inbox key's consumer part, stable across restarts (e.g. {@code bank-b/transfers}) */
+    public InboxConsumer(EventStore store, String consumer, MessageHandler handler, InboxOptions options) {
+        this.store = InvalidInputException.requireNonNull(store, "store");
+        this.consumer = InvalidInputException.requireText(consumer, "consumer", 150);
+        this.handler = InvalidInputException.requireNonNull(handler, "handler");
+        this.options = InvalidInputException.requireNonNull(options, "options");
+        this.deadLetters = new DeadLetters(store, "inbox-" + consumer);
+        this.replies = options.replies() == null ? null : new Replies(store, options.replies(), options.service());
+    }
+
+    public String consumer() {
+        return consumer;
+    }
+
+    /** The messages this consumer parked. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public void onMessages(List<Message> messages) throws InterruptedException {
+        InvalidInputException.requireNonNull(messages, "messages");
+        new BatchRun(this, messages).run();
+    }
+
+    /** Whether {@code messageId} was handled (or parked) by this consumer and is still remembered. */
+    public boolean handled(UUID messageId) {
+        return store.findInbox(consumer, messageId).isPresent();
+    }
+
+    /**
+     * Runs the handler again for parked message {@code messageId} and records the replay atomically with
+     * the handling's writes. The replay is itself de-duplicated (inbox key {@code <consumer>/replay}).
+     */
+    public void replay(UUID messageId) {
+        deadLetters.replay(messageId, letter -> {
+            Commit effects = effects(letter.message());
+            return rebuild(effects, new InboxEntry(consumer + "/replay", letter.message().id(), InboxResult.of(effects)));
+        });
+    }
+
+    /** Drops parked message {@code messageId} for good, recording {@code note}. */
+    public void discard(UUID messageId, String note) {
+        deadLetters.discard(messageId, note);
+    }
+
+    // --- used by BatchRun ---
+
+    EventStore store() {
+        return store;
+    }
+
+    InboxOptions options() {
+        return options;
+    }
+
+    /** The handler's writes for {@code m}, or null when it has none. */
+    Commit effects(Message m) throws Exception {
+        Commit.Builder b = handler.handle(m);
+        if (b == null) {
+            throw InvalidInputException.of("handler result", consumer + "'s handler returned null for " + m + "; return Commit.builder() for no effect");
+        }
+        return b.isEmpty() ? null : b.build();
+    }
+
+    /** The commit that handles {@code m}: its effects plus the inbox entry. */
+    Commit handling(Message m, Commit effects) {
+        return rebuild(effects, new InboxEntry(consumer, m.id(), InboxResult.of(effects))).build();
+    }
+
+    private static Commit.Builder rebuild(Commit effects, InboxEntry entry) {
+        Commit.Builder b = Commit.builder();
+        if (effects != null) {
+            effects.writes().forEach(b::append);
+            effects.inbox().forEach(b::inbox);
+            effects.checkpoints().forEach(c -> b.checkpoint(c.name(), c.position()));
+        }
+        return b.inbox(entry);
+    }
+
+    /** The commit that parks {@code letter}: the dead-letter event plus an inbox entry marking it parked. */
+    Commit parking(DeadLetter letter) {
+        return deadLetters.park(Commit.builder(), letter)
+                .inbox(new InboxEntry(consumer, letter.message().id(), InboxResult.PARKED))
+                .build();
+    }
+
+    InboxRecord lookup(UUID messageId) {
+        return store.findInbox(consumer, messageId).orElse(null);
+    }
+
+    void duplicate(InboxRecord previous) throws InterruptedException {
+        if (replies != null) {
+            replies.resend(previous);
+        }
+    }
+}

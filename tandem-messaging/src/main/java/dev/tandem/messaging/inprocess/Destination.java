@@ -1,0 +1,70 @@
+package dev.tandem.messaging.inprocess;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.messaging.DestinationUnavailableException;
+import dev.tandem.messaging.Message;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * One destination: its consumer groups, and the messages that arrived before any group joined
+ * (kept up to a bound and handed to the first group that joins).
+ */
+final class Destination {
+
+    private final String name;
+    private final int maxWaiting;
+    private final Map<String, Group> groups = new LinkedHashMap<>();
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+
+    Destination(String name, int maxWaiting) {
+        this.name = name;
+        this.maxWaiting = maxWaiting;
+    }
+
+    synchronized void offer(List<Message> messages, Ticket ticket) {
+        if (groups.isEmpty()) {
+            if (waiting.size() + messages.size() > maxWaiting) {
+                throw new DestinationUnavailableException(name, "no consumer has joined yet and " + waiting.size()
+                        + " messages are already waiting (limit " + maxWaiting + ")");
+            }
+            ticket.expect(messages.size());
+            for (Message m : messages) {
+                waiting.add(new Entry(m, ticket));
+            }
+            return;
+        }
+        for (Group g : groups.values()) {
+            ticket.expect(messages.size());
+            g.enqueue(messages, ticket);
+        }
+    }
+
+    /** The group {@code group}, created (with {@code create}) on first use; the first group takes the waiting messages. */
+    synchronized Group group(String group, Function<String, Group> create) {
+        Group g = groups.get(group);
+        if (g == null) {
+            g = create.apply(group);
+            groups.put(group, g);
+            if (!waiting.isEmpty()) {
+                g.enqueueEntries(new ArrayList<>(waiting));
+                waiting.clear();
+            }
+        }
+        return g;
+    }
+
+    synchronized List<Group> groups() {
+        return List.copyOf(groups.values());
+    }
+
+    synchronized void failWaiting() {
+        ClosedException closed = new ClosedException("in-process transport");
+        waiting.forEach(e -> e.ticket().fail(closed));
+        waiting.clear();
+    }
+}

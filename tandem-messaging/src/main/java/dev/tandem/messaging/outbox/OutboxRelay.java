@@ -1,0 +1,201 @@
+package dev.tandem.messaging.outbox;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.TandemException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.DuplicateEventException;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.Subscription;
+import dev.tandem.eventstore.SubscriptionRequest;
+import dev.tandem.messaging.DestinationUnavailableException;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageTooLargeException;
+import dev.tandem.messaging.Transport;
+import dev.tandem.messaging.UnknownDestinationException;
+import dev.tandem.messaging.deadletter.DeadLetter;
+import dev.tandem.messaging.deadletter.DeadLetterReason;
+import dev.tandem.messaging.deadletter.DeadLetters;
+import dev.tandem.messaging.retry.RetryPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a store's outgoing messages (its routed events) through a {@link Transport}: in order
+ * per partition key, batched, at least once.
+ *
+ * <p>It follows the store with a durable subscription and stores its checkpoint only after the
+ * transport confirmed the batch, so a crash between a commit and its publish re-publishes after the
+ * restart (the message id is the event id, so consumers de-duplicate). One batch is in flight at a
+ * time, which keeps order per key across retries and bounds memory: a slow consumer slows the relay.
+ *
+ * <p>Transient transport failures are retried with the backoff of {@link RelayOptions#retry()}, without
+ * limit. A message the transport can never take (too large, unknown destination, other non-transient
+ * refusals) is parked in the relay's {@link DeadLetters} with the reason and the relay moves on; an
+ * operator can {@link #replay} or {@link #discard} it.
+ */
+public final class OutboxRelay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+    private final EventStore store;
+    private final String service;
+    private final Transport transport;
+    private final RelayOptions options;
+    private final DeadLetters deadLetters;
+    private volatile Subscription subscription;
+    private volatile boolean closed;
+
+    /** @param service the sending service, the {@code source} of every message */
+    public OutboxRelay(EventStore store, String service, Transport transport, RelayOptions options) {
+        this.store = InvalidInputException.requireNonNull(store, "store");
+        this.service = InvalidInputException.requireText(service, "service", 200);
+        this.transport = InvalidInputException.requireNonNull(transport, "transport");
+        this.options = InvalidInputException.requireNonNull(options, "options");
+        this.deadLetters = new DeadLetters(store, "outbox-" + options.name());
+    }
+
+    /** Starts following the store from the relay's checkpoint; returns {@code this}. */
+    public synchronized OutboxRelay start() {
+        if (closed) {
+            throw new ClosedException("outbox relay " + options.name());
+        }
+        if (subscription == null) {
+            SubscriptionRequest request = SubscriptionRequest.durableHandlerCommits(options.checkpoint()).withBatchSize(options.batchSize());
+            subscription = store.subscribe(request, this::relay);
+        }
+        return this;
+    }
+
+    /** The messages this relay could not publish. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /** Publishes parked message {@code messageId} again (waiting for the transport) and records the replay. */
+    public void replay(UUID messageId) {
+        deadLetters.replay(messageId, letter -> {
+            await(List.of(letter.message()));
+            return Commit.builder();
+        });
+    }
+
+    /** Drops parked message {@code messageId} for good, recording {@code note}. */
+    public void discard(UUID messageId, String note) {
+        deadLetters.discard(messageId, note);
+    }
+
+    /** The store position up to which every routed event has been published or parked. */
+    public long position() {
+        Subscription s = subscription;
+        return s == null ? store.loadCheckpoint(options.checkpoint()).orElse(0L) : s.position();
+    }
+
+    /** Waits until every event up to {@code position} is published or parked; false on timeout. */
+    public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
+        Subscription s = subscription;
+        if (s == null) {
+            throw InvalidInputException.of("relay", options.name() + " is not started");
+        }
+        return s.awaitPosition(position, timeout);
+    }
+
+    private void relay(List<RecordedEvent> events) throws InterruptedException {
+        List<Message> messages = new ArrayList<>();
+        for (RecordedEvent e : events) {
+            if (e.route() == null) {
+                continue;
+            }
+            Message m = Message.fromOutbox(service, e);
+            long size = MessageTooLargeException.sizeOf(m);
+            if (size > options.maxMessageBytes()) {
+                park(m, DeadLetterReason.TOO_LARGE, 0, new MessageTooLargeException(m.id(), size, options.maxMessageBytes()));
+            } else {
+                messages.add(m);
+            }
+        }
+        if (!messages.isEmpty()) {
+            publish(messages);
+        }
+        // Fire and forget: a lost checkpoint write only means re-publishing after a restart.
+        store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), events.getLast().position()).build())
+                .whenComplete((r, e) -> {
+                    if (e != null && !closed) {
+                        log.warn("relay {} could not store its checkpoint at {}", options.name(), events.getLast().position(), e);
+                    }
+                });
+    }
+
+    /** Publishes {@code messages}, retrying transient failures; a batch refused for good is split to park only the culprits. */
+    private void publish(List<Message> messages) throws InterruptedException {
+        RetryPolicy retry = options.retry();
+        for (int failures = 1; ; failures++) {
+            try {
+                await(messages);
+                return;
+            } catch (TandemException e) {
+                if (!e.isTransient()) {
+                    if (messages.size() == 1) {
+                        park(messages.getFirst(), reasonFor(e), failures, e);
+                    } else {
+                        for (Message m : messages) {
+                            publish(List.of(m));
+                        }
+                    }
+                    return;
+                }
+                if (closed) {
+                    throw new InterruptedException("relay " + options.name() + " is closing");
+                }
+                Duration delay = retry.delayAfter(Math.min(failures, 30));
+                log.warn("relay {} could not publish {} messages (attempt {}); retrying in {}", options.name(), messages.size(), failures, delay, e);
+                TimeUnit.NANOSECONDS.sleep(delay.toNanos()); // backoff before a retry, not synchronisation
+            }
+        }
+    }
+
+    private void await(List<Message> messages) throws InterruptedException {
+        try {
+            transport.publish(messages).get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof TandemException te) {
+                throw te;
+            }
+            throw new DestinationUnavailableException(messages.getFirst().destination(), "publish failed: " + cause, cause);
+        }
+    }
+
+    private static DeadLetterReason reasonFor(TandemException e) {
+        return switch (e) {
+            case MessageTooLargeException t -> DeadLetterReason.TOO_LARGE;
+            case UnknownDestinationException u -> DeadLetterReason.UNKNOWN_DESTINATION;
+            default -> DeadLetterReason.REJECTED;
+        };
+    }
+
+    private void park(Message m, DeadLetterReason reason, int attempts, Exception error) {
+        log.error("relay {} parks {}: {}", options.name(), m, reason, error);
+        try {
+            store.commit(deadLetters.park(Commit.builder(), new DeadLetter(m, reason, attempts, DeadLetter.describe(error), null)).build());
+        } catch (DuplicateEventException already) {
+            // parked before a restart: the first record stands
+        }
+    }
+
+    /** Stops relaying after the batch in progress; the checkpoint stays where the last confirmed batch put it. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+    }
+}

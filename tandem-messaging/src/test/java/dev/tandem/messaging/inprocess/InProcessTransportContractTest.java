@@ -1,0 +1,47 @@
+package dev.tandem.messaging.inprocess;
+
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.Transport;
+import dev.tandem.messaging.inbox.InboxConsumer;
+import dev.tandem.messaging.inbox.InboxOptions;
+import dev.tandem.messaging.retry.RetryPolicy;
+import dev.tandem.testkit.transport.InboxUnderTest;
+import dev.tandem.testkit.transport.TransportContract;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+
+@DisplayName("The in-process transport honours the transport contract")
+class InProcessTransportContractTest extends TransportContract {
+
+    @Override
+    protected Transport createTransport() {
+        return new InProcessTransport(InProcessTransport.Options.defaults().withMaxBatchSize(64));
+    }
+
+    @Override
+    protected InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler) {
+        InboxConsumer inbox = new InboxConsumer(store, consumer, handler, InboxOptions.defaults()
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0.5, new Random(7))));
+        return new InboxUnderTest() {
+            @Override
+            public void onMessages(List<Message> messages) throws Exception {
+                inbox.onMessages(messages);
+            }
+
+            @Override
+            public List<UUID> parked() {
+                return inbox.deadLetters().list().stream().map(l -> l.message().id()).toList();
+            }
+
+            @Override
+            public void replay(UUID messageId) {
+                inbox.replay(messageId);
+            }
+        };
+    }
+}
