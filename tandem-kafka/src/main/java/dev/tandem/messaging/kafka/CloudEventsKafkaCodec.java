@@ -1,0 +1,211 @@
+package dev.tandem.messaging.kafka;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.messaging.Message;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Maps a {@link Message} to a Kafka record and back, following the CloudEvents Kafka protocol
+ * binding in binary content mode (see {@code docs/wire-format.md}).
+ *
+ * <p>Attributes travel as {@code ce_*} headers (UTF-8), the payload is the record value unchanged,
+ * the partition key is the record key. Free headers of the message travel as
+ * {@code tandem.header.<name>}; W3C {@code traceparent} also as the plain {@code traceparent}
+ * header that Kafka tracing instrumentations read.
+ */
+public final class CloudEventsKafkaCodec {
+
+    public static final String SPEC_VERSION = "ce_specversion";
+    public static final String ID = "ce_id";
+    public static final String SOURCE = "ce_source";
+    public static final String TYPE = "ce_type";
+    public static final String TIME = "ce_time";
+    public static final String SEQUENCE = "ce_sequence";
+    public static final String PARTITION_KEY = "ce_partitionkey";
+    public static final String CORRELATION_ID = "ce_correlationid";
+    public static final String CAUSATION_ID = "ce_causationid";
+    public static final String TRANSACTION_ID = "ce_transactionid";
+    public static final String TRACEPARENT = "ce_traceparent";
+    public static final String CONTENT_TYPE = "content-type";
+    public static final String PLAIN_TRACEPARENT = "traceparent";
+    public static final String FREE_HEADER_PREFIX = "tandem.header.";
+    public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+    private static final byte[] VERSION_1_0 = utf8("1.0");
+    private static final int SEQUENCE_DIGITS = 19;
+
+    private CloudEventsKafkaCodec() {}
+
+    /** The record that carries {@code message} on {@code topic}. */
+    public static ProducerRecord<byte[], byte[]> encode(String topic, Message message) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(SPEC_VERSION, VERSION_1_0);
+        headers.add(ID, utf8(message.id().toString()));
+        headers.add(SOURCE, utf8(message.source()));
+        headers.add(TYPE, utf8(message.type()));
+        headers.add(TIME, utf8(message.timestamp().toString()));
+        headers.add(SEQUENCE, utf8(paddedSequence(message.sequence())));
+        headers.add(PARTITION_KEY, utf8(message.partitionKey()));
+        headers.add(CONTENT_TYPE, utf8(message.contentType()));
+        Metadata metadata = message.headers();
+        addOptional(headers, CORRELATION_ID, metadata.correlationId());
+        addOptional(headers, CAUSATION_ID, metadata.causationId());
+        addOptional(headers, TRANSACTION_ID, metadata.transactionId());
+        metadata.headers().forEach((name, value) -> {
+            if (name.equals(Message.TRACEPARENT)) {
+                headers.add(TRACEPARENT, utf8(value));
+                headers.add(PLAIN_TRACEPARENT, utf8(value));
+            } else {
+                headers.add(FREE_HEADER_PREFIX + name, utf8(value));
+            }
+        });
+        return new ProducerRecord<>(topic, null, message.timestamp().toEpochMilli(), utf8(message.partitionKey()),
+                message.payload(), headers);
+    }
+
+    /**
+     * The message {@code record} carries for {@code destination}.
+     *
+     * @throws UndecodableRecordException when a required header is missing or any header is malformed
+     */
+    public static Message decode(String destination, ConsumerRecord<byte[], byte[]> record) {
+        Headers headers = record.headers();
+        String version = required(headers, SPEC_VERSION);
+        if (!version.equals("1.0")) {
+            throw UndecodableRecordException.malformed(SPEC_VERSION, "'" + version + "' is not the supported version 1.0");
+        }
+        UUID id = parseId(required(headers, ID));
+        String source = required(headers, SOURCE);
+        String type = required(headers, TYPE);
+        String time = optional(headers, TIME);
+        Instant timestamp = time == null ? Instant.ofEpochMilli(record.timestamp()) : parseTime(time);
+        String sequenceText = optional(headers, SEQUENCE);
+        long sequence = sequenceText == null ? record.offset() : parseSequence(sequenceText);
+        String partitionKey = optional(headers, PARTITION_KEY);
+        if (partitionKey == null) {
+            if (record.key() == null) {
+                throw UndecodableRecordException.malformed(PARTITION_KEY, "is missing and the record has no key");
+            }
+            partitionKey = text(PARTITION_KEY, record.key());
+        }
+        String contentType = optional(headers, CONTENT_TYPE);
+        byte[] payload = record.value() == null ? new byte[0] : record.value();
+        try {
+            Metadata metadata = new Metadata(optional(headers, CORRELATION_ID), optional(headers, CAUSATION_ID),
+                    optional(headers, TRANSACTION_ID), freeHeaders(headers));
+            return new Message(id, source, destination, partitionKey, sequence, timestamp, type,
+                    contentType == null ? DEFAULT_CONTENT_TYPE : contentType, payload, metadata);
+        } catch (InvalidInputException e) {
+            throw UndecodableRecordException.malformed(e.field(), e.getMessage());
+        }
+    }
+
+    /** The encoded size of {@code record} as the broker will count it, close enough for a limit check. */
+    static int sizeOf(ProducerRecord<byte[], byte[]> record) {
+        int size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        for (Header header : record.headers()) {
+            size += header.key().length() + (header.value() == null ? 0 : header.value().length) + 2;
+        }
+        return size;
+    }
+
+    /** The sequence as 19 zero-padded digits, so that it orders lexicographically as CloudEvents asks. */
+    static String paddedSequence(long sequence) {
+        String digits = Long.toString(sequence);
+        return "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
+    }
+
+    private static Map<String, String> freeHeaders(Headers headers) {
+        Map<String, String> free = new TreeMap<>();
+        for (Header header : headers) {
+            if (header.key().startsWith(FREE_HEADER_PREFIX)) {
+                free.put(header.key().substring(FREE_HEADER_PREFIX.length()), text(header.key(), header.value()));
+            }
+        }
+        String traceparent = optional(headers, TRACEPARENT);
+        if (traceparent == null) {
+            traceparent = optional(headers, PLAIN_TRACEPARENT);
+        }
+        if (traceparent != null) {
+            free.put(Message.TRACEPARENT, traceparent);
+        }
+        return free;
+    }
+
+    private static UUID parseId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw UndecodableRecordException.malformed(ID, "'" + id + "' is not a UUID");
+        }
+    }
+
+    private static Instant parseTime(String time) {
+        try {
+            return OffsetDateTime.parse(time).toInstant();
+        } catch (DateTimeParseException e) {
+            throw UndecodableRecordException.malformed(TIME, "'" + time + "' is not an RFC 3339 timestamp");
+        }
+    }
+
+    private static long parseSequence(String sequence) {
+        if (!sequence.matches("[0-9]{1,19}")) {
+            throw UndecodableRecordException.malformed(SEQUENCE, "'" + sequence + "' is not a non-negative decimal number");
+        }
+        try {
+            return Long.parseLong(sequence);
+        } catch (NumberFormatException e) {
+            throw UndecodableRecordException.malformed(SEQUENCE, "'" + sequence + "' is larger than a signed 64-bit number");
+        }
+    }
+
+    private static String required(Headers headers, String name) {
+        String value = optional(headers, name);
+        if (value == null) {
+            throw UndecodableRecordException.missing(name);
+        }
+        return value;
+    }
+
+    private static String optional(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null || header.value() == null ? null : text(name, header.value());
+    }
+
+    private static String text(String name, byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw UndecodableRecordException.malformed(name, "is not valid UTF-8");
+        }
+    }
+
+    private static void addOptional(Headers headers, String name, String value) {
+        if (value != null) {
+            headers.add(name, utf8(value));
+        }
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

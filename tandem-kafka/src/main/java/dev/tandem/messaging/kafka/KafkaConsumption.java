@@ -1,0 +1,220 @@
+package dev.tandem.messaging.kafka;
+
+import dev.tandem.messaging.Consumption;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageBatchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One consumer-group member on its own named poll thread.
+ *
+ * <p>Each poll's records become one batch for the listener. Offsets move only after the listener
+ * returned (or an undecodable record was parked): committed asynchronously after each batch and
+ * synchronously when partitions are revoked or the consumption closes, so a rebalance never loses
+ * processed work and never commits past an unprocessed record. When the listener throws, every
+ * partition of the batch is rewound to its first record of the batch and paused for a capped,
+ * jittered backoff, then the batch is delivered again.
+ */
+final class KafkaConsumption implements Consumption {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConsumption.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final String destination;
+    private final String group;
+    private final KafkaTransportConfig config;
+    private final Consumer<byte[], byte[]> consumer;
+    private final MessageBatchListener listener;
+    private final DeadLetters deadLetters;
+    private final Runnable onClose;
+    private final Thread thread;
+    private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    private volatile boolean running = true;
+    private int failures;
+    private long resumeAtNanos;
+
+    KafkaConsumption(String destination, String group, KafkaTransportConfig config, Consumer<byte[], byte[]> consumer,
+            MessageBatchListener listener, DeadLetters deadLetters, Runnable onClose) {
+        this.destination = destination;
+        this.group = group;
+        this.config = config;
+        this.consumer = consumer;
+        this.listener = listener;
+        this.deadLetters = deadLetters;
+        this.onClose = onClose;
+        this.thread = Thread.ofPlatform().name("tandem-kafka-consumer-" + THREADS.incrementAndGet()).daemon(true).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    @Override
+    public String destination() {
+        return destination;
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (Thread.currentThread() == thread) {
+            return; // the listener closed us: the loop ends after this batch
+        }
+        consumer.wakeup();
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(config.topic(destination)), new Rebalance());
+            while (running) {
+                resumeWhenBackoffOver();
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout());
+                if (!records.isEmpty()) {
+                    deliver(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                log.error("Consumer of {} (group {}) woken up unexpectedly; it stops", destination, group, e);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("Consumer of {} (group {}) failed and stops", destination, group, e);
+        } finally {
+            commitProcessed();
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+            onClose.run();
+        }
+    }
+
+    private void deliver(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+        Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
+        List<Message> batch = new ArrayList<>(records.count());
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                firstOffsets.putIfAbsent(partition, record.offset());
+                nextOffsets.put(partition, new OffsetAndMetadata(record.offset() + 1));
+                try {
+                    batch.add(CloudEventsKafkaCodec.decode(destination, record));
+                } catch (UndecodableRecordException e) {
+                    deadLetters.park(destination, record, e);
+                }
+            }
+            if (!batch.isEmpty()) {
+                listener.onMessages(List.copyOf(batch));
+            }
+        } catch (Exception e) {
+            rewind(firstOffsets, e);
+            return;
+        }
+        failures = 0;
+        processed.putAll(nextOffsets);
+        consumer.commitAsync(Map.copyOf(nextOffsets), (offsets, failure) -> {
+            if (failure != null) {
+                log.debug("Asynchronous offset commit for {} failed; a later commit covers it", destination, failure);
+            }
+        });
+    }
+
+    /** Puts every partition of a failed batch back to its first record and pauses delivery for a backoff. */
+    private void rewind(Map<TopicPartition, Long> firstOffsets, Exception failure) {
+        failures++;
+        firstOffsets.forEach(consumer::seek);
+        long backoff = backoffMillis();
+        log.warn("Listener for {} (group {}) failed on a batch (attempt {}); redelivering in {} ms",
+                destination, group, failures, backoff, failure);
+        consumer.pause(consumer.assignment());
+        resumeAtNanos = System.nanoTime() + backoff * 1_000_000;
+    }
+
+    private long backoffMillis() {
+        long base = config.retryBackoff().toMillis() << Math.min(failures - 1, 20);
+        long capped = Math.min(base, config.maxRetryBackoff().toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    private void resumeWhenBackoffOver() {
+        if (!consumer.paused().isEmpty() && System.nanoTime() - resumeAtNanos >= 0) {
+            consumer.resume(consumer.paused());
+        }
+    }
+
+    private Duration nextPollTimeout() {
+        if (consumer.paused().isEmpty()) {
+            return config.pollTimeout();
+        }
+        long remaining = Math.max(1, (resumeAtNanos - System.nanoTime()) / 1_000_000);
+        return Duration.ofMillis(Math.min(remaining, config.pollTimeout().toMillis()));
+    }
+
+    private void commitProcessed() {
+        commit(Map.copyOf(processed));
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (offsets.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(offsets);
+        } catch (WakeupException e) {
+            consumer.commitSync(offsets); // close() woke us: still commit what was handled
+        } catch (KafkaException e) {
+            // Lost membership or broker gone: the records are redelivered, and the inbox de-duplicates them.
+            log.warn("Committing offsets {} for {} failed; they will be redelivered", offsets, destination, e);
+        }
+    }
+
+    /** Commits what was handled before a partition goes to another member. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, OffsetAndMetadata> revoked = new HashMap<>();
+            for (TopicPartition partition : partitions) {
+                OffsetAndMetadata offset = processed.remove(partition);
+                if (offset != null) {
+                    revoked.put(partition, offset);
+                }
+            }
+            commit(revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(processed::remove); // another member owns them already; committing would fail
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    }
+}
