@@ -13,8 +13,6 @@ import dev.tandem.example.bank.account.AccountEvent.Opened;
 import dev.tandem.example.bank.account.AccountEvent.Refunded;
 import dev.tandem.example.bank.account.AccountEvent.ReservationReleased;
 import dev.tandem.example.bank.account.AccountEvent.ReservationSettled;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -26,7 +24,7 @@ import java.util.UUID;
  *
  * @param legs every transfer step this account has seen, by transfer id (the participant barrier)
  */
-public record Account(Status status, String currency, long balance, long held, long pendingIn, Map<UUID, Leg> legs) {
+public record Account(Status status, String currency, long balance, long held, long pendingIn, Legs legs) {
 
     /** Lifecycle of an account. */
     public enum Status {
@@ -35,11 +33,7 @@ public record Account(Status status, String currency, long balance, long held, l
         CLOSED
     }
 
-    public static final Account NONE = new Account(Status.NONE, null, 0, 0, 0, Map.of());
-
-    public Account {
-        legs = Map.copyOf(legs);
-    }
+    public static final Account NONE = new Account(Status.NONE, null, 0, 0, 0, Legs.EMPTY);
 
     /** What can be spent: the balance minus held funds. */
     public long available() {
@@ -53,7 +47,7 @@ public record Account(Status status, String currency, long balance, long held, l
     /** This state with {@code event} applied. */
     public Account evolve(AccountEvent event) {
         return switch (event) {
-            case Opened e -> new Account(Status.OPEN, e.currency(), 0, 0, 0, Map.of());
+            case Opened e -> new Account(Status.OPEN, e.currency(), 0, 0, 0, Legs.EMPTY);
             case Deposited e -> with(balance + e.amount(), held, pendingIn);
             case Closed e -> new Account(Status.CLOSED, currency, balance, held, pendingIn, legs);
             case FundsReserved e -> with(balance, held + e.amount(), pendingIn).leg(e.transfer(), Leg.State.RESERVED, e.amount());
@@ -74,8 +68,6 @@ public record Account(Status status, String currency, long balance, long held, l
     }
 
     private Account leg(UUID transfer, Leg.State state, long amount) {
-        Map<UUID, Leg> copy = new HashMap<>(legs);
-        copy.put(transfer, new Leg(state, amount));
-        return new Account(status, currency, balance, held, pendingIn, copy);
+        return new Account(status, currency, balance, held, pendingIn, legs.with(transfer, new Leg(state, amount)));
     }
 }

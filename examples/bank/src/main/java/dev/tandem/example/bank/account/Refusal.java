@@ -22,7 +22,11 @@ public record Refusal(Reason reason, String detail) {
         /** A late try or action arrived after its cancel or compensation was recorded (no hanging). */
         TRANSFER_CANCELLED,
         /** A confirm or cancel names a transfer the account has no matching step for. */
-        UNKNOWN_TRANSFER
+        UNKNOWN_TRANSFER,
+        /** The bank could not be reached or kept failing; the transfer is cancelled. */
+        BANK_UNAVAILABLE,
+        /** An idempotency key already names a different transfer. */
+        IDEMPOTENCY_KEY_REUSED
     }
 
     public static Refusal of(Reason reason, String detail) {
