@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads balances and transfer effects from the banks' stores, for the checker. */
-public final class Ledger {
+public final class Ledger implements dev.tandem.example.bank.verify.BankReader {
 
     private final Map<String, AccountBook> banks;
 
@@ -18,7 +18,7 @@ public final class Ledger {
         this.banks = Map.copyOf(banks);
     }
 
-    /** Every account's durable balance, read one after another. */
+    @Override
     public Map<AccountRef, Long> balances(List<AccountRef> accounts) {
         Map<AccountRef, Long> out = new LinkedHashMap<>();
         for (AccountRef a : accounts) {
@@ -27,7 +27,7 @@ public final class Ledger {
         return out;
     }
 
-    /** Every account's transfer effects, in history order. */
+    @Override
     public Map<AccountRef, List<Effect>> effects(List<AccountRef> accounts) {
         Map<AccountRef, List<Effect>> out = new LinkedHashMap<>();
         for (AccountRef a : accounts) {
