@@ -3,21 +3,16 @@ package dev.tandem.eventstore.postgres;
 import dev.tandem.eventstore.CheckpointUpdate;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.InboxRecord;
-import dev.tandem.eventstore.RecordedEvent;
-import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.support.BatchPlanner;
 import dev.tandem.eventstore.support.GroupCommitter;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -34,11 +29,11 @@ import javax.sql.DataSource;
  * reader sees are always a prefix of the final order. (A rolled-back batch leaves no rows, and the
  * next batch reuses its positions.) {@code PostgresNoSkipIT} forces the interleaving.
  *
- * <p>A batch costs a handful of round trips whatever its size: lock, stream versions (with
- * {@code = ANY}), event ids that may be repeats, inbox keys, highest position, then one
- * {@code unnest} insert per table, {@code pg_notify}, commit. Only ids of writes that may be repeats
- * are looked up; a new event reusing a stored id trips the unique index, and the batch is planned
- * again with every id looked up, which turns that write into a refusal.
+ * <p>A batch costs three round trips whatever its size: one multi-statement {@link BatchLookup}
+ * (lock, {@code pg_notify}, highest position, stream versions with {@code = ANY}, ids that may be
+ * repeats, inbox keys), one {@code unnest} insert per table written, and the commit. Only ids of
+ * writes that may be repeats are looked up; a new event reusing a stored id trips the unique index,
+ * and the batch is planned again with every id looked up, which turns that write into a refusal.
  */
 final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
 
@@ -52,6 +47,7 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
     private final String events;
     private final String inbox;
     private final String checkpoints;
+    private final String lookupSql;
 
     PostgresBatchWriter(DataSource dataSource, String schema, InstantSource clock) {
         this.dataSource = dataSource;
@@ -61,6 +57,7 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         this.events = PostgresSchema.table(schema, "events");
         this.inbox = PostgresSchema.table(schema, "inbox");
         this.checkpoints = PostgresSchema.table(schema, "checkpoints");
+        this.lookupSql = BatchLookup.sql(events, inbox);
     }
 
     @Override
@@ -81,8 +78,8 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         try {
             return planAndInsert(c, batch, now, false);
         } catch (SQLException e) {
-            if (!PostgresErrors.UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
+            if (!PostgresErrors.isUniqueViolation(e, "events_id_key")) {
+                throw e; // any other unique violation would be a broken invariant: let the batch fail
             }
             c.rollback(); // a new event reused a stored id: plan again, this time looking every id up
         }
@@ -90,12 +87,8 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
     }
 
     private List<BatchPlanner.Outcome> planAndInsert(Connection c, List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
-        try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
-            lock.setInt(1, PostgresSchema.LOCK_CLASS);
-            lock.setInt(2, lockKey);
-            lock.execute();
-        }
-        BatchPlanner.Plan plan = BatchPlanner.plan(batch, new Lookup(c), now, lookupAllIds);
+        BatchLookup lookup = BatchLookup.lockAndRead(c, lookupSql, events, lockKey, schema, batch, lookupAllIds);
+        BatchPlanner.Plan plan = BatchPlanner.plan(batch, lookup, now, lookupAllIds);
         if (!plan.events().isEmpty()) {
             EventRows.insertEvents(c, events, plan.events(), now);
         }
@@ -104,13 +97,6 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         }
         if (!plan.checkpoints().isEmpty()) {
             upsertCheckpoints(c, plan.checkpoints());
-        }
-        if (!plan.events().isEmpty()) {
-            try (PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                notify.setString(1, CHANNEL);
-                notify.setString(2, schema);
-                notify.execute();
-            }
         }
         c.commit();
         return plan.outcomes();
@@ -155,77 +141,6 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
-        }
-    }
-
-    /** Reads the state a batch depends on, inside its transaction and under the lock. */
-    private final class Lookup implements BatchPlanner.Lookup {
-        private final Connection c;
-
-        Lookup(Connection c) {
-            this.c = c;
-        }
-
-        @Override
-        public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
-            String[] names = streams.stream().map(StreamId::value).toArray(String[]::new);
-            Map<StreamId, Long> result = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT s.id, (SELECT e.version FROM " + events
-                    + " e WHERE e.stream_id = s.id ORDER BY e.version DESC LIMIT 1) FROM unnest(?::text[]) AS s(id)")) {
-                ps.setArray(1, c.createArrayOf("text", names));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        long version = rs.getLong(2);
-                        if (!rs.wasNull()) {
-                            result.put(StreamId.of(rs.getString(1)), version);
-                        }
-                    }
-                }
-            }
-            return result;
-        }
-
-        @Override
-        public Map<UUID, RecordedEvent> eventsById(Set<UUID> ids) throws SQLException {
-            Map<UUID, RecordedEvent> result = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + EventRows.EVENT_COLUMNS + " FROM " + events + " WHERE id = ANY(?::uuid[])")) {
-                ps.setArray(1, c.createArrayOf("uuid", ids.toArray(UUID[]::new)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        RecordedEvent e = EventRows.event(rs);
-                        result.put(e.id(), e);
-                    }
-                }
-            }
-            return result;
-        }
-
-        @Override
-        public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) throws SQLException {
-            String[] consumers = keys.stream().map(BatchPlanner.InboxKey::consumer).toArray(String[]::new);
-            UUID[] ids = keys.stream().map(BatchPlanner.InboxKey::messageId).toArray(UUID[]::new);
-            Map<BatchPlanner.InboxKey, InboxRecord> result = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT i.consumer, i.message_id, i.result, i.recorded_at, i.recorded_nano FROM " + inbox
-                    + " i JOIN unnest(?::text[], ?::uuid[]) AS k(consumer, message_id) ON i.consumer = k.consumer AND i.message_id = k.message_id")) {
-                ps.setArray(1, c.createArrayOf("text", consumers));
-                ps.setArray(2, c.createArrayOf("uuid", ids));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        InboxRecord r = EventRows.inbox(rs);
-                        result.put(new BatchPlanner.InboxKey(r.consumer(), r.messageId()), r);
-                    }
-                }
-            }
-            return result;
-        }
-
-        @Override
-        public long lastPosition() throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(position), 0) FROM " + events);
-                    ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
         }
     }
 }

@@ -43,6 +43,14 @@ final class PostgresErrors {
         return new StoreUnavailableException(what + " failed: " + detail, e);
     }
 
+    /** Whether {@code e} is a unique violation of the named constraint. */
+    static boolean isUniqueViolation(SQLException e, String constraint) {
+        return UNIQUE_VIOLATION.equals(e.getSQLState())
+                && e instanceof org.postgresql.util.PSQLException p
+                && p.getServerErrorMessage() != null
+                && constraint.equals(p.getServerErrorMessage().getConstraint());
+    }
+
     /** Whether {@code e} means the server could not be reached or the connection broke. */
     static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

@@ -128,6 +128,7 @@ public final class PostgresEventStore implements EventStore {
         config.setInitializationFailTimeout(1);
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("socketTimeout", "60"); // a hung server fails the batch instead of stalling the writer forever
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {

@@ -3,6 +3,8 @@ package dev.tandem.eventstore.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tandem.core.IncompatibleSchemaException;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.TandemException;
@@ -79,6 +81,27 @@ class PostgresSchemaIT {
         void rejectsASchemaNameThatIsNotAPlainIdentifier() {
             assertThatThrownBy(() -> open("Bad-Name; DROP")).isInstanceOf(InvalidInputException.class).hasMessageContaining("schema");
             assertThatThrownBy(() -> open(" ")).isInstanceOf(InvalidInputException.class);
+        }
+    }
+
+    @Nested
+    class WithADataSourceItDoesNotOwn {
+
+        @Test
+        void usesItAndLeavesItOpenOnClose() throws Exception {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(database.jdbcUrl());
+            config.setUsername(database.user());
+            config.setMaximumPoolSize(4);
+            try (HikariDataSource pool = new HikariDataSource(config)) {
+                try (PostgresEventStore subject = PostgresEventStore.open(pool, "injected", StoreOptions.defaults())) {
+                    subject.append(StreamId.of("s"), ExpectedVersion.noStream(), List.of(NewEvent.json("Created", "x")));
+                }
+                assertThat(pool.isClosed()).isFalse();
+                try (PostgresEventStore subject = PostgresEventStore.open(pool, "injected", StoreOptions.defaults())) {
+                    assertThat(subject.streamVersion(StreamId.of("s"))).isEqualTo(1);
+                }
+            }
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.tandem.eventstore.sqlite;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.tandem.core.IncompatibleSchemaException;
-import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Route;
@@ -28,43 +26,91 @@ final class EventRows {
 
     private EventRows() {}
 
-    static void bind(PreparedStatement insert, RecordedEvent e) throws SQLException {
-        insert.setLong(1, e.position());
-        insert.setBytes(2, bytes(e.id()));
-        insert.setString(3, e.stream().value());
-        insert.setLong(4, e.version());
-        insert.setString(5, e.type());
-        insert.setBytes(6, e.payload());
-        insert.setString(7, e.contentType());
-        if (Metadata.EMPTY.equals(e.metadata())) {
-            insert.setNull(8, Types.VARCHAR); // most events carry none: skip the JSON round trip
-        } else {
-            insert.setString(8, metadataJson(e.metadata()));
+    /**
+     * Binds events to the insert statement. Events of one commit usually share one metadata instance, so the
+     * JSON of the previous event is reused when its metadata is the same object.
+     */
+    static final class Binder {
+        private Metadata lastMetadata;
+        private String lastJson;
+
+        void bind(PreparedStatement insert, RecordedEvent e) throws SQLException {
+            insert.setLong(1, e.position());
+            insert.setBytes(2, bytes(e.id()));
+            insert.setString(3, e.stream().value());
+            insert.setLong(4, e.version());
+            insert.setString(5, e.type());
+            insert.setBytes(6, e.payload());
+            insert.setString(7, e.contentType());
+            String json = json(e.metadata());
+            if (json == null) {
+                insert.setNull(8, Types.VARCHAR);
+            } else {
+                insert.setString(8, json);
+            }
+            if (e.route() == null) {
+                insert.setNull(9, Types.VARCHAR);
+                insert.setNull(10, Types.VARCHAR);
+            } else {
+                insert.setString(9, e.route().destination());
+                insert.setString(10, e.route().partitionKey());
+            }
+            insert.setLong(11, nanos(e.timestamp()));
         }
-        if (e.route() == null) {
-            insert.setNull(9, Types.VARCHAR);
-            insert.setNull(10, Types.VARCHAR);
-        } else {
-            insert.setString(9, e.route().destination());
-            insert.setString(10, e.route().partitionKey());
+
+        /** Null for no metadata at all, the common case, which then costs nothing to store or read. */
+        private String json(Metadata m) {
+            if (m != lastMetadata) {
+                lastMetadata = m;
+                lastJson = Metadata.EMPTY.equals(m) ? null : MetadataJson.write(m);
+            }
+            return lastJson;
         }
-        insert.setLong(11, nanos(e.timestamp()));
     }
 
-    static RecordedEvent read(ResultSet rs) throws SQLException {
-        String metadata = rs.getString(8);
-        String destination = rs.getString(9);
-        return new RecordedEvent(
-                uuid(rs.getBytes(2)),
-                StreamId.of(rs.getString(3)),
-                rs.getLong(4),
-                rs.getLong(1),
-                rs.getString(5),
-                orEmpty(rs.getBytes(6)),
-                rs.getString(7),
-                metadata == null ? Metadata.EMPTY : metadata(metadata),
-                destination == null ? null : new Route(destination, rs.getString(10)),
-                instant(rs.getLong(11)));
+    /**
+     * Turns rows into events. Neighbouring rows often share stream and metadata, so their decoded value is
+     * reused when the text is the same as the previous row's; one reader per query.
+     */
+    static final class Reader {
+        private String lastStreamText;
+        private StreamId lastStream;
+        private String lastMetadataText;
+        private Metadata lastMetadata = Metadata.EMPTY;
+
+        RecordedEvent read(ResultSet rs) throws SQLException {
+            String destination = rs.getString(9);
+            return new RecordedEvent(
+                    uuid(rs.getBytes(2)),
+                    stream(rs.getString(3)),
+                    rs.getLong(4),
+                    rs.getLong(1),
+                    rs.getString(5),
+                    orEmpty(rs.getBytes(6)),
+                    rs.getString(7),
+                    metadata(rs.getString(8)),
+                    destination == null ? null : new Route(destination, rs.getString(10)),
+                    instant(rs.getLong(11)));
+        }
+
+        private StreamId stream(String text) {
+            if (!text.equals(lastStreamText)) {
+                lastStream = StreamId.of(text);
+                lastStreamText = text;
+            }
+            return lastStream;
+        }
+
+        private Metadata metadata(String text) {
+            if (text == null) {
+                return Metadata.EMPTY;
+            }
+            if (!text.equals(lastMetadataText)) {
+                lastMetadata = MetadataJson.read(text);
+                lastMetadataText = text;
+            }
+            return lastMetadata;
+        }
     }
 
     static byte[] bytes(UUID id) {
@@ -109,21 +155,5 @@ final class EventRows {
     /** SQLite hands back a zero-length blob as null. */
     static byte[] orEmpty(byte[] b) {
         return b == null ? EMPTY : b;
-    }
-
-    private static String metadataJson(Metadata m) {
-        try {
-            return Json.mapper().writeValueAsString(m);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("metadata cannot be written as JSON: " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private static Metadata metadata(String json) {
-        try {
-            return Json.mapper().readValue(json, Metadata.class);
-        } catch (JsonProcessingException e) {
-            throw new IncompatibleSchemaException("stored metadata is not valid JSON: " + e.getOriginalMessage(), e);
-        }
     }
 }

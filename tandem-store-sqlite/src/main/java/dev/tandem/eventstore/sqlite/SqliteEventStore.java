@@ -181,9 +181,10 @@ public final class SqliteEventStore implements EventStore {
 
     private static List<RecordedEvent> events(PreparedStatement query, int limit) throws SQLException {
         List<RecordedEvent> events = new ArrayList<>(Math.min(limit, 1_024));
+        EventRows.Reader reader = new EventRows.Reader();
         try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
-                events.add(EventRows.read(rs));
+                events.add(reader.read(rs));
             }
         }
         return events;

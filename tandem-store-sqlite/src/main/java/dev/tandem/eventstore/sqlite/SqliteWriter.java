@@ -86,8 +86,9 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private void insert(BatchPlanner.Plan plan) throws SQLException {
         if (!plan.events().isEmpty()) {
             PreparedStatement insert = statements.get(EventRows.INSERT);
+            EventRows.Binder binder = new EventRows.Binder();
             for (RecordedEvent e : plan.events()) {
-                EventRows.bind(insert, e);
+                binder.bind(insert, e);
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -1,5 +1,7 @@
 package dev.tandem.eventstore.sqlite;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
@@ -16,7 +18,10 @@ import java.util.UUID;
 final class WriterLookup implements BatchPlanner.Lookup {
 
     static final String STREAM_VERSION = "SELECT version FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1";
-    static final String EVENT_BY_ID = "SELECT " + EventRows.COLUMNS + " FROM events WHERE id = ?";
+    /** One statement for all streams of a batch: the streams come as one JSON array parameter. */
+    static final String STREAM_VERSIONS = "SELECT j.value,"
+            + " (SELECT e.version FROM events e WHERE e.stream = j.value ORDER BY e.version DESC LIMIT 1) FROM json_each(?) j";
+    static final String EVENTS_BY_ID = "SELECT " + EventRows.COLUMNS + " FROM events WHERE id IN (SELECT unhex(value) FROM json_each(?))";
     static final String INBOX_BY_KEY = "SELECT result, recorded_at FROM inbox WHERE consumer = ? AND message_id = ?";
     static final String LAST_POSITION = "SELECT max(position) FROM events";
 
@@ -28,13 +33,18 @@ final class WriterLookup implements BatchPlanner.Lookup {
 
     @Override
     public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
+        Map<String, StreamId> byText = new HashMap<>();
+        for (StreamId s : streams) {
+            byText.put(s.value(), s);
+        }
         Map<StreamId, Long> versions = new HashMap<>();
-        PreparedStatement query = statements.get(STREAM_VERSION);
-        for (StreamId stream : streams) {
-            query.setString(1, stream.value());
-            try (ResultSet rs = query.executeQuery()) {
-                if (rs.next()) {
-                    versions.put(stream, rs.getLong(1));
+        PreparedStatement query = statements.get(STREAM_VERSIONS);
+        query.setString(1, jsonArray(byText.keySet()));
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                long version = rs.getLong(2);
+                if (!rs.wasNull()) {
+                    versions.put(byText.get(rs.getString(1)), version);
                 }
             }
         }
@@ -43,17 +53,42 @@ final class WriterLookup implements BatchPlanner.Lookup {
 
     @Override
     public Map<UUID, RecordedEvent> eventsById(Set<UUID> ids) throws SQLException {
-        Map<UUID, RecordedEvent> events = new HashMap<>();
-        PreparedStatement query = statements.get(EVENT_BY_ID);
+        StringBuilder json = new StringBuilder(ids.size() * 35 + 2).append('[');
         for (UUID id : ids) {
-            query.setBytes(1, EventRows.bytes(id));
-            try (ResultSet rs = query.executeQuery()) {
-                if (rs.next()) {
-                    events.put(id, EventRows.read(rs));
-                }
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"');
+            hex(json, id.getMostSignificantBits());
+            hex(json, id.getLeastSignificantBits());
+            json.append('"');
+        }
+        json.append(']');
+        Map<UUID, RecordedEvent> events = new HashMap<>();
+        PreparedStatement query = statements.get(EVENTS_BY_ID);
+        query.setString(1, json.toString());
+        EventRows.Reader reader = new EventRows.Reader();
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                RecordedEvent e = reader.read(rs);
+                events.put(e.id(), e);
             }
         }
         return events;
+    }
+
+    private static void hex(StringBuilder out, long bits) {
+        for (int shift = 60; shift >= 0; shift -= 4) {
+            out.append(Character.forDigit((int) (bits >>> shift) & 0xF, 16));
+        }
+    }
+
+    private static String jsonArray(Iterable<String> values) {
+        try {
+            return Json.mapper().writeValueAsString(values);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stream ids cannot be written as a JSON array: " + e.getOriginalMessage(), e);
+        }
     }
 
     @Override

@@ -1,0 +1,326 @@
+package dev.tandem.messaging.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.core.NonTransientException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.Route;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.ScriptedTransport;
+import dev.tandem.messaging.UnknownMessageTypeException;
+import dev.tandem.messaging.deadletter.DeadLetter;
+import dev.tandem.messaging.deadletter.DeadLetterReason;
+import dev.tandem.messaging.retry.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("The inbox consumer")
+class InboxConsumerTest {
+
+    private static final InboxOptions FAST = InboxOptions.defaults()
+            .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0.5, new Random(3)));
+    private static final StreamId COUNTER = StreamId.of("counter");
+
+    private final EventStore store = new InMemoryEventStore();
+
+    private static Message message(String key, String type, String body) {
+        return new Message(UUID.randomUUID(), "a", "b", key, 1, Instant.parse("2026-01-01T00:00:00Z"), type, "application/json",
+                body.getBytes(StandardCharsets.UTF_8), Metadata.EMPTY);
+    }
+
+    /** Appends "Counted" at the counter's exact next version, like an aggregate with optimistic locking. */
+    private MessageHandler counting(AtomicInteger calls) {
+        return m -> {
+            calls.incrementAndGet();
+            long version = store.streamVersion(COUNTER);
+            return Commit.builder().append(COUNTER, ExpectedVersion.exactly(version), List.of(NewEvent.json("Counted", Map.of("id", m.id()))));
+        };
+    }
+
+    private long counted() {
+        return store.streamVersion(COUNTER);
+    }
+
+    @Nested
+    @DisplayName("handles each message once")
+    class Once {
+
+        @Test
+        void recordsTheMessageAtomicallyWithItsEffects() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(new AtomicInteger()), FAST);
+            Message m = message("k", "Count", "{}");
+
+            subject.onMessages(List.of(m));
+
+            assertThat(counted()).isEqualTo(1);
+            assertThat(subject.handled(m.id())).isTrue();
+        }
+
+        @Test
+        void skipsARedeliveredMessageWithoutRunningTheHandler() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST);
+            Message m = message("k", "Count", "{}");
+
+            subject.onMessages(List.of(m, m));
+            subject.onMessages(List.of(m));
+
+            assertThat(counted()).isEqualTo(1);
+            assertThat(calls).hasValue(1);
+        }
+
+        @Test
+        void refusesARedeliveryAtCommitWhenItDoesNotLookFirst() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withCheckInboxFirst(false));
+            Message m = message("k", "Count", "{}");
+
+            subject.onMessages(List.of(m));
+            subject.onMessages(List.of(m));
+
+            assertThat(counted()).isEqualTo(1);
+            assertThat(calls).hasValue(2);
+        }
+
+        @Test
+        void reRunsTheHandlerOnFreshStateAfterAVersionConflict() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            MessageHandler racing = m -> {
+                long version = store.streamVersion(COUNTER);
+                if (calls.incrementAndGet() == 1) { // a concurrent writer gets in first
+                    store.append(COUNTER, ExpectedVersion.any(), List.of(NewEvent.json("Other", Map.of())));
+                }
+                return Commit.builder().append(COUNTER, ExpectedVersion.exactly(version), List.of(NewEvent.json("Counted", Map.of())));
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", racing, FAST);
+
+            subject.onMessages(List.of(message("k", "Count", "{}")));
+
+            assertThat(calls).hasValue(2);
+            assertThat(store.readStream(COUNTER, 1, ReadDirection.FORWARD, 10)).extracting(e -> e.type()).containsExactly("Other", "Counted");
+        }
+
+        @Test
+        void handlesMessagesOfOneKeyInOrderAndInterleavesKeys() throws Exception {
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            MessageHandler recording = m -> {
+                seen.add(m.partitionKey() + ":" + new String(m.payload(), StandardCharsets.UTF_8));
+                return Commit.builder();
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", recording, FAST);
+
+            subject.onMessages(List.of(message("x", "T", "1"), message("x", "T", "2"), message("y", "T", "1"), message("x", "T", "3")));
+
+            assertThat(seen).containsExactly("x:1", "y:1", "x:2", "x:3");
+        }
+    }
+
+    @Nested
+    @DisplayName("answers a duplicate with the first reply")
+    class Replies {
+
+        @Test
+        void reSendsTheRepliesTheFirstHandlingCommitted() throws Exception {
+            ScriptedTransport transport = ScriptedTransport.accepting();
+            MessageHandler replying = m -> Commit.builder().append(StreamId.of("tx-" + m.id()), ExpectedVersion.noStream(), List.of(
+                    NewEvent.json("Debited", Map.of()),
+                    NewEvent.json("DebitDone", Map.of("ok", true)).withRoute(Route.to(m.source(), m.partitionKey()))));
+            InboxConsumer subject = new InboxConsumer(store, "b/in", replying, FAST.withReplies(transport, "b"));
+            Message request = message("k", "Debit", "{}");
+
+            subject.onMessages(List.of(request));
+            assertThat(transport.published()).isEmpty();
+            subject.onMessages(List.of(request));
+
+            var reply = store.readStream(StreamId.of("tx-" + request.id()), 2, ReadDirection.FORWARD, 1).getFirst();
+            assertThat(transport.published()).singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(reply.id());
+                assertThat(m.type()).isEqualTo("DebitDone");
+                assertThat(m.destination()).isEqualTo("a");
+                assertThat(m.source()).isEqualTo("b");
+                assertThat(m.sequence()).isEqualTo(reply.position());
+            });
+        }
+    }
+
+    @Nested
+    @DisplayName("parks poison messages")
+    class Poison {
+
+        private DeadLetter parkedAfter(MessageHandler handler, Message m) throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", handler, FAST);
+            subject.onMessages(List.of(m));
+            assertThat(subject.handled(m.id())).isTrue();
+            return subject.deadLetters().find(m.id()).orElseThrow();
+        }
+
+        @Test
+        void parksAnUnknownType() throws Exception {
+            DeadLetter l = parkedAfter(m -> { throw new UnknownMessageTypeException(m.type(), "b/in"); }, message("k", "Mystery", "{}"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.UNKNOWN_TYPE);
+            assertThat(l.attempts()).isEqualTo(1);
+        }
+
+        @Test
+        void parksAnUndecodablePayload() throws Exception {
+            record Debit(long amount) {}
+            DeadLetter l = parkedAfter(m -> {
+                m.payloadAs(Debit.class);
+                return Commit.builder();
+            }, message("k", "Debit", "{not json"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.UNDECODABLE);
+            assertThat(l.lastError()).contains("not a valid Debit");
+        }
+
+        @Test
+        void parksANonTransientRefusal() throws Exception {
+            DeadLetter l = parkedAfter(m -> { throw new NonTransientException("account closed"); }, message("k", "Debit", "{}"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.REJECTED);
+            assertThat(l.lastError()).contains("account closed");
+        }
+
+        @Test
+        void parksAMessageThatKeepsFailingAfterAllAttempts() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            DeadLetter l = parkedAfter(m -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("still down");
+            }, message("k", "Debit", "{}"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.OUT_OF_ATTEMPTS);
+            assertThat(l.attempts()).isEqualTo(3);
+            assertThat(calls).hasValue(3);
+            assertThat(l.lastError()).contains("still down");
+        }
+
+        @Test
+        void parksAMessageOverTheSizeLimitWithoutRunningTheHandler() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withMaxMessageBytes(10));
+            Message m = message("k", "Count", "{\"much\":\"too long\"}");
+
+            subject.onMessages(List.of(m));
+
+            assertThat(calls).hasValue(0);
+            assertThat(subject.deadLetters().find(m.id())).map(DeadLetter::reason).contains(DeadLetterReason.TOO_LARGE);
+        }
+
+        @Test
+        void succeedsWhenATransientFailureClearsBeforeTheAttemptsRunOut() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            MessageHandler flaky = m -> {
+                if (calls.incrementAndGet() < 3) {
+                    throw new IllegalStateException("blip");
+                }
+                return counting(new AtomicInteger()).handle(m);
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", flaky, FAST);
+
+            subject.onMessages(List.of(message("k", "Count", "{}")));
+
+            assertThat(counted()).isEqualTo(1);
+            assertThat(subject.deadLetters().list()).isEmpty();
+        }
+
+        @Test
+        void doesNotParkARedeliveredParkedMessageTwice() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", m -> { throw new NonTransientException("no"); }, FAST);
+            Message m = message("k", "X", "{}");
+
+            subject.onMessages(List.of(m));
+            subject.onMessages(List.of(m));
+
+            assertThat(store.streamVersion(subject.deadLetters().stream())).isEqualTo(1);
+        }
+
+        @Test
+        void replaysAParkedMessageOnceAndRecordsIt() throws Exception {
+            AtomicReference<Boolean> fixed = new AtomicReference<>(false);
+            AtomicInteger calls = new AtomicInteger();
+            MessageHandler handler = m -> {
+                if (!fixed.get()) {
+                    throw new NonTransientException("not yet");
+                }
+                return counting(calls).handle(m);
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", handler, FAST);
+            Message m = message("k", "X", "{}");
+            subject.onMessages(List.of(m));
+
+            fixed.set(true);
+            subject.replay(m.id());
+            subject.onMessages(List.of(m));
+
+            assertThat(counted()).isEqualTo(1);
+            assertThat(subject.deadLetters().list()).isEmpty();
+            assertThat(store.readStream(subject.deadLetters().stream(), 1, ReadDirection.FORWARD, 10))
+                    .extracting(e -> e.type()).containsExactly("MessageParked", "DeadLetterReplayed");
+        }
+    }
+
+    @Nested
+    @DisplayName("forgets old de-duplication records")
+    class Purging {
+
+        private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        private final InstantSource clock = () -> now.get();
+        private final EventStore timed = new InMemoryEventStore(StoreOptions.defaults().withClock(clock));
+
+        @Test
+        void purgesRecordsOlderThanTheWindowOnly() throws Exception {
+            InboxConsumer subject = new InboxConsumer(timed, "b/in", m -> Commit.builder(), FAST);
+            Message old = message("k", "T", "{}");
+            subject.onMessages(List.of(old));
+            now.set(now.get().plus(Duration.ofHours(2)));
+            Message fresh = message("k", "T", "{}");
+            subject.onMessages(List.of(fresh));
+
+            try (InboxPurger purger = new InboxPurger(timed, clock, Duration.ofHours(1))) {
+                assertThat(purger.purgeNow()).isEqualTo(1);
+            }
+
+            assertThat(subject.handled(old.id())).isFalse();
+            assertThat(subject.handled(fresh.id())).isTrue();
+        }
+
+        @Test
+        void purgesOnItsOwnNamedThreadOnSchedule() throws Exception {
+            InboxConsumer subject = new InboxConsumer(timed, "b/in", m -> Commit.builder(), FAST);
+            Message old = message("k", "T", "{}");
+            subject.onMessages(List.of(old));
+            now.set(now.get().plus(Duration.ofDays(8)));
+            AtomicReference<String> thread = new AtomicReference<>();
+            InstantSource spying = () -> {
+                thread.set(Thread.currentThread().getName());
+                return now.get();
+            };
+
+            InboxPurger purger = new InboxPurger(timed, spying, Duration.ofDays(7)).start(Duration.ofMillis(5));
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !subject.handled(old.id()));
+            } finally {
+                purger.close();
+            }
+            assertThat(thread.get()).startsWith("tandem-inbox-purge-");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.tandem.saga.definition;
+
+import dev.tandem.core.InvalidInputException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A named, versioned transaction definition: stages of steps run in order, the steps of one stage in parallel.
+ *
+ * <p>A plain saga has one step per stage. A TCC definition has a single stage holding every
+ * participant (all tries run in parallel). Build one with {@link #saga} or {@link #tcc}.
+ *
+ * @param name the definition's name, e.g. {@code transfer}
+ * @param version the definition's version, at least 1; running instances keep the version they started with
+ * @param kind saga or TCC
+ * @param stages non-empty; each stage non-empty
+ * @param deadline how long the forward phase may take in total before the transaction is aborted
+ */
+public record TransactionDefinition(String name, int version, TransactionKind kind, List<List<StepDefinition>> stages, Duration deadline) {
+
+    public static final int MAX_NAME = 100;
+
+    public TransactionDefinition {
+        InvalidInputException.requireText(name, "definition.name", MAX_NAME);
+        if (version < 1) {
+            throw InvalidInputException.of("definition.version", "must be at least 1, was " + version);
+        }
+        InvalidInputException.requireNonNull(kind, "definition.kind");
+        InvalidInputException.requireNonNull(stages, "definition.stages");
+        RetryPolicy.requirePositive(deadline, "definition.deadline");
+        if (stages.isEmpty()) {
+            throw InvalidInputException.of("definition.stages", name + " v" + version + " has no steps");
+        }
+        List<List<StepDefinition>> copy = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (List<StepDefinition> stage : stages) {
+            if (stage == null || stage.isEmpty()) {
+                throw InvalidInputException.of("definition.stages", name + " v" + version + " has an empty parallel group");
+            }
+            for (StepDefinition s : stage) {
+                InvalidInputException.requireNonNull(s, "definition.step");
+                if (!names.add(s.name())) {
+                    throw InvalidInputException.of("definition.steps", name + " v" + version + " has two steps named " + s.name());
+                }
+                if (kind == TransactionKind.TCC && (s.confirm() == null || s.compensation() == null)) {
+                    throw InvalidInputException.of("definition.steps", "TCC participant " + s.name() + " needs a confirm and a cancel");
+                }
+            }
+            copy.add(List.copyOf(stage));
+        }
+        if (kind == TransactionKind.TCC && copy.size() != 1) {
+            throw InvalidInputException.of("definition.stages", "a TCC definition has exactly one group of participants");
+        }
+        stages = List.copyOf(copy);
+    }
+
+    /** Starts a saga definition. */
+    public static SagaBuilder saga(String name, int version) {
+        return new SagaBuilder(name, version);
+    }
+
+    /** Starts a TCC definition. */
+    public static TccBuilder tcc(String name, int version) {
+        return new TccBuilder(name, version);
+    }
+
+    /** All steps in order: stage by stage; a step's index in this list is its step number. */
+    public List<StepDefinition> steps() {
+        List<StepDefinition> all = new ArrayList<>();
+        stages.forEach(all::addAll);
+        return all;
+    }
+
+    /** The stage of each step, by step number. */
+    public int[] stageOfSteps() {
+        int[] result = new int[steps().size()];
+        int i = 0;
+        for (int s = 0; s < stages.size(); s++) {
+            for (int k = 0; k < stages.get(s).size(); k++) {
+                result[i++] = s;
+            }
+        }
+        return result;
+    }
+
+    /** {@code name@version}, how instances refer to this definition. */
+    public String id() {
+        return name + "@" + version;
+    }
+}

@@ -1,0 +1,243 @@
+package dev.tandem.saga.engine;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.NonTransientException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.saga.coordinator.Transaction;
+import dev.tandem.saga.coordinator.TransactionCommand;
+import dev.tandem.saga.coordinator.TransactionDecider;
+import dev.tandem.saga.coordinator.TransactionEvent;
+import dev.tandem.saga.coordinator.TransactionRejectedException;
+import dev.tandem.saga.coordinator.TransactionState;
+import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.definition.DefinitionRegistry;
+import dev.tandem.saga.protocol.BranchReply;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * Drives transactions: each instance is a stream {@code saga-<id>} in the coordinator's store; commands to
+ * participants are routed events appended in the same commit (the store is the outbox); replies come in
+ * through {@link #replyHandler()} (the inbox commits them atomically with the decision). Every append
+ * expects the exact stream version it decided on, so a stale instance's append fails instead of forking
+ * the transaction.
+ *
+ * <p>Time comes from the injected clock and jitter from the injected random source; timers are kept in an
+ * index of each live transaction's next due instant, rebuilt from the streams by {@link #recover()} and
+ * fired by {@link #fireDueTimers()} (see {@link TimerDriver}).
+ */
+public final class Coordinator {
+
+    private static final int MAX_CONFLICT_RETRIES = 5;
+
+    private final String name;
+    private final EventStore store;
+    private final TransactionDecider decider;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final TransactionEventCodec codec;
+    private final TransactionStreams streams;
+    private final TimerIndex timers = new TimerIndex();
+    private final Ownership ownership;
+
+    /**
+     * @param name the coordinator's destination: participants send their replies there
+     * @param ownership which transactions this instance may drive; {@link Ownership#all()} for a single instance
+     */
+    public Coordinator(String name, EventStore store, DefinitionRegistry registry, InstantSource clock, RandomGenerator random,
+            Ownership ownership) {
+        this.name = InvalidInputException.requireText(name, "coordinator.name", 200);
+        this.store = InvalidInputException.requireNonNull(store, "store");
+        this.decider = new TransactionDecider(InvalidInputException.requireNonNull(registry, "registry"));
+        this.clock = InvalidInputException.requireNonNull(clock, "clock");
+        this.random = InvalidInputException.requireNonNull(random, "random");
+        this.ownership = InvalidInputException.requireNonNull(ownership, "ownership");
+        this.codec = new TransactionEventCodec(name);
+        this.streams = new TransactionStreams(store, decider);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Starts {@code transactionId} (idempotent for the same definition and input) and waits until it is durable. */
+    public Transaction start(String transactionId, String definition, String input) {
+        return EventStore.await(startAsync(transactionId, definition, input));
+    }
+
+    /** Starts a transaction; the future completes once its first commands are durable in the outbox. */
+    public CompletableFuture<Transaction> startAsync(String transactionId, String definition, String input) {
+        InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
+        return execute(transactionId, s -> new TransactionCommand.Start(transactionId, definition, input, clock.instant()), 0);
+    }
+
+    /** Operator: gives a STUCK transaction's failing phase a fresh budget of attempts; recorded as an audited event. */
+    public Transaction operatorRetry(String transactionId, String operator, String reason) {
+        return EventStore.await(execute(transactionId, s -> {
+            TransactionDecider.checkOperatorCommand(transactionId, s);
+            return new TransactionCommand.OperatorRetry(operator, reason, clock.instant());
+        }, 0));
+    }
+
+    /** Operator: declares a STUCK transaction COMMITTED or COMPENSATED after a manual repair; recorded as an audited event. */
+    public Transaction operatorResolve(String transactionId, Status resolution, String operator, String reason) {
+        return EventStore.await(execute(transactionId, s -> {
+            TransactionDecider.checkOperatorCommand(transactionId, s);
+            return new TransactionCommand.OperatorResolve(operator, resolution, reason, clock.instant());
+        }, 0));
+    }
+
+    /** The inbox handler for participants' {@link BranchReply} messages. */
+    public MessageHandler replyHandler() {
+        return this::handleReply;
+    }
+
+    private Commit.Builder handleReply(Message message) {
+        if (!message.type().equals(BranchReply.TYPE)) {
+            throw new NonTransientException("coordinator " + name + " cannot handle message type " + message.type() + " of " + message.id());
+        }
+        BranchReply reply = message.payloadAs(BranchReply.class);
+        if (!ownership.owns(reply.transactionId())) {
+            throw new NotOwnerException(name, reply.transactionId());
+        }
+        TransactionStreams.Loaded loaded = streams.load(reply.transactionId());
+        TransactionCommand command = new TransactionCommand.ReceiveReply(reply.step(), reply.phase(), reply.attempt(), reply.outcome(),
+                reply.reason(), clock.instant(), nextRandom());
+        Decided decided = decide(reply.transactionId(), loaded, command);
+        Commit.Builder commit = Commit.builder();
+        if (!decided.events().isEmpty()) {
+            commit.append(TransactionStreams.streamOf(reply.transactionId()), ExpectedVersion.exactly(loaded.version()), decided.events());
+            timers.schedule(reply.transactionId(), decided.after().nextDueAt());
+        }
+        return commit;
+    }
+
+    /** Fires the timers due now; returns how many transactions were visited. */
+    public int fireDueTimers() {
+        Instant now = clock.instant();
+        List<String> due = timers.takeDue(now);
+        List<CompletableFuture<Transaction>> pending = new ArrayList<>();
+        for (String id : due) {
+            if (ownership.owns(id)) {
+                pending.add(execute(id, s -> new TransactionCommand.FireDueTimers(now, nextRandom()), 0)
+                        .exceptionally(e -> rescheduleAfterFailure(id)));
+            }
+        }
+        pending.forEach(CompletableFuture::join);
+        return due.size();
+    }
+
+    /** The earliest instant a known timer is due. */
+    public Optional<Instant> nextDueAt() {
+        return timers.next();
+    }
+
+    /**
+     * Rebuilds the timer index from every transaction stream this instance owns; run at start and on taking over
+     * ownership. Commands still in flight are re-published by the outbox relay with their original message ids.
+     *
+     * @return how many live (not final) transactions were found
+     */
+    public int recover() {
+        int live = 0;
+        for (String id : TransactionScan.transactionIds(store)) {
+            if (!ownership.owns(id)) {
+                continue;
+            }
+            TransactionStreams.Loaded loaded = streams.load(id);
+            if (loaded.state() instanceof Transaction tx && !tx.status().isFinal()) {
+                live++;
+                timers.schedule(id, tx.nextDueAt());
+            }
+        }
+        return live;
+    }
+
+    /** One transaction by id, with its timeline. */
+    public Optional<TransactionView> find(String transactionId) {
+        InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
+        TransactionStreams.Loaded loaded = streams.load(transactionId);
+        return loaded.state() instanceof Transaction tx
+                ? Optional.of(TransactionView.of(tx, loaded.version(), loaded.recorded()))
+                : Optional.empty();
+    }
+
+    TransactionDecider decider() {
+        return decider;
+    }
+
+    int liveTimers() {
+        return timers.size();
+    }
+
+    private CompletableFuture<Transaction> execute(String id, Function<TransactionState, TransactionCommand> command, int attempt) {
+        if (!ownership.owns(id)) {
+            return CompletableFuture.failedFuture(new NotOwnerException(name, id));
+        }
+        TransactionStreams.Loaded loaded;
+        Decided decided;
+        try {
+            loaded = streams.load(id);
+            decided = decide(id, loaded, command.apply(loaded.state()));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (decided.events().isEmpty()) {
+            return CompletableFuture.completedFuture(decided.after());
+        }
+        ExpectedVersion expected = ExpectedVersion.exactly(loaded.version());
+        return store.commitAsync(Commit.of(TransactionStreams.streamOf(id), expected, decided.events()))
+                .handle((result, error) -> {
+                    if (error == null) {
+                        timers.schedule(id, decided.after().nextDueAt());
+                        return CompletableFuture.completedFuture(decided.after());
+                    }
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof StreamVersionConflict && attempt < MAX_CONFLICT_RETRIES) {
+                        return execute(id, command, attempt + 1);
+                    }
+                    return CompletableFuture.<Transaction>failedFuture(cause);
+                })
+                .thenCompose(Function.identity());
+    }
+
+    private record Decided(List<NewEvent> events, Transaction after) {}
+
+    private Decided decide(String id, TransactionStreams.Loaded loaded, TransactionCommand command) {
+        List<TransactionEvent> events = decider.decide(loaded.state(), command);
+        TransactionState state = loaded.state();
+        List<NewEvent> encoded = new ArrayList<>(events.size());
+        for (TransactionEvent e : events) {
+            state = decider.evolve(state, e);
+            encoded.add(codec.encode(e, id, (Transaction) state));
+        }
+        if (!(state instanceof Transaction tx)) {
+            throw TransactionRejectedException.notFound(id);
+        }
+        return new Decided(encoded, tx);
+    }
+
+    private Transaction rescheduleAfterFailure(String id) {
+        timers.schedule(id, Optional.of(clock.instant().plusMillis(100)));
+        return null;
+    }
+
+    private long nextRandom() {
+        synchronized (random) {
+            return random.nextLong();
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.tandem.saga.participant;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.NonTransientException;
+import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.Route;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamWrite;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.saga.protocol.BranchCommand;
+import dev.tandem.saga.protocol.BranchReply;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A participant service's handler for branch commands: applies the {@link Barrier} in the same atomic commit as
+ * the business writes and the reply.
+ *
+ * <p>Per branch, the barrier stream {@code barrier-<participant>-<transaction>-<step>} holds one event per
+ * answered command (each is also the routed reply). It is appended with the exact version read, so two
+ * concurrent commands for one branch cannot both pass the barrier: the loser's commit fails with a version
+ * conflict and the inbox re-runs it on fresh state.
+ *
+ * <pre>{@code
+ * Participant bankA = Participant.builder("bank-a", store)
+ *         .on("debit", ctx -> BranchResult.succeeded(accounts.debit(ctx.input(Transfer.class))))
+ *         .on("refund", ctx -> BranchResult.succeeded(accounts.refund(ctx.input(Transfer.class))))
+ *         .build();
+ * transport.consume("bank-a", "bank-a", inbox(bankA));   // a MessageHandler
+ * }</pre>
+ */
+public final class Participant implements MessageHandler {
+
+    private static final int PAGE = 100;
+
+    private final String name;
+    private final EventStore store;
+    private final Map<String, BranchHandler> handlers;
+
+    private Participant(String name, EventStore store, Map<String, BranchHandler> handlers) {
+        this.name = name;
+        this.store = store;
+        this.handlers = Map.copyOf(handlers);
+    }
+
+    public static Builder builder(String name, EventStore store) {
+        return new Builder(name, store);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Commit.Builder handle(Message message) throws Exception {
+        if (!message.type().equals(BranchCommand.TYPE)) {
+            throw new NonTransientException("participant " + name + " cannot handle message type " + message.type() + " of " + message.id());
+        }
+        BranchCommand command = message.payloadAs(BranchCommand.class);
+        BranchHandler handler = handlers.get(command.operation());
+        if (handler == null) {
+            throw new NonTransientException("participant " + name + " has no handler for operation " + command.operation()
+                    + " (known: " + handlers.keySet() + ")");
+        }
+        StreamId stream = barrierStream(command.transactionId(), command.step());
+        List<RecordedEvent> recorded = readAll(stream);
+        BarrierState state = BarrierState.EMPTY;
+        for (RecordedEvent e : recorded) {
+            state = Barrier.evolve(state, e.payloadAs(BarrierRecord.class).event());
+        }
+        BarrierEvent event;
+        List<StreamWrite> writes = List.of();
+        switch (Barrier.decide(state, command.phase())) {
+            case BarrierDecision.Answer a -> event = a.event();
+            case BarrierDecision.Execute x -> {
+                BranchResult result = handler.handle(new BranchContext(command, message));
+                event = Barrier.recordOutcome(command.phase(), result.outcome(), result.reason());
+                writes = event.carriesEffects() ? result.writes() : List.of();
+            }
+        }
+        Metadata meta = new Metadata(command.transactionId(), message.id().toString(), command.transactionId(), Map.of());
+        NewEvent reply = new NewEvent(NewEvent.newId(), BranchReply.TYPE,
+                Json.encode(BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt())),
+                Json.CONTENT_TYPE, meta, Route.to(command.replyTo(), command.transactionId()));
+        Commit.Builder commit = Commit.builder();
+        writes.forEach(commit::append);
+        long version = recorded.isEmpty() ? 0 : recorded.getLast().version();
+        commit.append(stream, ExpectedVersion.exactly(version), List.of(reply));
+        return commit;
+    }
+
+    /** The barrier stream of one branch of this participant. */
+    public StreamId barrierStream(String transactionId, int step) {
+        return StreamId.of("barrier-" + name + "-" + transactionId + "-" + step);
+    }
+
+    /** The barrier state of one branch, for inspection and tests. */
+    public BarrierState barrierState(String transactionId, int step) {
+        BarrierState state = BarrierState.EMPTY;
+        for (RecordedEvent e : readAll(barrierStream(transactionId, step))) {
+            state = Barrier.evolve(state, e.payloadAs(BarrierRecord.class).event());
+        }
+        return state;
+    }
+
+    private List<RecordedEvent> readAll(StreamId stream) {
+        List<RecordedEvent> all = new ArrayList<>();
+        while (true) {
+            List<RecordedEvent> page = store.readStream(stream, all.size() + 1L, ReadDirection.FORWARD, PAGE);
+            all.addAll(page);
+            if (page.size() < PAGE) {
+                return all;
+            }
+        }
+    }
+
+    /** Registers one handler per operation name. */
+    public static final class Builder {
+        private final String name;
+        private final EventStore store;
+        private final Map<String, BranchHandler> handlers = new HashMap<>();
+
+        private Builder(String name, EventStore store) {
+            this.name = InvalidInputException.requireText(name, "participant.name", 60);
+            this.store = InvalidInputException.requireNonNull(store, "store");
+        }
+
+        /** Handles operation {@code operation} (an action, compensation, try, confirm or cancel name of a definition). */
+        public Builder on(String operation, BranchHandler handler) {
+            InvalidInputException.requireText(operation, "operation", 100);
+            InvalidInputException.requireNonNull(handler, "handler[" + operation + "]");
+            if (handlers.putIfAbsent(operation, handler) != null) {
+                throw InvalidInputException.of("operation", operation + " already has a handler in participant " + name);
+            }
+            return this;
+        }
+
+        public Participant build() {
+            if (handlers.isEmpty()) {
+                throw InvalidInputException.of("participant.handlers", "participant " + name + " has no operations");
+            }
+            return new Participant(name, store, handlers);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tandem.saga.engine;
+
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamWrite;
+import dev.tandem.saga.definition.RetryPolicy;
+import dev.tandem.saga.definition.TransactionDefinition;
+import dev.tandem.saga.participant.BranchContext;
+import dev.tandem.saga.participant.BranchResult;
+import dev.tandem.saga.participant.Participant;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A one-account bank used as a participant in tests: balance = sum of its account stream's amounts. */
+final class Bank {
+
+    record Transfer(long amount) {}
+
+    record Moved(long amount, String transactionId) {}
+
+    static final TransactionDefinition TRANSFER = TransactionDefinition.saga("transfer", 1)
+            .step("debit", s -> s.participant("bank-a").action("debit").compensation("refund")
+                    .timeout(Duration.ofSeconds(5)).compensationRetry(RetryPolicy.fixed(3, Duration.ofSeconds(1))))
+            .step("credit", s -> s.participant("bank-b").action("credit").compensation("uncredit")
+                    .timeout(Duration.ofSeconds(5)).compensationRetry(RetryPolicy.fixed(3, Duration.ofSeconds(1))))
+            .deadline(Duration.ofSeconds(60))
+            .build();
+
+    static final TransactionDefinition HOLD = TransactionDefinition.tcc("hold", 1)
+            .participant("a", p -> p.participant("bank-a").tryOp("reserve").confirm("take").cancel("release"))
+            .participant("b", p -> p.participant("bank-b").tryOp("reserve").confirm("take").cancel("release"))
+            .build();
+
+    final String name;
+    final EventStore store;
+    final StreamId account;
+    final AtomicInteger effects = new AtomicInteger();
+    volatile long limit = Long.MAX_VALUE;
+    volatile boolean refundsBroken;
+
+    Bank(String name, EventStore store, long opening) {
+        this.name = name;
+        this.store = store;
+        this.account = StreamId.of("account-" + name);
+        store.append(account, ExpectedVersion.noStream(), List.of(NewEvent.json("Opened", new Moved(opening, "opening"))));
+    }
+
+    long balance() {
+        return events().stream().mapToLong(e -> e.payloadAs(Moved.class).amount()).sum();
+    }
+
+    Participant participant() {
+        return Participant.builder(name, store)
+                .on("debit", ctx -> move(ctx, -amount(ctx), true))
+                .on("refund", ctx -> refundsBroken ? BranchResult.retryLater("refunds are down") : move(ctx, amount(ctx), false))
+                .on("credit", ctx -> amount(ctx) > limit ? BranchResult.failed("over the limit of " + name) : move(ctx, amount(ctx), false))
+                .on("uncredit", ctx -> move(ctx, -amount(ctx), false))
+                .on("reserve", ctx -> move(ctx, 0, true))
+                .on("take", ctx -> move(ctx, -amount(ctx), false))
+                .on("release", ctx -> move(ctx, 0, false))
+                .build();
+    }
+
+    private static long amount(BranchContext ctx) {
+        return ctx.input(Transfer.class).amount();
+    }
+
+    private BranchResult move(BranchContext ctx, long delta, boolean checkFunds) {
+        List<RecordedEvent> events = events();
+        long balance = events.stream().mapToLong(e -> e.payloadAs(Moved.class).amount()).sum();
+        if (checkFunds && balance + delta < 0) {
+            return BranchResult.failed("insufficient funds in " + name);
+        }
+        effects.incrementAndGet();
+        return BranchResult.succeeded(new StreamWrite(account, ExpectedVersion.exactly(events.size()),
+                List.of(NewEvent.json("Moved", new Moved(delta, ctx.transactionId())))));
+    }
+
+    private List<RecordedEvent> events() {
+        return store.readStream(account, 1, ReadDirection.FORWARD, 100_000);
+    }
+}

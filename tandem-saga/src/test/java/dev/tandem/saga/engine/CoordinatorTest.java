@@ -1,0 +1,245 @@
+package dev.tandem.saga.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.saga.coordinator.LegStatus;
+import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.coordinator.TransactionRejectedException;
+import dev.tandem.saga.definition.DefinitionRegistry;
+import dev.tandem.saga.participant.ActionState;
+import dev.tandem.saga.protocol.BranchCommand;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorTest {
+
+    static final String TEN = "{\"amount\":10}";
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final InMemoryEventStore coordinatorStore = new InMemoryEventStore();
+    final InMemoryEventStore storeA = new InMemoryEventStore();
+    final InMemoryEventStore storeB = new InMemoryEventStore();
+    final DefinitionRegistry registry = DefinitionRegistry.of(Bank.TRANSFER, Bank.HOLD);
+    Bank bankA;
+    Bank bankB;
+    Coordinator subject;
+    DirectNetwork network;
+
+    @BeforeEach
+    void setUp() {
+        bankA = new Bank("bank-a", storeA, 100);
+        bankB = new Bank("bank-b", storeB, 0);
+        subject = newCoordinator();
+        network = new DirectNetwork()
+                .service("coordinator", coordinatorStore, subject.replyHandler())
+                .service("bank-a", storeA, bankA.participant())
+                .service("bank-b", storeB, bankB.participant());
+    }
+
+    @AfterEach
+    void tearDown() {
+        coordinatorStore.close();
+        storeA.close();
+        storeB.close();
+    }
+
+    Coordinator newCoordinator() {
+        return new Coordinator("coordinator", coordinatorStore, registry, clock, new SplittableRandom(7), Ownership.all());
+    }
+
+    Status status(String id) {
+        return subject.find(id).orElseThrow().status();
+    }
+
+    void advanceAndFire(Duration d) {
+        clock.advance(d);
+        subject.fireDueTimers();
+        network.runUntilQuiet();
+    }
+
+    @Nested
+    @DisplayName("a saga")
+    class Saga {
+
+        @Test
+        void commitsAndMovesTheMoneyOnce() {
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(bankA.balance()).isEqualTo(90);
+            assertThat(bankB.balance()).isEqualTo(10);
+        }
+
+        @Test
+        void staysCorrectWhenEveryMessageIsDeliveredTwice() {
+            network.duplicateEverything = true;
+
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(bankA.balance() + bankB.balance()).isEqualTo(100);
+            assertThat(bankB.balance()).isEqualTo(10);
+        }
+
+        @Test
+        void compensatesTheDebitWhenTheCreditFailsForABusinessReason() {
+            bankB.limit = 5;
+
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+
+            TransactionView view = subject.find("t1").orElseThrow();
+            assertThat(view.status()).isEqualTo(Status.COMPENSATED);
+            assertThat(view.reason()).contains("over the limit");
+            assertThat(view.steps()).extracting(TransactionView.StepView::compensation)
+                    .containsExactly(LegStatus.SUCCEEDED, LegStatus.IDLE);
+            assertThat(bankA.balance()).isEqualTo(100);
+            assertThat(bankB.balance()).isZero();
+        }
+
+        @Test
+        void refusesToStartTheSameIdWithOtherInputAndReturnsTheExistingOneForTheSame() {
+            subject.start("t1", "transfer", TEN);
+
+            assertThat(subject.start("t1", "transfer", TEN).status()).isEqualTo(Status.RUNNING);
+            assertThatThrownBy(() -> subject.start("t1", "transfer", "{\"amount\":11}"))
+                    .isInstanceOf(TransactionRejectedException.class).hasMessageContaining("t1");
+            assertThat(subject.find("t1").orElseThrow().timeline()).hasSize(2);
+        }
+
+        @Test
+        void aTimedOutStepIsCompensatedAndItsLateActionIsRefused() {
+            network.drop = m -> m.destination().equals("bank-b") && m.type().equals(BranchCommand.TYPE)
+                    && command(m).operation().equals("credit");
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+            assertThat(status("t1")).isEqualTo(Status.RUNNING);
+
+            advanceAndFire(Duration.ofSeconds(5));
+
+            assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
+            assertThat(bankB.participant().barrierState("t1", 1).nullCompensation()).isTrue();
+            network.drop = m -> false;
+            network.redeliver(network.dropped.getFirst());
+            assertThat(bankB.participant().barrierState("t1", 1).action()).isEqualTo(ActionState.REFUSED);
+            assertThat(bankA.balance()).isEqualTo(100);
+            assertThat(bankB.balance()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("a stuck transaction")
+    class Stuck {
+
+        @BeforeEach
+        void breakRefundsAndFailTheCredit() {
+            bankA.refundsBroken = true;
+            bankB.limit = 0;
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+            advanceAndFire(Duration.ofSeconds(1));
+            advanceAndFire(Duration.ofSeconds(1));
+        }
+
+        @Test
+        void isVisibleWithItsReasonAndHasNoLiveTimer() {
+            TransactionView view = subject.find("t1").orElseThrow();
+
+            assertThat(view.status()).isEqualTo(Status.STUCK);
+            assertThat(view.reason()).contains("refunds are down");
+            assertThat(subject.nextDueAt()).isEmpty();
+            assertThat(bankA.balance()).isEqualTo(90);
+        }
+
+        @Test
+        void isRepairedByAnAuditedOperatorRetry() {
+            bankA.refundsBroken = false;
+
+            subject.operatorRetry("t1", "alice", "refund service is back");
+            network.runUntilQuiet();
+
+            TransactionView view = subject.find("t1").orElseThrow();
+            assertThat(view.status()).isEqualTo(Status.COMPENSATED);
+            assertThat(view.timeline()).extracting(TransactionView.TimelineEntry::type).contains("tandem.saga.OperatorRetried");
+            assertThat(bankA.balance()).isEqualTo(100);
+        }
+
+        @Test
+        void canBeResolvedByAnOperator() {
+            subject.operatorResolve("t1", Status.COMPENSATED, "bob", "refunded by hand");
+
+            assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
+            assertThatThrownBy(() -> subject.operatorRetry("t1", "bob", "again"))
+                    .isInstanceOfSatisfying(TransactionRejectedException.class,
+                            e -> assertThat(e.reason()).isEqualTo(TransactionRejectedException.Reason.NOT_STUCK));
+        }
+    }
+
+    @Nested
+    @DisplayName("a TCC transaction")
+    class Tcc {
+
+        @Test
+        void confirmsEveryBranchAfterAllTriesSucceed() {
+            subject.start("h1", "hold", TEN);
+            network.runUntilQuiet();
+
+            assertThat(status("h1")).isEqualTo(Status.COMMITTED);
+            assertThat(bankA.participant().barrierState("h1", 0).confirmed()).isTrue();
+            assertThat(bankB.participant().barrierState("h1", 1).confirmed()).isTrue();
+        }
+
+        @Test
+        void cancelsEveryBranchWhenATryFails() {
+            network.drop = m -> m.destination().equals("bank-b") && m.type().equals(BranchCommand.TYPE);
+            subject.start("h1", "hold", TEN);
+            network.runUntilQuiet();
+            network.drop = m -> false;
+
+            advanceAndFire(Duration.ofSeconds(10));
+
+            assertThat(status("h1")).isEqualTo(Status.COMPENSATED);
+            assertThat(bankA.participant().barrierState("h1", 0).compensated()).isTrue();
+            assertThat(bankB.participant().barrierState("h1", 1).nullCompensation()).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("after a restart")
+    class Recovery {
+
+        @Test
+        void aNewInstanceRebuildsTheTimersAndFinishesTheTransaction() {
+            network.drop = m -> m.destination().equals("bank-b");
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+            network.drop = m -> false;
+
+            subject = newCoordinator();
+            assertThat(subject.recover()).isEqualTo(1);
+            network.service("coordinator", coordinatorStore, subject.replyHandler());
+            advanceAndFire(Duration.ofSeconds(6));
+
+            assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
+            assertThat(bankA.balance()).isEqualTo(100);
+            assertThat(bankB.balance()).isZero();
+        }
+    }
+
+    static BranchCommand command(Message m) {
+        return Json.decode(new String(m.payload(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), BranchCommand.class);
+    }
+}
