@@ -42,6 +42,8 @@ final class Bank {
     final AtomicInteger effects = new AtomicInteger();
     volatile long limit = Long.MAX_VALUE;
     volatile boolean refundsBroken;
+    /** Called with the operation name before each handler runs (a test hook, e.g. to halt the JVM there). */
+    volatile java.util.function.Consumer<String> beforeOperation = op -> {};
 
     Bank(String name, EventStore store, long opening) {
         this(name, store);
@@ -72,7 +74,10 @@ final class Bank {
         return Participant.builder(name, store)
                 .on("debit", ctx -> move(ctx, -amount(ctx), true))
                 .on("refund", ctx -> refundsBroken ? BranchResult.retryLater("refunds are down") : move(ctx, amount(ctx), false))
-                .on("credit", ctx -> amount(ctx) > limit ? BranchResult.failed("over the limit of " + name) : move(ctx, amount(ctx), false))
+                .on("credit", ctx -> {
+                    beforeOperation.accept("credit");
+                    return amount(ctx) > limit ? BranchResult.failed("over the limit of " + name) : move(ctx, amount(ctx), false);
+                })
                 .on("uncredit", ctx -> move(ctx, -amount(ctx), false))
                 .on("reserve", ctx -> move(ctx, 0, true))
                 .on("take", ctx -> move(ctx, -amount(ctx), false))
@@ -88,13 +93,16 @@ final class Bank {
     }
 
     private BranchResult move(BranchContext ctx, long delta, boolean checkFunds) {
+        beforeOperation.accept(ctx.command().operation());
         List<RecordedEvent> events = events();
         long balance = events.stream().mapToLong(e -> e.payloadAs(Moved.class).amount()).sum();
         if (checkFunds && balance + delta < 0) {
             return BranchResult.failed("insufficient funds in " + name);
         }
         effects.incrementAndGet();
-        return BranchResult.succeeded(new StreamWrite(account, ExpectedVersion.exactly(events.size()),
+        // credits and refunds need no version guard; debits do, so two debits cannot both pass the funds check
+        ExpectedVersion expected = checkFunds ? ExpectedVersion.exactly(events.size()) : ExpectedVersion.any();
+        return BranchResult.succeeded(new StreamWrite(account, expected,
                 List.of(NewEvent.json("Moved", new Moved(delta, ctx.transactionId())))));
     }
 

@@ -3,7 +3,11 @@ package dev.tandem.saga.engine;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.sqlite.SqliteEventStore;
 import dev.tandem.messaging.inprocess.InProcessTransport;
-import dev.tandem.messaging.runtime.ServiceNode;
+import dev.tandem.messaging.Consumption;
+import dev.tandem.messaging.inbox.InboxConsumer;
+import dev.tandem.messaging.inbox.InboxOptions;
+import dev.tandem.messaging.outbox.OutboxRelay;
+import dev.tandem.messaging.outbox.RelayOptions;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +30,8 @@ final class EmbeddedSystem implements AutoCloseable {
     final Coordinator coordinator;
     final InProcessTransport transport = new InProcessTransport();
     final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
-    private final List<ServiceNode> nodes;
+    private final List<Consumption> consumptions;
+    private final List<OutboxRelay> relays;
     private final TimerDriver timers;
 
     EmbeddedSystem(Path dir, InstantSource clock, DefinitionRegistry registry, boolean fresh) {
@@ -37,17 +42,26 @@ final class EmbeddedSystem implements AutoCloseable {
         bankB = fresh ? new Bank("bank-b", storeB, 0) : Bank.existing("bank-b", storeB);
         coordinator = new Coordinator("coordinator", coordinatorStore, registry, clock, new SplittableRandom(11), Ownership.all());
         coordinator.recover();
-        nodes = List.of(
-                ServiceNode.builder(coordinatorStore, "coordinator", transport).handle("coordinator", coordinator.replyHandler()).start(),
-                ServiceNode.builder(storeA, "bank-a", transport).handle("bank-a", bankA.participant()).start(),
-                ServiceNode.builder(storeB, "bank-b", transport).handle("bank-b", bankB.participant()).start());
+        // every consumer before any relay: a relay re-publishes its backlog at once after a restart, and the
+        // in-process transport only holds messages for consumer groups that exist
+        InboxOptions inbox = InboxOptions.defaults().withReplies(transport, "engine");
+        consumptions = List.of(
+                transport.consume("bank-a", "bank-a", new InboxConsumer(storeA, "bank-a/bank-a", bankA.participant(), inbox)),
+                transport.consume("bank-b", "bank-b", new InboxConsumer(storeB, "bank-b/bank-b", bankB.participant(), inbox)),
+                transport.consume("coordinator", "coordinator",
+                        new InboxConsumer(coordinatorStore, "coordinator/coordinator", coordinator.replyHandler(), inbox)));
+        relays = List.of(
+                new OutboxRelay(storeA, "bank-a", transport, RelayOptions.named("bank-a")).start(),
+                new OutboxRelay(storeB, "bank-b", transport, RelayOptions.named("bank-b")).start(),
+                new OutboxRelay(coordinatorStore, "coordinator", transport, RelayOptions.named("coordinator")).start());
         timers = new TimerDriver(coordinator, clock, Duration.ofMillis(20), timerErrors::add).start();
     }
 
     @Override
     public void close() {
         timers.close();
-        nodes.forEach(ServiceNode::close);
+        consumptions.forEach(Consumption::close);
+        relays.forEach(OutboxRelay::close);
         transport.close();
         coordinatorStore.close();
         storeA.close();

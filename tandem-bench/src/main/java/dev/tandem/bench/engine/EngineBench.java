@@ -1,0 +1,199 @@
+package dev.tandem.bench.engine;
+
+import dev.tandem.bench.BenchOptions;
+import dev.tandem.bench.BenchReport;
+import dev.tandem.bench.BenchSuite;
+import dev.tandem.bench.Percentiles;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.Subscription;
+import dev.tandem.eventstore.SubscriptionRequest;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.eventstore.sqlite.SqliteEventStore;
+import dev.tandem.messaging.inprocess.InProcessTransport;
+import dev.tandem.messaging.runtime.ServiceNode;
+import dev.tandem.saga.definition.DefinitionRegistry;
+import dev.tandem.saga.definition.TransactionDefinition;
+import dev.tandem.saga.engine.Coordinator;
+import dev.tandem.saga.engine.Ownership;
+import dev.tandem.saga.participant.BranchResult;
+import dev.tandem.saga.participant.Participant;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * A coordinator and two no-op participants, each a service with its own store, wired by messaging nodes on the
+ * in-process transport. Starts transactions with {@link Coordinator#startAsync} keeping at most {@link #IN_FLIGHT}
+ * unfinished (closed loop) and counts those that reach COMMITTED, with the latency from start to the committed
+ * event. Throughput comes from many transactions in flight and the stores' group commit.
+ */
+public final class EngineBench implements BenchSuite {
+
+    static final int IN_FLIGHT = 4_000;
+
+    static final TransactionDefinition SAGA = TransactionDefinition.saga("bench-saga", 1)
+            .step("first", s -> s.participant("p1").action("do").compensation("undo"))
+            .step("second", s -> s.participant("p2").action("do").compensation("undo"))
+            .deadline(Duration.ofMinutes(10))
+            .build();
+
+    static final TransactionDefinition TCC = TransactionDefinition.tcc("bench-tcc", 1)
+            .participant("first", p -> p.participant("p1").tryOp("do").confirm("confirm").cancel("undo"))
+            .participant("second", p -> p.participant("p2").tryOp("do").confirm("confirm").cancel("undo"))
+            .deadline(Duration.ofMinutes(10))
+            .build();
+
+    @Override
+    public String name() {
+        return "engine";
+    }
+
+    @Override
+    public String description() {
+        return "two-step saga and two-participant TCC with no-op participants on the embedded backends: throughput, p50, p99";
+    }
+
+    @Override
+    public void run(BenchReport report, BenchOptions options) throws Exception {
+        report.machine();
+        for (String kind : List.of("saga", "tcc")) {
+            runCase(report, options, kind, "", file -> SqliteEventStore.open(file, StoreOptions.defaults()));
+        }
+        if (!options.quick()) { // the engine's own ceiling without disk writes; labelled as in-memory
+            for (String kind : List.of("saga", "tcc")) {
+                runCase(report, options, kind, ".inmemory", file -> new InMemoryEventStore());
+            }
+        }
+    }
+
+    private interface StoreFactory {
+        EventStore open(Path file) throws Exception;
+    }
+
+    private void runCase(BenchReport report, BenchOptions options, String kind, String suffix, StoreFactory stores) throws Exception {
+        Path dir = Files.createTempDirectory(options.workDir(), "engine-" + kind);
+        String metric = "engine." + kind + suffix;
+        try (EventStore coordinatorStore = stores.open(dir.resolve("coordinator.db"));
+                EventStore p1 = stores.open(dir.resolve("p1.db"));
+                EventStore p2 = stores.open(dir.resolve("p2.db"));
+                InProcessTransport transport = new InProcessTransport()) {
+            Coordinator coordinator = new Coordinator("coordinator", coordinatorStore, DefinitionRegistry.of(SAGA, TCC),
+                    InstantSource.system(), new SplittableRandom(1), Ownership.all());
+            List<ServiceNode> nodes = List.of(
+                    ServiceNode.builder(coordinatorStore, "coordinator", transport).handle("coordinator", coordinator.replyHandler()).start(),
+                    ServiceNode.builder(p1, "p1", transport).handle("p1", noop("p1", p1)).start(),
+                    ServiceNode.builder(p2, "p2", transport).handle("p2", noop("p2", p2)).start());
+            try (Driver driver = new Driver(coordinator, coordinatorStore, kind.equals("saga") ? SAGA.name() : TCC.name())) {
+                driver.measure(options.warmup().toNanos(), null);
+                Percentiles latency = new Percentiles();
+                long[] measured = driver.measure(options.duration().toNanos(), latency);
+                double seconds = measured[1] / 1e9;
+                report.note(metric + ": " + measured[0] + " transactions committed in " + String.format("%.1f", seconds) + " s, at most "
+                        + IN_FLIGHT + " in flight" + (suffix.isEmpty() ? ", SQLite + in-process transport" : ", in-memory stores + in-process transport")
+                        + "; a shared 2-core machine: figures are noisy");
+                report.result(metric + ".throughput", Math.round(measured[0] / seconds), "tx/s");
+                report.result(metric + ".p50", latency.millis(50), "ms");
+                report.result(metric + ".p99", latency.millis(99), "ms");
+            } finally {
+                nodes.forEach(ServiceNode::close);
+            }
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static Participant noop(String name, EventStore store) {
+        return Participant.builder(name, store)
+                .on("do", ctx -> BranchResult.succeeded())
+                .on("undo", ctx -> BranchResult.succeeded())
+                .on("confirm", ctx -> BranchResult.succeeded())
+                .build();
+    }
+
+    /** Starts transactions, closed loop, and watches the coordinator's store for their Committed events. */
+    private static final class Driver implements AutoCloseable {
+        private static final String COMMITTED = "tandem.saga.Committed";
+
+        private final Coordinator coordinator;
+        private final String definition;
+        private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
+        private final ConcurrentHashMap<String, Long> started = new ConcurrentHashMap<>();
+        private final AtomicLong committed = new AtomicLong();
+        private final Subscription watch;
+        private volatile Percentiles sink;
+        private long next;
+
+        Driver(Coordinator coordinator, EventStore store, String definition) {
+            this.coordinator = coordinator;
+            this.definition = definition;
+            this.watch = store.subscribe(SubscriptionRequest.fromPosition("engine-bench-watch", store.lastPosition()), this::onEvents);
+        }
+
+        private void onEvents(List<RecordedEvent> events) {
+            long now = System.nanoTime();
+            Percentiles p = sink;
+            for (RecordedEvent e : events) {
+                if (!e.type().equals(COMMITTED)) {
+                    continue;
+                }
+                Long t0 = started.remove(e.stream().value().substring("saga-".length()));
+                if (t0 != null) {
+                    if (p != null) {
+                        synchronized (p) {
+                            p.add(now - t0);
+                        }
+                    }
+                    committed.incrementAndGet();
+                    inFlight.release();
+                }
+            }
+        }
+
+        /** Runs for {@code nanos}; returns {committed, elapsed nanos}. */
+        long[] measure(long nanos, Percentiles latency) throws InterruptedException {
+            sink = latency;
+            long before = committed.get();
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < nanos) {
+                if (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+                String id = "b" + (next++);
+                started.put(id, System.nanoTime());
+                coordinator.startAsync(id, definition, "{}").exceptionally(e -> {
+                    started.remove(id);
+                    inFlight.release();
+                    return null;
+                });
+            }
+            long elapsed = System.nanoTime() - start;
+            sink = null;
+            return new long[] {committed.get() - before, elapsed};
+        }
+
+        @Override
+        public void close() {
+            watch.close();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
