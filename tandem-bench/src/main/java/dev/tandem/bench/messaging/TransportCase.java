@@ -19,6 +19,6 @@ public interface TransportCase extends AutoCloseable {
 
     /** The cases {@code tandem bench messaging} runs, in order. */
     static List<TransportCase> all() {
-        return List.of(new InProcessCase());
+        return List.of(new InProcessCase(), new KafkaCase());
     }
 }

@@ -26,7 +26,7 @@ public final class StoreBench implements BenchSuite {
     }
 
     static List<StoreBackend> backends() {
-        return List.of(new SqliteBackend());
+        return List.of(new SqliteBackend(), new PostgresBackend());
     }
 
     @Override

@@ -24,7 +24,6 @@ final class ClientProperties {
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         p.put(ProducerConfig.LINGER_MS_CONFIG, (int) config.linger().toMillis());
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, config.batchBytes());
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.deliveryTimeout().toMillis());
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.deliveryTimeout().toMillis());
         // Our own size check runs first; the producer's must not reject what ours admitted (headers and overhead).

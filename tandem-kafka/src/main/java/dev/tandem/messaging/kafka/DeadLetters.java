@@ -1,6 +1,5 @@
 package dev.tandem.messaging.kafka;
 
-import dev.tandem.core.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,12 +54,12 @@ final class DeadLetters {
             producer.send(new ProducerRecord<>(topic, null, record.timestamp(), record.key(), record.value(), headers))
                     .get(config.deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw KafkaErrors.translate("parking " + record.topic() + "-" + record.partition() + "@" + record.offset(), e.getCause());
+            throw KafkaErrors.translate(destination, "parking " + record.topic() + "-" + record.partition() + "@" + record.offset(), e.getCause());
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException("parking a record in " + topic + " timed out", e);
+            throw KafkaErrors.unavailable(destination, "parking a record in " + topic + " timed out", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while parking a record in " + topic, e);
+            throw KafkaErrors.unavailable(destination, "interrupted while parking a record in " + topic, e);
         }
         parked.incrementAndGet();
         log.warn("Parked undecodable record {}-{}@{} in {}: {}", record.topic(), record.partition(), record.offset(), topic,

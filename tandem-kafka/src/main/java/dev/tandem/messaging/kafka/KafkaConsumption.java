@@ -44,7 +44,7 @@ final class KafkaConsumption implements Consumption {
     private final Consumer<byte[], byte[]> consumer;
     private final MessageBatchListener listener;
     private final DeadLetters deadLetters;
-    private final Runnable onClose;
+    private final java.util.function.Consumer<KafkaConsumption> onClose;
     private final Thread thread;
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
     private volatile boolean running = true;
@@ -52,7 +52,7 @@ final class KafkaConsumption implements Consumption {
     private long resumeAtNanos;
 
     KafkaConsumption(String destination, String group, KafkaTransportConfig config, Consumer<byte[], byte[]> consumer,
-            MessageBatchListener listener, DeadLetters deadLetters, Runnable onClose) {
+            MessageBatchListener listener, DeadLetters deadLetters, java.util.function.Consumer<KafkaConsumption> onClose) {
         this.destination = destination;
         this.group = group;
         this.config = config;
@@ -110,7 +110,7 @@ final class KafkaConsumption implements Consumption {
         } finally {
             commitProcessed();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
-            onClose.run();
+            onClose.accept(this);
         }
     }
 

@@ -1,10 +1,8 @@
 package dev.tandem.messaging.kafka;
 
-import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.NonTransientException;
-import dev.tandem.core.StoreUnavailableException;
 import dev.tandem.core.TandemException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
+import dev.tandem.messaging.DestinationUnavailableException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 
@@ -13,16 +11,21 @@ final class KafkaErrors {
 
     private KafkaErrors() {}
 
-    static TandemException translate(String what, Throwable failure) {
+    /**
+     * @param destination the destination the failed operation was for
+     * @param what the operation, e.g. {@code publishing to tandem.bank-b}
+     */
+    static TandemException translate(String destination, String what, Throwable failure) {
         if (failure instanceof TandemException tandem) {
             return tandem;
         }
-        if (failure instanceof RecordTooLargeException) {
-            return InvalidInputException.of("message", what + " was rejected by the broker as too large: " + failure.getMessage());
-        }
         if (failure instanceof RetriableException || failure instanceof TimeoutException) {
-            return new StoreUnavailableException(what + " failed, the broker may be unreachable: " + failure.getMessage(), failure);
+            return unavailable(destination, what + " failed, the broker may be unreachable: " + failure.getMessage(), failure);
         }
         return new NonTransientException(what + " was rejected: " + failure, failure);
+    }
+
+    static DestinationUnavailableException unavailable(String destination, String detail, Throwable cause) {
+        return new DestinationUnavailableException(destination, detail, cause);
     }
 }

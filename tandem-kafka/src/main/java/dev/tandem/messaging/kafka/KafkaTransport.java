@@ -5,6 +5,7 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.messaging.Consumption;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
+import dev.tandem.messaging.MessageTooLargeException;
 import dev.tandem.messaging.Transport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,25 +71,23 @@ public final class KafkaTransport implements Transport {
             for (String destination : destinations(messages)) {
                 topics.ensure(destination);
             }
-            return send(records);
+            return send(messages, records);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(KafkaErrors.translate("publishing " + describe(messages), e));
+            return CompletableFuture.failedFuture(KafkaErrors.translate(firstDestination(messages), "publishing " + describe(messages), e));
         }
     }
 
     @Override
     public Consumption consume(String destination, String group, MessageBatchListener listener) {
         checkOpen();
-        InvalidInputException.requireText(destination, "destination", 200);
+        config.topic(destination); // validates the destination
         InvalidInputException.requireText(group, "group", 200);
         InvalidInputException.requireNonNull(listener, "listener");
         topics.ensure(destination);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 ClientProperties.consumer(config, group, clientId + "-consumer-" + consumerIds.incrementAndGet()));
-        KafkaConsumption[] self = new KafkaConsumption[1];
         KafkaConsumption consumption = new KafkaConsumption(destination, group, config, consumer, listener, deadLetters,
-                () -> consumptions.remove(self[0]));
-        self[0] = consumption;
+                consumptions::remove);
         consumptions.add(consumption);
         consumption.start();
         return consumption;
@@ -116,24 +115,26 @@ public final class KafkaTransport implements Transport {
             ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode(config.topic(message.destination()), message);
             int size = CloudEventsKafkaCodec.sizeOf(record);
             if (size > config.maxMessageBytes()) {
-                throw InvalidInputException.tooLarge("messages[" + i + "] (" + message + ") encoded", size, config.maxMessageBytes());
+                throw new MessageTooLargeException(message.id(), size, config.maxMessageBytes());
             }
             records.add(record);
         }
         return records;
     }
 
-    private CompletableFuture<Void> send(List<ProducerRecord<byte[], byte[]>> records) {
+    private CompletableFuture<Void> send(List<Message> messages, List<ProducerRecord<byte[], byte[]>> records) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (records.isEmpty()) {
             done.complete(null);
             return done;
         }
         AtomicInteger pending = new AtomicInteger(records.size());
-        for (ProducerRecord<byte[], byte[]> record : records) {
+        for (int i = 0; i < records.size(); i++) {
+            ProducerRecord<byte[], byte[]> record = records.get(i);
+            String destination = messages.get(i).destination();
             producer.send(record, (metadata, failure) -> {
                 if (failure != null) {
-                    done.completeExceptionally(KafkaErrors.translate("publishing to " + record.topic(), failure));
+                    done.completeExceptionally(KafkaErrors.translate(destination, "publishing to " + record.topic(), failure));
                 } else if (pending.decrementAndGet() == 0) {
                     done.complete(null);
                 }
@@ -152,6 +153,10 @@ public final class KafkaTransport implements Transport {
         Set<String> destinations = new LinkedHashSet<>();
         messages.forEach(m -> destinations.add(m.destination()));
         return destinations;
+    }
+
+    private static String firstDestination(List<Message> messages) {
+        return messages == null || messages.isEmpty() || messages.getFirst() == null ? "?" : messages.getFirst().destination();
     }
 
     private static String describe(List<Message> messages) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * @param bootstrapServers the brokers, {@code host:port[,host:port...]}
  * @param topicPrefix prepended to a destination to name its topic ({@code tandem.} gives {@code tandem.bank-b})
  * @param createTopics whether a missing destination topic is created on first use; when false an
- *     unknown destination is an {@link UnknownDestinationException}
+ *     unknown destination is an {@link dev.tandem.messaging.UnknownDestinationException}
  * @param partitions partitions of the topics the transport creates
  * @param replicationFactor replication of the topics the transport creates; -1 takes the broker's default
  * @param maxMessageBytes the largest encoded message (key, value and headers) accepted by {@code publish}
@@ -84,8 +84,17 @@ public record KafkaTransportConfig(
         return new Builder(bootstrapServers);
     }
 
-    /** The topic that carries {@code destination}. */
+    /**
+     * The topic that carries {@code destination}.
+     *
+     * @throws InvalidInputException when the destination cannot be part of a Kafka topic name
+     */
     public String topic(String destination) {
+        InvalidInputException.requireText(destination, "destination", 200);
+        if (!destination.matches("[a-zA-Z0-9._-]+")) {
+            throw InvalidInputException.of("destination", "'" + destination
+                    + "' cannot name a Kafka topic: use only letters, digits, '.', '_' and '-'");
+        }
         return topicPrefix + destination;
     }
 

@@ -68,11 +68,11 @@ class BrokerCrashIT {
                 }
             });
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 2_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 1_500);
             kafka.kill();
             int acknowledgedAtKill = acknowledged.size();
             kafka.restart();
-            await().atMost(Duration.ofSeconds(90)).until(() -> acknowledged.size() >= acknowledgedAtKill + 2_000
+            await().atMost(Duration.ofSeconds(90)).until(() -> acknowledged.size() >= acknowledgedAtKill + 1_500
                     || !nonTransientFailures.isEmpty());
             publishing.set(false);
             publisher.join();
@@ -80,7 +80,7 @@ class BrokerCrashIT {
             assertThat(nonTransientFailures).isEmpty();
             await().atMost(Duration.ofSeconds(90)).until(() -> received.containsAll(acknowledged));
             assertThat(received).containsAll(acknowledged);
-            assertThat(acknowledged.size()).isGreaterThanOrEqualTo(acknowledgedAtKill + 2_000);
+            assertThat(acknowledged.size()).isGreaterThanOrEqualTo(acknowledgedAtKill + 1_500);
         }
     }
 }

@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 /** Every valid message survives encode → decode unchanged. */
 class CloudEventsKafkaCodecPropertyTest {
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void everyMessageRoundTrips(@ForAll("messages") Message message) {
         var record = CloudEventsKafkaCodec.encode("tandem." + message.destination(), message);
 

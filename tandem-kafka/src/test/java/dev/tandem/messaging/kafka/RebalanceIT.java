@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RebalanceIT {
 
     static final int KEYS = 40;
-    static final int MESSAGES = 8_000;
+    static final int MESSAGES = 4_800; // a multiple of the 400-message publish batches;
     static final String GROUP = "rebalance";
 
     @TempDir
@@ -88,9 +88,16 @@ class RebalanceIT {
                 recorder.onMessages(batch);
                 handledByLeaver.addAndGet(batch.size());
             });
+            List<Throwable> publishFailures = new CopyOnWriteArrayList<>();
+            AtomicInteger published = new AtomicInteger();
             Thread publisher = Thread.ofPlatform().name("test-publisher").start(() -> {
-                for (int chunk = 0; chunk < MESSAGES / 400; chunk++) {
-                    subject.publish(Messages.batch(destination, KEYS, 400, chunk * 10L)).join();
+                try {
+                    for (int chunk = 0; chunk < MESSAGES / 400; chunk++) {
+                        subject.publish(Messages.batch(destination, KEYS, 400, chunk * 10L)).join();
+                        published.addAndGet(400);
+                    }
+                } catch (RuntimeException e) {
+                    publishFailures.add(e);
                 }
             });
 
@@ -98,9 +105,10 @@ class RebalanceIT {
             snapshots.add(snapshot(admin));
             leaver.close();
             int byLeaverAtExit = handledByLeaver.get();
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(25)).until(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(25)).untilAsserted(() -> {
                 snapshots.add(snapshot(admin));
-                return handledAt.size() >= MESSAGES;
+                assertThat(publishFailures).isEmpty();
+                assertThat(handledAt).as("handled of %d published", published.get()).hasSize(MESSAGES);
             });
             publisher.join();
             await().atMost(Duration.ofSeconds(30)).until(() -> committedTotal(snapshot(admin)) == MESSAGES);

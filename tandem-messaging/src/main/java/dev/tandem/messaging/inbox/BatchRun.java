@@ -1,5 +1,6 @@
 package dev.tandem.messaging.inbox;
 
+import dev.tandem.core.ClosedException;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.DuplicateMessageException;
@@ -111,7 +112,9 @@ final class BatchRun {
             }
             Commit effects = inbox.effects(m);
             return inbox.store().commitAsync(inbox.handling(m, effects));
-        } catch (Exception e) {
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -132,6 +135,9 @@ final class BatchRun {
         }
         if (failure instanceof InterruptedException ie) {
             throw ie;
+        }
+        if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
+            throw closed;
         }
         if (failure instanceof DuplicateMessageException d) {
             inbox.duplicate(d.previous());

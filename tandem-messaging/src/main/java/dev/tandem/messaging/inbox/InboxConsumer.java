@@ -136,7 +136,7 @@ public final class InboxConsumer implements MessageBatchListener {
         return store.findInbox(consumer, messageId).orElse(null);
     }
 
-    void duplicate(InboxRecord previous) throws InterruptedException {
+    void duplicate(InboxRecord previous) {
         if (replies != null) {
             replies.resend(previous);
         }

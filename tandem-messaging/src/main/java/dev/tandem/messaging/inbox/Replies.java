@@ -1,17 +1,14 @@
 package dev.tandem.messaging.inbox;
 
-import dev.tandem.core.TandemException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
-import dev.tandem.messaging.DestinationUnavailableException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.Transport;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +31,12 @@ final class Replies {
         this.service = service;
     }
 
-    /** Publishes the replies recorded in {@code previous} again and waits until the transport took them. */
-    void resend(InboxRecord previous) throws InterruptedException {
+    /**
+     * Publishes the replies recorded in {@code previous} again, without waiting: the relay already
+     * published them at least once, so this is a courtesy to a requester that asked again, and waiting
+     * could deadlock a transport that delivers on the caller's consumer thread (a reply to itself).
+     */
+    void resend(InboxRecord previous) {
         InboxResult result = InboxResult.decode(previous.result());
         if (result.parked() || result.replies().isEmpty()) {
             return;
@@ -52,14 +53,11 @@ final class Replies {
         if (messages.isEmpty()) {
             return;
         }
-        try {
-            transport.publish(messages).get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TandemException te) {
-                throw te;
+        transport.publish(messages).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                log.warn("re-sending {} replies of message {} failed; the relay's copies stand", messages.size(), previous.messageId(), failure);
             }
-            throw new DestinationUnavailableException(messages.getFirst().destination(), "re-sending replies failed", e.getCause());
-        }
+        });
     }
 
     private RecordedEvent find(InboxResult.Reply r) {

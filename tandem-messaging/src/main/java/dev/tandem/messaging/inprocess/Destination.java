@@ -12,7 +12,9 @@ import java.util.function.Function;
 
 /**
  * One destination: its consumer groups, and the messages that arrived before any group joined
- * (kept up to a bound and handed to the first group that joins).
+ * (kept up to a bound and handed to the first group that joins). Each group's queue has the same
+ * bound, so a publisher faster than a consumer gets a transient refusal instead of filling memory; an
+ * empty queue takes any one publish, so a batch larger than the bound still makes progress.
  */
 final class Destination {
 
@@ -28,7 +30,7 @@ final class Destination {
 
     synchronized void offer(List<Message> messages, Ticket ticket) {
         if (groups.isEmpty()) {
-            if (waiting.size() + messages.size() > maxWaiting) {
+            if (!waiting.isEmpty() && waiting.size() + messages.size() > maxWaiting) {
                 throw new DestinationUnavailableException(name, "no consumer has joined yet and " + waiting.size()
                         + " messages are already waiting (limit " + maxWaiting + ")");
             }
@@ -37,6 +39,13 @@ final class Destination {
                 waiting.add(new Entry(m, ticket));
             }
             return;
+        }
+        for (Group g : groups.values()) { // check all first, so a refused publish delivers nothing
+            int queued = g.queued();
+            if (queued > 0 && queued + messages.size() > maxWaiting) {
+                throw new DestinationUnavailableException(name, "consumer group '" + g.name() + "' has " + queued
+                        + " messages queued (limit " + maxWaiting + "); it is too slow or has no member");
+            }
         }
         for (Group g : groups.values()) {
             ticket.expect(messages.size());

@@ -89,6 +89,19 @@ final class Group {
         return m;
     }
 
+    String name() {
+        return name;
+    }
+
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void enqueue(List<Message> messages, Ticket ticket) {
         lock.lock();
         try {
@@ -125,7 +138,9 @@ final class Group {
                 }
             }
         } catch (InterruptedException e) {
-            // closing
+            if (running) {
+                log.error("delivery to group {} of {} stopped: its thread was interrupted while the transport is open", name, destination);
+            }
         }
     }
 
@@ -182,7 +197,9 @@ final class Group {
                 return;
             } catch (InterruptedException e) {
                 throw e;
-            } catch (Exception e) {
+            } catch (OutOfMemoryError e) {
+                throw e;
+            } catch (Exception | Error e) { // a failing listener never kills the delivery thread
                 log.warn("consumer of {} in group {} failed on a batch of {}; delivering it again in {} ms", destination, name, messages.size(), backoffMillis, e);
             } finally {
                 member.busy.unlock();

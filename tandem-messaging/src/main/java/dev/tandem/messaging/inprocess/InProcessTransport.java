@@ -35,6 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       messages for the first group to join; beyond that publish fails with the transient
  *       {@link dev.tandem.messaging.DestinationUnavailableException}, so the relay backs off and
  *       retries. Nothing is lost either way.
+ *   <li>Back-pressure: a group with {@link Options#maxWaitingPerDestination()} messages queued refuses more
+ *       the same way; the outbox relay, which has one batch in flight, never gets near it.
  *   <li>A message larger than {@link Options#maxMessageBytes()} fails the publish with
  *       {@link MessageTooLargeException} before anything of it is delivered.
  * </ul>
@@ -44,7 +46,8 @@ public final class InProcessTransport implements Transport {
     /**
      * @param maxMessageBytes the largest message accepted (see {@link MessageTooLargeException#sizeOf})
      * @param maxBatchSize the most messages handed to a listener at once
-     * @param maxWaitingPerDestination how many messages a destination keeps before any group joined
+     * @param maxWaitingPerDestination how many messages a destination keeps before any group joined, and
+     *     how many each consumer group may have queued; beyond that publish fails transiently
      * @param maxRedeliveryBackoff the longest pause before a failed batch is delivered again
      */
     public record Options(int maxMessageBytes, int maxBatchSize, int maxWaitingPerDestination, Duration maxRedeliveryBackoff) {

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * restart (the message id is the event id, so consumers de-duplicate). One batch is in flight at a
  * time, which keeps order per key across retries and bounds memory: a slow consumer slows the relay.
  *
- * <p>Transient transport failures are retried with the backoff of {@link RelayOptions#retry()}, without
- * limit. A message the transport can never take (too large, unknown destination, other non-transient
+ * <p>Transient transport failures, and a transport that is closed under the relay, are retried with
+ * the backoff of {@link RelayOptions#retry()}, without limit. A message the transport can never take (too large, unknown destination, other non-transient
  * refusals) is parked in the relay's {@link DeadLetters} with the reason and the relay moves on; an
  * operator can {@link #replay} or {@link #discard} it.
  */
@@ -141,7 +141,7 @@ public final class OutboxRelay implements AutoCloseable {
                 await(messages);
                 return;
             } catch (TandemException e) {
-                if (!e.isTransient()) {
+                if (!e.isTransient() && !(e instanceof ClosedException)) { // a closed transport is shutdown, not a bad message
                     if (messages.size() == 1) {
                         park(messages.getFirst(), reasonFor(e), failures, e);
                     } else {

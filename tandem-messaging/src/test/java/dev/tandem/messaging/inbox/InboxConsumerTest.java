@@ -121,6 +121,25 @@ class InboxConsumerTest {
         }
 
         @Test
+        void keepsAKeysOrderWhileItsHeadIsRetriedAndLetsOtherKeysPass() throws Exception {
+            List<String> applied = new java.util.concurrent.CopyOnWriteArrayList<>();
+            AtomicInteger failuresLeft = new AtomicInteger(2);
+            MessageHandler flakyFirst = m -> {
+                String label = m.partitionKey() + ":" + new String(m.payload(), StandardCharsets.UTF_8);
+                if (label.equals("x:1") && failuresLeft.getAndDecrement() > 0) {
+                    throw new IllegalStateException("blip");
+                }
+                applied.add(label);
+                return Commit.builder();
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", flakyFirst, FAST);
+
+            subject.onMessages(List.of(message("x", "T", "1"), message("x", "T", "2"), message("y", "T", "1"), message("y", "T", "2")));
+
+            assertThat(applied).containsExactly("y:1", "y:2", "x:1", "x:2");
+        }
+
+        @Test
         void handlesMessagesOfOneKeyInOrderAndInterleavesKeys() throws Exception {
             List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
             MessageHandler recording = m -> {
@@ -161,6 +180,24 @@ class InboxConsumerTest {
                 assertThat(m.sequence()).isEqualTo(reply.position());
             });
         }
+
+        @Test
+        void doesNotWaitForTheResentReplySoAReplyToItsOwnDestinationCannotDeadlock() throws Exception {
+            try (var transport = new dev.tandem.messaging.inprocess.InProcessTransport()) {
+                MessageHandler replyToSelf = m -> m.type().equals("Reply") ? Commit.builder()
+                        : Commit.builder().append(StreamId.of("self-" + m.id()), ExpectedVersion.noStream(),
+                                List.of(NewEvent.json("Reply", Map.of()).withRoute(Route.to("b", "k"))));
+                InboxConsumer subject = new InboxConsumer(store, "b/in", replyToSelf, FAST.withReplies(transport, "b"));
+                transport.consume("b", "b", subject);
+                Message request = message("k", "Ask", "{}");
+
+                assertThat(transport.publish(List.of(request))).succeedsWithin(Duration.ofSeconds(10));
+                assertThat(transport.publish(List.of(request))).succeedsWithin(Duration.ofSeconds(10));
+
+                var reply = store.readStream(StreamId.of("self-" + request.id()), 1, ReadDirection.FORWARD, 1).getFirst();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> subject.handled(reply.id()));
+            }
+        }
     }
 
     @Nested
@@ -197,6 +234,13 @@ class InboxConsumerTest {
             DeadLetter l = parkedAfter(m -> { throw new NonTransientException("account closed"); }, message("k", "Debit", "{}"));
             assertThat(l.reason()).isEqualTo(DeadLetterReason.REJECTED);
             assertThat(l.lastError()).contains("account closed");
+        }
+
+        @Test
+        void parksAMessageWhoseHandlerOverflowsTheStack() throws Exception {
+            DeadLetter l = parkedAfter(m -> { throw new StackOverflowError("recursion"); }, message("k", "Deep", "{}"));
+            assertThat(l.reason()).isEqualTo(DeadLetterReason.REJECTED);
+            assertThat(l.lastError()).contains("StackOverflowError");
         }
 
         @Test

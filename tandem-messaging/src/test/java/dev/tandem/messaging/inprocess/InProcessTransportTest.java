@@ -107,6 +107,39 @@ class InProcessTransportTest {
     }
 
     @Nested
+    @DisplayName("pushes back on a slow consumer")
+    class BackPressure {
+
+        @Test
+        void refusesTransientlyWhenAGroupHasTooManyQueuedAndDeliversWhatItAccepted() throws Exception {
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            RecordingListener slow = new RecordingListener();
+            subject.consume("d", "g", batch -> {
+                entered.countDown();
+                release.await();
+                slow.onMessages(batch);
+            });
+            CompletableFuture<Void> first = subject.publish(List.of(message("d", "k", 1)));
+            assertThat(entered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // the consumer holds it
+            List<Message> five = new ArrayList<>();
+            for (int i = 2; i <= 6; i++) {
+                five.add(message("d", "k", i));
+            }
+            CompletableFuture<Void> queued = subject.publish(five); // exactly the limit
+
+            CompletableFuture<Void> refused = subject.publish(List.of(message("d", "k", 7)));
+
+            assertThat(refused).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(DestinationUnavailableException.class);
+            release.countDown();
+            assertThat(first).succeedsWithin(WAIT);
+            assertThat(queued).succeedsWithin(WAIT);
+            assertThat(slow.received()).extracting(Message::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        }
+    }
+
+    @Nested
     @DisplayName("shares a group between members")
     class Members {
 

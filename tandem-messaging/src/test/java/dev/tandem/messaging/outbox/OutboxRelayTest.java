@@ -143,6 +143,25 @@ class OutboxRelayTest {
     }
 
     @Nested
+    @DisplayName("when the transport is closed under it")
+    class Closed {
+
+        @Test
+        void retriesInsteadOfParking() throws Exception {
+            AtomicInteger closedCalls = new AtomicInteger(3);
+            ScriptedTransport closing = new ScriptedTransport(m -> closedCalls.getAndDecrement() > 0
+                    ? CompletableFuture.failedFuture(new dev.tandem.core.ClosedException("transport"))
+                    : CompletableFuture.completedFuture(null));
+            long p = send("d", "1", "M");
+            subject = new OutboxRelay(store, "svc", closing, OPTIONS).start();
+
+            assertThat(relayed(p)).isTrue();
+            assertThat(closing.published()).hasSize(1);
+            assertThat(subject.deadLetters().list()).isEmpty();
+        }
+    }
+
+    @Nested
     @DisplayName("when a message can never be published")
     class Refused {
 

@@ -146,10 +146,12 @@ public final class Coordinator {
     }
 
     /**
-     * Rebuilds the timer index from every transaction stream this instance owns; run at start and on taking over
-     * ownership. Commands still in flight are re-published by the outbox relay with their original message ids.
+     * Resumes every live transaction this instance owns: claims it by appending an ownership mark with the exact
+     * stream version (so a previous owner that was paused mid-decision can no longer append to it) and rebuilds
+     * its timers. Run at start and after taking over partitions. Commands still in flight are re-published by the
+     * outbox relay with their original message ids, and the participants' inboxes and barriers de-duplicate them.
      *
-     * @return how many live (not final) transactions were found
+     * @return how many live (not final) transactions were resumed
      */
     public int recover() {
         int live = 0;
@@ -159,11 +161,22 @@ public final class Coordinator {
             }
             TransactionStreams.Loaded loaded = streams.load(id);
             if (loaded.state() instanceof Transaction tx && !tx.status().isFinal()) {
+                try {
+                    store.append(TransactionStreams.streamOf(id), ExpectedVersion.exactly(loaded.version()), List.of(claim()));
+                } catch (StreamVersionConflict e) {
+                    continue; // someone appended since we read: they are alive, leave it to them or to the next recovery
+                }
                 live++;
                 timers.schedule(id, tx.nextDueAt());
             }
         }
         return live;
+    }
+
+    private NewEvent claim() {
+        return new NewEvent(NewEvent.newId(), TransactionEventCodec.PREFIX + "Claimed",
+                dev.tandem.core.json.Json.encode(java.util.Map.of("coordinator", name, "at", clock.instant().toString())),
+                dev.tandem.core.json.Json.CONTENT_TYPE, dev.tandem.eventstore.Metadata.EMPTY, null);
     }
 
     /** One transaction by id, with its timeline. */

@@ -44,10 +44,24 @@ final class Bank {
     volatile boolean refundsBroken;
 
     Bank(String name, EventStore store, long opening) {
+        this(name, store);
+        store.append(account, ExpectedVersion.noStream(), List.of(NewEvent.json("Opened", new Moved(opening, "opening"))));
+    }
+
+    private Bank(String name, EventStore store) {
         this.name = name;
         this.store = store;
         this.account = StreamId.of("account-" + name);
-        store.append(account, ExpectedVersion.noStream(), List.of(NewEvent.json("Opened", new Moved(opening, "opening"))));
+    }
+
+    /** A bank whose account already exists in {@code store}. */
+    static Bank existing(String name, EventStore store) {
+        return new Bank(name, store);
+    }
+
+    /** How many account movements {@code transactionId} caused here. */
+    long movementsOf(String transactionId) {
+        return events().stream().filter(e -> e.payloadAs(Moved.class).transactionId().equals(transactionId)).count();
     }
 
     long balance() {
@@ -63,6 +77,9 @@ final class Bank {
                 .on("reserve", ctx -> move(ctx, 0, true))
                 .on("take", ctx -> move(ctx, -amount(ctx), false))
                 .on("release", ctx -> move(ctx, 0, false))
+                .on("never-answers", ctx -> {
+                    throw new dev.tandem.core.NonTransientException("this operation never answers (dead-lettered)");
+                })
                 .build();
     }
 

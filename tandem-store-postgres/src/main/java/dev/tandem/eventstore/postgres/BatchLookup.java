@@ -105,8 +105,9 @@ final class BatchLookup implements BatchPlanner.Lookup {
             }
         }
         try (ResultSet rs = next(ps)) {
+            EventRows.Reader reader = new EventRows.Reader();
             while (rs.next()) {
-                RecordedEvent e = EventRows.event(rs);
+                RecordedEvent e = reader.event(rs);
                 stored.put(e.id(), e);
             }
         }

@@ -3,6 +3,7 @@ package dev.tandem.eventstore.postgres;
 import dev.tandem.eventstore.CheckpointUpdate;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.support.BatchPlanner;
 import dev.tandem.eventstore.support.GroupCommitter;
 import java.sql.Connection;
@@ -29,11 +30,12 @@ import javax.sql.DataSource;
  * reader sees are always a prefix of the final order. (A rolled-back batch leaves no rows, and the
  * next batch reuses its positions.) {@code PostgresNoSkipIT} forces the interleaving.
  *
- * <p>A batch costs three round trips whatever its size: one multi-statement {@link BatchLookup}
+ * <p>A batch costs two round trips whatever its size: one multi-statement {@link BatchLookup}
  * (lock, {@code pg_notify}, highest position, stream versions with {@code = ANY}, ids that may be
- * repeats, inbox keys), one {@code unnest} insert per table written, and the commit. Only ids of
- * writes that may be repeats are looked up; a new event reusing a stored id trips the unique index,
- * and the batch is planned again with every id looked up, which turns that write into a refusal.
+ * repeats, inbox keys), then one {@link BatchInsert} ({@code unnest} inserts into each table written,
+ * and {@code COMMIT}). Only ids of writes that may be repeats are looked up; a new event reusing a
+ * stored id trips the unique index, and the batch is planned again with every id looked up, which
+ * turns that write into a refusal.
  */
 final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
 
@@ -45,9 +47,9 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
     private final InstantSource clock;
     private final int lockKey;
     private final String events;
-    private final String inbox;
-    private final String checkpoints;
     private final String lookupSql;
+    private final String inboxSql;
+    private final String checkpointSql;
 
     PostgresBatchWriter(DataSource dataSource, String schema, InstantSource clock) {
         this.dataSource = dataSource;
@@ -55,9 +57,13 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         this.clock = clock;
         this.lockKey = PostgresSchema.lockKey(schema);
         this.events = PostgresSchema.table(schema, "events");
-        this.inbox = PostgresSchema.table(schema, "inbox");
-        this.checkpoints = PostgresSchema.table(schema, "checkpoints");
+        String inbox = PostgresSchema.table(schema, "inbox");
+        String checkpoints = PostgresSchema.table(schema, "checkpoints");
         this.lookupSql = BatchLookup.sql(events, inbox);
+        this.inboxSql = "INSERT INTO " + inbox + " (consumer, message_id, result, recorded_at, recorded_nano) "
+                + "SELECT r.*, ?, ? FROM unnest(?::text[], ?::uuid[], ?::bytea[]) AS r";
+        this.checkpointSql = "INSERT INTO " + checkpoints + " (name, position) SELECT * FROM unnest(?::text[], ?::bigint[]) "
+                + "ON CONFLICT (name) DO UPDATE SET position = excluded.position";
     }
 
     @Override
@@ -89,20 +95,25 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
     private List<BatchPlanner.Outcome> planAndInsert(Connection c, List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
         BatchLookup lookup = BatchLookup.lockAndRead(c, lookupSql, events, lockKey, schema, batch, lookupAllIds);
         BatchPlanner.Plan plan = BatchPlanner.plan(batch, lookup, now, lookupAllIds);
-        if (!plan.events().isEmpty()) {
-            EventRows.insertEvents(c, events, plan.events(), now);
+        BatchInsert insert = new BatchInsert();
+        List<List<RecordedEvent>> chunks = EventRows.chunks(plan.events());
+        if (chunks.size() > 1) { // only a very large batch: all but its last chunk go first, one statement each
+            EventRows.insertEvents(c, events, plan.events().subList(0, plan.events().size() - chunks.getLast().size()), now);
+        }
+        if (!chunks.isEmpty()) {
+            insert.add(EventRows.insertSql(events), (conn, ps, i) -> EventRows.bind(conn, ps, i, chunks.getLast(), now));
         }
         if (!plan.inbox().isEmpty()) {
-            insertInbox(c, plan.inbox(), now);
+            insert.add(inboxSql, (conn, ps, i) -> bindInbox(conn, ps, i, plan.inbox(), now));
         }
         if (!plan.checkpoints().isEmpty()) {
-            upsertCheckpoints(c, plan.checkpoints());
+            insert.add(checkpointSql, (conn, ps, i) -> bindCheckpoints(conn, ps, i, plan.checkpoints()));
         }
-        c.commit();
+        insert.executeAndCommit(c);
         return plan.outcomes();
     }
 
-    private void insertInbox(Connection c, List<InboxRecord> records, Instant now) throws SQLException {
+    private static int bindInbox(Connection c, PreparedStatement ps, int index, List<InboxRecord> records, Instant now) throws SQLException {
         int n = records.size();
         String[] consumers = new String[n];
         UUID[] ids = new UUID[n];
@@ -112,28 +123,22 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
             ids[i] = records.get(i).messageId();
             results[i] = records.get(i).result();
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + inbox + " (consumer, message_id, result, recorded_at, recorded_nano) "
-                + "SELECT r.*, ?, ? FROM unnest(?::text[], ?::uuid[], ?::bytea[]) AS r")) {
-            ps.setObject(1, EventRows.micros(now));
-            ps.setInt(2, now.getNano());
-            ps.setArray(3, c.createArrayOf("text", consumers));
-            ps.setArray(4, c.createArrayOf("uuid", ids));
-            ps.setArray(5, c.createArrayOf("bytea", results));
-            ps.executeUpdate();
-        }
+        ps.setObject(index, EventRows.micros(now));
+        ps.setInt(index + 1, now.getNano());
+        ps.setArray(index + 2, c.createArrayOf("text", consumers));
+        ps.setArray(index + 3, c.createArrayOf("uuid", ids));
+        ps.setArray(index + 4, c.createArrayOf("bytea", results));
+        return index + 5;
     }
 
-    private void upsertCheckpoints(Connection c, List<CheckpointUpdate> updates) throws SQLException {
+    private static int bindCheckpoints(Connection c, PreparedStatement ps, int index, List<CheckpointUpdate> updates) throws SQLException {
         Map<String, Long> latest = new LinkedHashMap<>(); // one row per name: the batch's last update wins
         for (CheckpointUpdate u : updates) {
             latest.put(u.name(), u.position());
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + checkpoints + " (name, position) "
-                + "SELECT * FROM unnest(?::text[], ?::bigint[]) ON CONFLICT (name) DO UPDATE SET position = excluded.position")) {
-            ps.setArray(1, c.createArrayOf("text", latest.keySet().toArray(String[]::new)));
-            ps.setArray(2, c.createArrayOf("int8", latest.values().toArray(Long[]::new)));
-            ps.executeUpdate();
-        }
+        ps.setArray(index, c.createArrayOf("text", latest.keySet().toArray(String[]::new)));
+        ps.setArray(index + 1, c.createArrayOf("int8", latest.values().toArray(Long[]::new)));
+        return index + 2;
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

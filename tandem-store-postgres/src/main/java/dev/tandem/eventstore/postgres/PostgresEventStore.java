@@ -42,10 +42,15 @@ import javax.sql.DataSource;
  * An {@link EventStore} in a PostgreSQL schema, shared safely by several processes.
  *
  * <p>Commits are group-committed by one writer thread per store, one transaction per batch, under an
- * advisory lock that makes positions commit in order (see {@link PostgresBatchWriter}), so a
+ * advisory lock that makes positions commit in order (see {@code PostgresBatchWriter}), so a
  * subscriber never skips an event. Subscriptions wake on this process's writes and on
  * {@code NOTIFY tandem_events} from other processes' writers, and poll briefly as a fallback.
  * The schema is created or migrated with Flyway on open.
+ *
+ * <p>A {@link StoreUnavailableException} from a commit means it was not acknowledged; if the connection
+ * broke while the {@code COMMIT} was under way it may still have been written, so retry it with the
+ * same event ids: the retry finds the events stored and succeeds without writing them twice (and a
+ * repeated inbox entry answers {@link dev.tandem.eventstore.DuplicateMessageException} with the first result).
  */
 public final class PostgresEventStore implements EventStore {
 
@@ -180,9 +185,10 @@ public final class PostgresEventStore implements EventStore {
 
     private static List<RecordedEvent> events(PreparedStatement ps, int limit) throws SQLException {
         List<RecordedEvent> out = new ArrayList<>(Math.min(limit, 1_024));
+        EventRows.Reader reader = new EventRows.Reader();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(EventRows.event(rs));
+                out.add(reader.event(rs));
             }
         }
         return out;

@@ -15,7 +15,7 @@ import java.util.UUID;
 /** How events, ids and instants are laid out in the database's columns. */
 final class EventRows {
 
-    /** The columns {@link #read} expects, in order. */
+    /** The columns {@link Reader} expects, in order. */
     static final String COLUMNS =
             "position, id, stream, version, type, payload, content_type, metadata, route_destination, route_partition_key, recorded_at";
 

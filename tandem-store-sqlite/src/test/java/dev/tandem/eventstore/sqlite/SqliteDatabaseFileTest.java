@@ -6,14 +6,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tandem.core.ClosedException;
 import dev.tandem.core.IncompatibleSchemaException;
 import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.AppendResult;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
+import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Snapshot;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,9 +26,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -130,6 +138,42 @@ class SqliteDatabaseFileTest {
             assertThatThrownBy(() -> SqliteEventStore.open(file(), StoreOptions.defaults()))
                     .isInstanceOf(StoreUnavailableException.class)
                     .hasMessageContaining(file().toString());
+        }
+    }
+
+    @Nested
+    class SharedWithOtherConnections {
+
+        @Test
+        void readsWhileAnotherConnectionHoldsTheWriteLockAndCommitsOnceItIsReleased() throws Exception {
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults());
+                    Connection other = DriverManager.getConnection("jdbc:sqlite:" + file());
+                    Statement lock = other.createStatement()) {
+                StreamId s = StreamId.of("account", 1);
+                subject.append(s, ExpectedVersion.noStream(), List.of(event(1), event(2)));
+                lock.execute("BEGIN IMMEDIATE");
+
+                CompletableFuture<CommitResult> waiting = subject.commitAsync(Commit.of(s, ExpectedVersion.exactly(2), List.of(event(3))));
+                assertThat(subject.readStream(s, 1, ReadDirection.FORWARD, 10)).hasSize(2);
+                assertThat(waiting).isNotDone();
+                lock.execute("ROLLBACK");
+
+                assertThat(EventStore.await(waiting).appends().getFirst().lastVersion()).isEqualTo(3);
+            }
+        }
+
+        @Test
+        void aSubscriptionSeesAppendsMadeThroughAnotherStoreOnTheSameFile() throws Exception {
+            try (SqliteEventStore reader = SqliteEventStore.open(file(), StoreOptions.defaults());
+                    SqliteEventStore writer = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                List<RecordedEvent> seen = new CopyOnWriteArrayList<>();
+                try (Subscription subscription = reader.subscribe(SubscriptionRequest.fromPosition("other-process", 0), seen::addAll)) {
+                    AppendResult appended = writer.append(StreamId.of("account", 2), ExpectedVersion.noStream(), List.of(event(1), event(2)));
+
+                    assertThat(subscription.awaitPosition(appended.lastPosition(), Duration.ofSeconds(20))).isTrue();
+                    assertThat(seen).extracting(RecordedEvent::version).containsExactly(1L, 2L);
+                }
+            }
         }
     }
 

@@ -25,7 +25,7 @@ final class ProcessKafka implements TestKafka {
         layout.writeProperties();
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = List.of(
-                java.toString(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                java.toString(), "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true",
                 "-cp", System.getProperty("java.class.path"),
                 "kafka.Kafka", layout.propertiesFile().toString());

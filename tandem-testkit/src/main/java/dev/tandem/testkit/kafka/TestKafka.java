@@ -31,7 +31,7 @@ public sealed interface TestKafka extends AutoCloseable permits InProcessKafka, 
 
     /**
      * Stops the broker abruptly: SIGKILL for a separate process (no clean shutdown, nothing flushed
-     * beyond what the OS already has), an immediate shutdown for an in-process broker.
+     * beyond what the OS already has), a controlled shutdown for an in-process broker (a JVM cannot SIGKILL itself).
      */
     void kill();
 

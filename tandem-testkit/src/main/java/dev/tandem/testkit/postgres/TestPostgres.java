@@ -42,7 +42,7 @@ public final class TestPostgres {
     private TestPostgres() {}
 
     /** Creates a new, empty database with a unique name on the test server (starting the server if needed). */
-    public static TestDatabase freshDatabase() {
+    public static synchronized TestDatabase freshDatabase() {
         Server s = server();
         String name = "tandem_test_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         execute(s, "CREATE DATABASE " + name);

@@ -15,6 +15,7 @@ import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.messaging.Consumption;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.MessageTooLargeException;
 import dev.tandem.messaging.Transport;
@@ -97,7 +98,7 @@ public abstract class TransportContract {
                 Instant.parse("2026-01-01T00:00:00Z"), type, "text/plain", body.getBytes(StandardCharsets.UTF_8), Metadata.EMPTY);
     }
 
-    protected Consumption consume(String destination, String group, dev.tandem.messaging.MessageBatchListener listener) {
+    protected Consumption consume(String destination, String group, MessageBatchListener listener) {
         Consumption c = subject.consume(destination, group, listener);
         consumptions.add(c);
         return c;
@@ -212,7 +213,7 @@ public abstract class TransportContract {
             publishAll(subject, sent, 20);
 
             await().atMost(WAIT).until(() -> a.ids().size() == sent.size() && b.ids().size() == sent.size());
-            assertThat(a.ids()).isEqualTo(b.ids().stream().collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new)));
+            assertThat(a.ids()).containsExactlyInAnyOrderElementsOf(b.ids());
         }
 
         @Test

@@ -1,0 +1,63 @@
+package dev.tandem.bench.messaging;
+
+import dev.tandem.messaging.Transport;
+import dev.tandem.messaging.kafka.KafkaTransport;
+import dev.tandem.messaging.kafka.KafkaTransportConfig;
+import dev.tandem.testkit.kafka.TestKafka;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * The Kafka transport against a real single-node KRaft broker on this machine, run as its own JVM
+ * (started on first use, stopped on close) so that broker and benchmark do not share a heap.
+ */
+final class KafkaCase implements TransportCase {
+
+    private static final String CLIENT_LOG_LEVEL = "org.slf4j.simpleLogger.log.org.apache.kafka";
+
+    private Path dir;
+    private TestKafka kafka;
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public Transport open() throws IOException {
+        if (kafka == null) {
+            // Kafka clients log their whole configuration at INFO; keep the report readable unless asked otherwise.
+            if (System.getProperty(CLIENT_LOG_LEVEL) == null) {
+                System.setProperty(CLIENT_LOG_LEVEL, "warn");
+            }
+            dir = Files.createTempDirectory("tandem-bench-kafka-");
+            kafka = TestKafka.separateProcess(dir);
+        }
+        // A fresh topic prefix per run: each run starts on empty topics.
+        String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+        return new KafkaTransport(KafkaTransportConfig.builder(kafka.bootstrapServers()).topicPrefix(prefix).partitions(8).build());
+    }
+
+    @Override
+    public void close() {
+        if (kafka != null) {
+            kafka.close();
+            kafka = null;
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + dir, e);
+            }
+            dir = null;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tandem.saga.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.InboxEntry;
+import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.definition.DefinitionRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OwnershipTest {
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final InMemoryEventStore store = new InMemoryEventStore();
+    final InMemoryEventStore storeA = new InMemoryEventStore();
+    final InMemoryEventStore storeB = new InMemoryEventStore();
+    final DefinitionRegistry registry = DefinitionRegistry.of(Bank.TRANSFER);
+
+    @AfterEach
+    void tearDown() {
+        store.close();
+        storeA.close();
+        storeB.close();
+    }
+
+    LeaseOwnership lease(String owner) {
+        return new LeaseOwnership(store, "coordinators", owner, 8, Duration.ofSeconds(10), clock);
+    }
+
+    @Test
+    void twoInstancesRacingForTheSamePartitionsEachGetDisjointOnes() throws Exception {
+        List<LeaseOwnership> instances = List.of(lease("one"), lease("two"), lease("three"));
+        try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
+            List<Future<List<Integer>>> results = new ArrayList<>();
+            for (LeaseOwnership l : instances) {
+                results.add(pool.submit((Callable<List<Integer>>) l::acquire));
+            }
+            for (Future<List<Integer>> f : results) {
+                f.get();
+            }
+        }
+
+        List<Integer> all = new ArrayList<>();
+        instances.forEach(l -> l.leases().forEach(lease -> all.add(lease.partition())));
+        assertThat(all).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7);
+        for (int i = 0; i < 100; i++) {
+            String id = "tx-" + i;
+            assertThat(instances.stream().filter(l -> l.owns(id)).count()).as(id).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aLeaseIsTakenOverOnlyAfterItExpiresAndTheNewTokenIsHigher() {
+        LeaseOwnership one = lease("one");
+        LeaseOwnership two = lease("two");
+        one.acquire();
+
+        assertThat(two.acquire()).isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(two.acquire()).hasSize(8);
+
+        assertThat(one.owns("tx-1")).isFalse();
+        assertThat(two.leases().getFirst().token()).isEqualTo(2);
+        assertThat(one.acquire()).isEmpty();
+    }
+
+    @Test
+    void aPausedOwnerCannotAppendAfterANewOwnerClaimedTheTransaction() throws Exception {
+        LeaseOwnership oneLease = lease("one");
+        LeaseOwnership twoLease = lease("two");
+        oneLease.acquire();
+        Coordinator one = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(1), oneLease);
+        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
+        Bank a = new Bank("bank-a", storeA, 100);
+        new Bank("bank-b", storeB, 0);
+        DirectNetwork network = new DirectNetwork().service("bank-a", storeA, a.participant());
+        one.start("t1", "transfer", CoordinatorTest.TEN);
+        network.service("coordinator", store, one.replyHandler());
+        network.drop = m -> m.destination().equals("coordinator"); // hold the reply back
+        network.runUntilQuiet();
+        Message reply = network.dropped.getFirst();
+
+        Commit.Builder zombieDecision = one.replyHandler().handle(reply); // decided, then the owner pauses
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(twoLease.acquire()).hasSize(8);
+        assertThat(two.recover()).isEqualTo(1);
+
+        assertThatThrownBy(() -> store.commit(zombieDecision.inbox(InboxEntry.of("coordinator", reply.id())).build()))
+                .isInstanceOf(StreamVersionConflict.class);
+        assertThatThrownBy(() -> one.replyHandler().handle(reply)).isInstanceOf(NotOwnerException.class);
+        store.commit(two.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+        assertThat(two.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(dev.tandem.saga.coordinator.LegStatus.SUCCEEDED);
+        assertThat(two.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
+    }
+}
