@@ -36,6 +36,8 @@ public final class BankHttpServer implements AutoCloseable {
         if (bank != null) {
             BankApi api = new BankApi(bank);
             server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
+            ParticipantApi participant = new ParticipantApi(bank);
+            server.createContext("/participant", ex -> Exchanges.handle(ex, participant::handle));
         }
         if (coordinator != null) {
             TransferApi api = new TransferApi(coordinator);

@@ -24,6 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LoadGenerator {
 
+    static final long ERROR_PAUSE_MILLIS = 50;
+
     private final TransferClient client;
     private final AccountChooser chooser;
     private final LoadOptions options;
@@ -106,6 +108,15 @@ public final class LoadGenerator {
         }
     }
 
+    /** A client that just failed waits a little, as a real one would, instead of spinning on a service that is down. */
+    private static void pauseAfterError() {
+        try {
+            Thread.sleep(ERROR_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private long claim() {
         long n = next.getAndIncrement();
         return options.transfers() == 0 || n < options.transfers() ? n : -1;
@@ -125,6 +136,7 @@ public final class LoadGenerator {
         } catch (Exception e) {
             errors.incrementAndGet();
             outcome = TransferOutcome.PENDING;
+            pauseAfterError();
         }
         boolean unknown = !outcome.isTerminal();
         long done = unknown ? Long.MAX_VALUE : System.nanoTime();
@@ -139,19 +151,22 @@ public final class LoadGenerator {
     public static List<IssuedTransfer> resolve(List<IssuedTransfer> transfers, TransferClient client, Duration patience)
             throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
-        List<IssuedTransfer> out = new ArrayList<>(transfers.size());
-        for (IssuedTransfer t : transfers) {
-            IssuedTransfer current = t;
-            while (!current.outcome().isTerminal()) {
-                current = current.withOutcome(queryQuietly(client, t));
-                if (current.outcome().isTerminal() || System.nanoTime() > deadline) {
-                    break;
+        List<IssuedTransfer> out = new ArrayList<>(transfers);
+        while (true) {
+            boolean pending = false;
+            for (int i = 0; i < out.size(); i++) {
+                IssuedTransfer t = out.get(i);
+                if (!t.outcome().isTerminal()) {
+                    IssuedTransfer now = t.withOutcome(queryQuietly(client, t));
+                    out.set(i, now);
+                    pending |= !now.outcome().isTerminal();
                 }
-                Thread.sleep(20); // polling interval while waiting for recovery, not synchronisation
             }
-            out.add(current);
+            if (!pending || System.nanoTime() > deadline) {
+                return out;
+            }
+            Thread.sleep(100); // polling interval while the system recovers, not synchronisation
         }
-        return out;
     }
 
     private static TransferOutcome queryQuietly(TransferClient client, IssuedTransfer t) throws InterruptedException {

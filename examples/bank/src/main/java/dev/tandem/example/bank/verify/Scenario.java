@@ -60,7 +60,7 @@ public final class Scenario {
             sampler.join();
         }
         long elapsed = System.nanoTime() - start;
-        List<IssuedTransfer> resolved = LoadGenerator.resolve(seen, client, load.timeout().plusSeconds(30));
+        List<IssuedTransfer> resolved = LoadGenerator.resolve(seen, client, load.timeout().plusSeconds(120));
         RunHistory history = new RunHistory(initial, resolved, reads, reader.balances(accounts), reader.effects(accounts));
         return new Result(BankChecker.check(history), elapsed, LoadGenerator.latencies(seen), generator.errors());
     }
