@@ -1,9 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.example.bank.account.Money;
-import dev.tandem.example.bank.service.DemoSetup;
-import dev.tandem.example.bank.service.EmbeddedBanks;
-import dev.tandem.example.bank.service.Ledger;
+import dev.tandem.example.bank.tandem.TandemBanks;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
 import dev.tandem.example.bank.verify.AccountChooser;
@@ -59,9 +57,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         String run = "r" + Long.toString(System.currentTimeMillis(), 36);
         System.out.printf("Starting bank A, bank B and the coordinator (SQLite stores in %s, in-process calls)%n", dataDir.toAbsolutePath());
-        try (EmbeddedBanks banks = EmbeddedBanks.open(dataDir)) {
+        try (TandemBanks banks = TandemBanks.open(dataDir)) {
             Money opening = Money.of(100_000, "EUR");
-            List<AccountRef> refs = DemoSetup.openAccounts(banks, run, accounts, opening);
+            List<AccountRef> refs = banks.openAccounts(run, accounts, opening);
             System.out.printf("Opened %d accounts in A and %d in B with %s each; %d %s transfers by %d clients (hot accounts, some bound to fail)%n",
                     accounts, accounts, format(opening.minor()), transfers, mode, clients);
             LoadOptions load = new LoadOptions(clients, transfers, Duration.ofMinutes(10), 0, 60_000, "EUR", mode,
@@ -71,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
             Scenario.Result result;
             try {
                 bar.start();
-                result = Scenario.run(banks.client(), new Ledger(banks.banks()), refs, load, AccountChooser.zipf(refs, 0.8),
+                result = Scenario.run(banks, banks.ledger(), refs, load, AccountChooser.zipf(refs, 0.8),
                         Duration.ofMillis(50), generator::set);
             } finally {
                 bar.stop();

@@ -4,9 +4,8 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.example.bank.account.Money;
-import dev.tandem.example.bank.service.DemoSetup;
-import dev.tandem.example.bank.service.EmbeddedBanks;
-import dev.tandem.example.bank.service.Ledger;
+import dev.tandem.example.bank.tandem.TandemBanks;
+import dev.tandem.example.bank.tandem.TandemLedger;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
 import dev.tandem.example.bank.verify.AccountChooser;
@@ -46,17 +45,17 @@ public final class E2eBench implements BenchSuite {
 
     private void runCase(BenchReport report, BenchOptions options, int clients) throws Exception {
         Path dir = options.workDir().resolve("e2e-embedded-c" + clients + "-" + System.nanoTime());
-        try (EmbeddedBanks banks = EmbeddedBanks.open(dir)) {
-            Ledger ledger = new Ledger(banks.banks());
+        try (TandemBanks banks = TandemBanks.open(dir)) {
+            TandemLedger ledger = banks.ledger();
             if (!options.warmup().isZero()) {
                 // Separate accounts, so the measured run's checker sees only its own transfers in the histories.
-                List<AccountRef> warm = DemoSetup.openAccounts(banks, "warm", 100, Money.of(1_000_000_000L, "EUR"));
-                Scenario.run(banks.client(), ledger, warm, load(clients, options.warmup(), "warm"), AccountChooser.uniform(warm),
+                List<AccountRef> warm = banks.openAccounts("warm", 100, Money.of(1_000_000_000L, "EUR"));
+                Scenario.run(banks, ledger, warm, load(clients, options.warmup(), "warm"), AccountChooser.uniform(warm),
                         Duration.ofSeconds(1), g -> {});
             }
-            List<AccountRef> accounts = DemoSetup.openAccounts(banks, "bench", 500, Money.of(1_000_000_000L, "EUR"));
+            List<AccountRef> accounts = banks.openAccounts("bench", 500, Money.of(1_000_000_000L, "EUR"));
             AccountChooser chooser = AccountChooser.uniform(accounts);
-            Scenario.Result r = Scenario.run(banks.client(), ledger, accounts, load(clients, options.duration(), "run"), chooser,
+            Scenario.Result r = Scenario.run(banks, ledger, accounts, load(clients, options.duration(), "run"), chooser,
                     Duration.ofSeconds(1), g -> {});
             String prefix = "e2e.embedded.c" + clients;
             report.result(prefix + ".throughput", Math.round(r.throughputPerSecond()), "transfers/s");
