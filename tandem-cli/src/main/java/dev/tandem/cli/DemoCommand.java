@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         String run = "r" + Long.toString(System.currentTimeMillis(), 36);
-        System.out.printf("Starting bank A, bank B and the coordinator (SQLite stores in %s, in-process calls)%n", dataDir.toAbsolutePath());
+        System.out.printf("Starting bank A, bank B and the coordinator (SQLite stores in %s, saga engine over the in-process transport)%n", dataDir.toAbsolutePath());
         try (TandemBanks banks = TandemBanks.open(dataDir)) {
             Money opening = Money.of(100_000, "EUR");
             List<AccountRef> refs = banks.openAccounts(run, accounts, opening);
