@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tandem 0.1.0-SNAPSHOT",
         description = "Distributed transactions across microservices, built on event streams.",
-        subcommands = {DemoCommand.class, BenchCommand.class, SimCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, BankCommand.class, CoordinatorCommand.class, ChaosCommand.class, BenchCommand.class,
+                SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

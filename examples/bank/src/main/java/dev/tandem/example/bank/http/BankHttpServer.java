@@ -1,0 +1,62 @@
+package dev.tandem.example.bank.http;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.tandem.example.bank.service.AccountBook;
+import dev.tandem.example.bank.service.TransferCoordinator;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The HTTP/JSON API of one service on the JDK's HTTP server, one virtual thread per request:
+ * a bank ({@code /accounts}), the coordinator ({@code /transfers}), or both.
+ */
+public final class BankHttpServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private BankHttpServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Starts serving on 127.0.0.1:{@code port} (0 picks a free port).
+     *
+     * @param bank the bank's accounts, or null for a coordinator-only service
+     * @param coordinator the transfers, or null for a bank-only service
+     */
+    public static BankHttpServer start(int port, AccountBook bank, TransferCoordinator coordinator) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-http-", 1).factory());
+        server.setExecutor(executor);
+        if (bank != null) {
+            BankApi api = new BankApi(bank);
+            server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
+            ParticipantApi participant = new ParticipantApi(bank);
+            server.createContext("/participant", ex -> Exchanges.handle(ex, participant::handle));
+        }
+        if (coordinator != null) {
+            TransferApi api = new TransferApi(coordinator);
+            server.createContext("/transfers", ex -> Exchanges.handle(ex, api::handle));
+        }
+        server.createContext("/", ex -> Exchanges.handle(ex, e -> {
+            throw HttpProblem.notFound("no resource at " + e.getRequestURI().getPath()).raise();
+        }));
+        server.start();
+        return new BankHttpServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

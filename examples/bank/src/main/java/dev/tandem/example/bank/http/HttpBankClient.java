@@ -1,0 +1,136 @@
+package dev.tandem.example.bank.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.json.Json;
+import dev.tandem.example.bank.transfer.AccountRef;
+import dev.tandem.example.bank.transfer.TransferOutcome;
+import dev.tandem.example.bank.transfer.TransferRequest;
+import dev.tandem.example.bank.verify.BankReader;
+import dev.tandem.example.bank.verify.Effect;
+import dev.tandem.example.bank.verify.TransferClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The load generator's and checker's view of services in other processes, over their HTTP APIs.
+ *
+ * <p>A transfer whose outcome is unknown (timeout, connection reset) is resolved by querying; when
+ * the coordinator never recorded it, the request is sent again with the same idempotency key.
+ */
+public final class HttpBankClient implements TransferClient, BankReader {
+
+    private final URI coordinator;
+    private final Map<String, URI> banks;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Map<UUID, TransferRequest> sent = new ConcurrentHashMap<>();
+
+    public HttpBankClient(URI coordinator, Map<String, URI> banks) {
+        this.coordinator = coordinator;
+        this.banks = Map.copyOf(banks);
+    }
+
+    @Override
+    public TransferOutcome transfer(TransferRequest r, Duration timeout) throws Exception {
+        sent.put(r.transferId(), r);
+        JsonNode answer = post(r, timeout);
+        return answer == null ? TransferOutcome.PENDING : TransferOutcome.valueOf(answer.path("outcome").asText("PENDING"));
+    }
+
+    private JsonNode post(TransferRequest r, Duration wait) throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("idempotencyKey", r.idempotencyKey(), "from", r.from().toString(), "to", r.to().toString(),
+                "amount", r.amount().minor(), "currency", r.amount().currency(), "mode", r.mode().name());
+        HttpRequest request = HttpRequest.newBuilder(coordinator.resolve("/transfers?waitMillis=" + wait.toMillis()))
+                .timeout(wait.plusSeconds(2)).header("Content-Type", Json.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))).build();
+        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return response.statusCode() == 200 || response.statusCode() == 202 ? Json.decode(response.body(), JsonNode.class) : null;
+    }
+
+    @Override
+    public TransferOutcome query(UUID id) throws Exception {
+        HttpResponse<byte[]> r = get(coordinator.resolve("/transfers/" + id));
+        if (r.statusCode() == 200) {
+            return TransferOutcome.valueOf(Json.decode(r.body(), JsonNode.class).path("outcome").asText());
+        }
+        TransferRequest original = sent.get(id);
+        if (r.statusCode() == 404 && original != null) {
+            post(original, Duration.ZERO); // it never started: send it again under the same key
+        }
+        return TransferOutcome.PENDING;
+    }
+
+    @Override
+    public Map<AccountRef, Long> balances(List<AccountRef> accounts) throws Exception {
+        Map<AccountRef, Long> out = new LinkedHashMap<>();
+        for (AccountRef a : accounts) {
+            HttpResponse<byte[]> r = get(banks.get(a.bank()).resolve("/accounts/" + a.account()));
+            if (r.statusCode() != 200) {
+                throw new IOException("reading " + a + " answered " + r.statusCode());
+            }
+            out.put(a, Json.decode(r.body(), JsonNode.class).path("balance").asLong());
+        }
+        return out;
+    }
+
+    @Override
+    public Map<AccountRef, List<Effect>> effects(List<AccountRef> accounts) throws Exception {
+        Map<AccountRef, List<Effect>> out = new LinkedHashMap<>();
+        for (AccountRef a : accounts) {
+            List<Effect> effects = new ArrayList<>();
+            long from = 1;
+            while (true) {
+                HttpResponse<byte[]> r = get(banks.get(a.bank()).resolve("/accounts/" + a.account() + "/history?limit=1000&from=" + from));
+                if (r.statusCode() != 200) {
+                    throw new IOException("reading the history of " + a + " answered " + r.statusCode());
+                }
+                JsonNode events = Json.decode(r.body(), JsonNode.class).path("events");
+                if (events.isEmpty()) {
+                    break;
+                }
+                for (JsonNode e : events) {
+                    from = e.path("version").asLong() + 1;
+                    Effect.Kind kind = switch (e.path("type").asText()) {
+                        case "ReservationSettled", "Debited" -> Effect.Kind.DEBIT;
+                        case "Refunded" -> Effect.Kind.REFUND;
+                        case "CreditConfirmed", "Credited" -> Effect.Kind.CREDIT;
+                        default -> null;
+                    };
+                    if (kind != null) {
+                        effects.add(new Effect(UUID.fromString(e.path("transfer").asText()), kind, e.path("data").path("amount").asLong()));
+                    }
+                }
+            }
+            out.put(a, effects);
+        }
+        return out;
+    }
+
+    /** Opens {@code account} with {@code amount} minor units of {@code currency}. */
+    public void open(AccountRef account, long amount, String currency) throws Exception {
+        URI bank = banks.get(account.bank());
+        send(bank.resolve("/accounts"), Map.of("id", account.account(), "currency", currency));
+        send(bank.resolve("/accounts/" + account.account() + "/deposits"), Map.of("amount", amount, "currency", currency));
+    }
+
+    private void send(URI uri, Object body) throws Exception {
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).header("Content-Type", Json.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))).build(), HttpResponse.BodyHandlers.ofByteArray());
+        if (r.statusCode() >= 300) {
+            throw new IOException(uri + " answered " + r.statusCode() + ": " + new String(r.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private HttpResponse<byte[]> get(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+}

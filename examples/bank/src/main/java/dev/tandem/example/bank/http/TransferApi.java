@@ -1,0 +1,95 @@
+package dev.tandem.example.bank.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import dev.tandem.example.bank.account.Money;
+import dev.tandem.example.bank.service.TransferCoordinator;
+import dev.tandem.example.bank.service.TransferView;
+import dev.tandem.example.bank.transfer.AccountRef;
+import dev.tandem.example.bank.transfer.TransferMode;
+import dev.tandem.example.bank.transfer.TransferRefusedException;
+import dev.tandem.example.bank.transfer.TransferRequest;
+import dev.tandem.example.bank.transfer.TransferResult;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@code /transfers}: start a transfer with an idempotency key, get its state and timeline (see docs/bank-api.md). */
+final class TransferApi {
+
+    static final long MAX_WAIT_MILLIS = 30_000;
+
+    private final TransferCoordinator coordinator;
+
+    TransferApi(TransferCoordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    void handle(HttpExchange exchange) throws Exception {
+        String method = exchange.getRequestMethod();
+        String[] parts = exchange.getRequestURI().getPath().replaceAll("/+$", "").split("/");
+        if (parts.length == 2 && method.equals("POST")) {
+            start(exchange);
+        } else if (parts.length == 3 && method.equals("GET")) {
+            get(exchange, parts[2]);
+        } else if (parts.length <= 3) {
+            throw new HttpProblem(405, "method_not_allowed", method + " is not supported on " + exchange.getRequestURI().getPath()).raise();
+        } else {
+            throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath()).raise();
+        }
+    }
+
+    private void start(HttpExchange exchange) throws Exception {
+        JsonNode body = Exchanges.body(exchange);
+        String modeText = Exchanges.optionalText(body, "mode", "tcc");
+        TransferMode mode;
+        try {
+            mode = TransferMode.valueOf(modeText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("invalid_field", "the field 'mode' must be 'tcc' or 'saga', was '" + modeText + "'").raise();
+        }
+        TransferRequest request = new TransferRequest(Exchanges.text(body, "idempotencyKey"),
+                AccountRef.parse(Exchanges.text(body, "from"), "from"), AccountRef.parse(Exchanges.text(body, "to"), "to"),
+                Money.of(Exchanges.integer(body, "amount"), Exchanges.text(body, "currency")), mode);
+        long wait = Query.number(Query.parse(exchange.getRequestURI().getRawQuery()), "waitMillis", 5_000, 0, MAX_WAIT_MILLIS);
+        CompletableFuture<TransferResult> running;
+        try {
+            running = coordinator.start(request);
+        } catch (TransferRefusedException e) {
+            throw BankApi.refusal(e.refusal()).raise();
+        }
+        try {
+            TransferResult result = running.get(wait, TimeUnit.MILLISECONDS);
+            Exchanges.json(exchange, 200, result);
+        } catch (TimeoutException e) {
+            Exchanges.json(exchange, 202, new TransferResult(request.transferId(), dev.tandem.example.bank.transfer.TransferOutcome.PENDING, null));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TransferRefusedException r) {
+                throw BankApi.refusal(r.refusal()).raise();
+            }
+            throw e;
+        }
+    }
+
+    private void get(HttpExchange exchange, String idText) throws Exception {
+        UUID id;
+        try {
+            id = UUID.fromString(idText);
+        } catch (IllegalArgumentException e) {
+            throw HttpProblem.badRequest("invalid_parameter", "'" + idText + "' is not a transfer id (a UUID)").raise();
+        }
+        TransferView view = coordinator.find(id);
+        if (view == null) {
+            throw HttpProblem.notFound("no transfer " + id).raise();
+        }
+        Exchanges.json(exchange, 200, Map.of(
+                "id", view.id(), "outcome", view.outcome(), "reason", String.valueOf(view.reason()),
+                "from", view.request().from().toString(), "to", view.request().to().toString(),
+                "amount", view.request().amount().minor(), "currency", view.request().amount().currency(),
+                "mode", view.request().mode(), "timeline", view.timeline()));
+    }
+}

@@ -1,0 +1,21 @@
+package dev.tandem.example.bank.verify;
+
+import java.util.UUID;
+
+/**
+ * A change a transfer made to an account's balance, as read from the account's history.
+ *
+ * @param amount minor units, positive
+ */
+public record Effect(UUID transfer, Kind kind, long amount) {
+
+    /** What the change did. */
+    public enum Kind {
+        /** Money left the account (a settled reservation or a saga debit). */
+        DEBIT,
+        /** A debit was given back (saga compensation). */
+        REFUND,
+        /** Money arrived (a confirmed credit or a saga credit). */
+        CREDIT
+    }
+}

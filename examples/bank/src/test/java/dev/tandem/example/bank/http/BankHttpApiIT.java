@@ -1,0 +1,170 @@
+package dev.tandem.example.bank.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.json.Json;
+import dev.tandem.example.bank.service.EmbeddedBanks;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** The bank and coordinator HTTP APIs over real loopback HTTP with java.net.http. */
+class BankHttpApiIT {
+
+    EmbeddedBanks banks;
+    BankHttpServer bankA;
+    BankHttpServer bankB;
+    BankHttpServer coordinator;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        banks = EmbeddedBanks.inMemory();
+        bankA = BankHttpServer.start(0, banks.bank("A"), null);
+        bankB = BankHttpServer.start(0, banks.bank("B"), null);
+        coordinator = BankHttpServer.start(0, null, banks.coordinator());
+    }
+
+    @AfterEach
+    void tearDown() {
+        coordinator.close();
+        bankB.close();
+        bankA.close();
+        banks.close();
+    }
+
+    record Response(int status, JsonNode body) {}
+
+    Response send(BankHttpServer server, String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json");
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Response(r.statusCode(), Json.mapper().readTree(r.body()));
+    }
+
+    void openFunded(BankHttpServer bank, String id, long amount) throws Exception {
+        assertThat(send(bank, "POST", "/accounts", "{\"id\":\"" + id + "\",\"currency\":\"EUR\"}").status()).isEqualTo(201);
+        if (amount > 0) {
+            assertThat(send(bank, "POST", "/accounts/" + id + "/deposits", "{\"amount\":" + amount + ",\"currency\":\"EUR\"}").status()).isEqualTo(200);
+        }
+    }
+
+    @Nested
+    class Accounts {
+        @Test
+        void opensDepositsAndShowsBalanceAndHistory() throws Exception {
+            openFunded(bankA, "alice", 500);
+            Response balance = send(bankA, "GET", "/accounts/alice", null);
+            assertThat(balance.status()).isEqualTo(200);
+            assertThat(balance.body().get("balance").asLong()).isEqualTo(500);
+            assertThat(balance.body().get("bank").asText()).isEqualTo("A");
+            Response history = send(bankA, "GET", "/accounts/alice/history", null);
+            assertThat(history.body().get("events")).extracting(e -> e.get("type").asText()).containsExactly("Opened", "Deposited");
+        }
+
+        @Test
+        void refusesASecondOpenWith409AndAnUnknownAccountWith404() throws Exception {
+            openFunded(bankA, "alice", 0);
+            Response again = send(bankA, "POST", "/accounts", "{\"id\":\"alice\",\"currency\":\"EUR\"}");
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body().get("error").asText()).isEqualTo("ACCOUNT_EXISTS");
+            assertThat(send(bankA, "GET", "/accounts/nobody", null).status()).isEqualTo(404);
+            assertThat(send(bankA, "POST", "/accounts/nobody/deposits", "{\"amount\":5,\"currency\":\"EUR\"}").status()).isEqualTo(404);
+        }
+
+        @Test
+        void refusesBadDepositsWith422AndAReason() throws Exception {
+            openFunded(bankA, "alice", 0);
+            Response negative = send(bankA, "POST", "/accounts/alice/deposits", "{\"amount\":-5,\"currency\":\"EUR\"}");
+            assertThat(negative.status()).isEqualTo(422);
+            assertThat(negative.body().get("error").asText()).isEqualTo("INVALID_AMOUNT");
+            Response foreign = send(bankA, "POST", "/accounts/alice/deposits", "{\"amount\":5,\"currency\":\"USD\"}");
+            assertThat(foreign.body().get("error").asText()).isEqualTo("CURRENCY_MISMATCH");
+        }
+    }
+
+    @Nested
+    class Bad_requests {
+        @Test
+        void malformedJsonMissingFieldsAndWrongTypesGet400WithAReason() throws Exception {
+            Response malformed = send(bankA, "POST", "/accounts", "{\"id\":");
+            assertThat(malformed.status()).isEqualTo(400);
+            assertThat(malformed.body().get("error").asText()).isEqualTo("malformed_json");
+            Response missing = send(bankA, "POST", "/accounts", "{\"id\":\"alice\"}");
+            assertThat(missing.status()).isEqualTo(400);
+            assertThat(missing.body().get("message").asText()).contains("'currency' is required");
+            Response wrongType = send(bankA, "POST", "/accounts/alice/deposits", "{\"amount\":\"lots\",\"currency\":\"EUR\"}");
+            assertThat(wrongType.status()).isEqualTo(400);
+            Response overflow = send(bankA, "POST", "/accounts/alice/deposits", "{\"amount\":99999999999999999999,\"currency\":\"EUR\"}");
+            assertThat(overflow.status()).isEqualTo(400);
+            assertThat(overflow.body().get("message").asText()).contains("fits in 64 bits");
+            Response badName = send(bankA, "POST", "/accounts", "{\"id\":\"a b\",\"currency\":\"EUR\"}");
+            assertThat(badName.status()).isEqualTo(400);
+        }
+
+        @Test
+        void anOversizeBodyGets413() throws Exception {
+            String big = "{\"id\":\"" + "x".repeat(Exchanges.MAX_BODY_BYTES) + "\",\"currency\":\"EUR\"}";
+            Response r = send(bankA, "POST", "/accounts", big);
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body().get("error").asText()).isEqualTo("body_too_large");
+        }
+
+        @Test
+        void unknownPathsAndMethodsGet404And405() throws Exception {
+            assertThat(send(bankA, "GET", "/nothing", null).status()).isEqualTo(404);
+            assertThat(send(bankA, "DELETE", "/accounts/alice", null).status()).isEqualTo(405);
+            assertThat(send(coordinator, "GET", "/transfers/not-a-uuid", null).status()).isEqualTo(400);
+        }
+    }
+
+    @Nested
+    class Transfers {
+        @Test
+        void aTransferCommitsOnceForRepeatedIdempotencyKeysAndShowsItsTimeline() throws Exception {
+            openFunded(bankA, "alice", 1_000);
+            openFunded(bankB, "bob", 0);
+            String body = "{\"idempotencyKey\":\"t-1\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":300,\"currency\":\"EUR\"}";
+            Response first = send(coordinator, "POST", "/transfers", body);
+            Response again = send(coordinator, "POST", "/transfers", body);
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.body().get("outcome").asText()).isEqualTo("COMMITTED");
+            assertThat(again.body()).isEqualTo(first.body());
+            assertThat(send(bankA, "GET", "/accounts/alice", null).body().get("balance").asLong()).isEqualTo(700);
+            assertThat(send(bankB, "GET", "/accounts/bob", null).body().get("balance").asLong()).isEqualTo(300);
+            Response view = send(coordinator, "GET", "/transfers/" + first.body().get("id").asText(), null);
+            assertThat(view.body().get("mode").asText()).isEqualTo("TCC");
+            assertThat(view.body().get("timeline")).extracting(e -> e.get("type").asText()).containsExactly("TransferStarted", "TransferCommitted");
+        }
+
+        @Test
+        void aSagaTransferWithInsufficientFundsIsCompensatedWithTheReason() throws Exception {
+            openFunded(bankA, "alice", 10);
+            openFunded(bankB, "bob", 0);
+            Response r = send(coordinator, "POST", "/transfers",
+                    "{\"idempotencyKey\":\"t-2\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":300,\"currency\":\"EUR\",\"mode\":\"saga\"}");
+            assertThat(r.body().get("outcome").asText()).isEqualTo("COMPENSATED");
+            assertThat(r.body().get("reason").asText()).contains("INSUFFICIENT_FUNDS");
+        }
+
+        @Test
+        void refusesASameAccountTransferWith422() throws Exception {
+            Response r = send(coordinator, "POST", "/transfers",
+                    "{\"idempotencyKey\":\"t-3\",\"from\":\"A/alice\",\"to\":\"A/alice\",\"amount\":1,\"currency\":\"EUR\"}");
+            assertThat(r.status()).isEqualTo(422);
+            assertThat(r.body().get("error").asText()).isEqualTo("SAME_ACCOUNT");
+        }
+
+        @Test
+        void anUnknownTransferGets404() throws Exception {
+            assertThat(send(coordinator, "GET", "/transfers/00000000-0000-0000-0000-000000000009", null).status()).isEqualTo(404);
+        }
+    }
+}

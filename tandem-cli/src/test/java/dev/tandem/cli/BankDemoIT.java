@@ -1,0 +1,55 @@
+package dev.tandem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code tandem demo} and {@code tandem chaos} end to end: real SQLite files, real child processes. */
+class BankDemoIT {
+
+    @TempDir
+    Path dir;
+
+    String run(int expectedExit, String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            exit = Main.run(args);
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.println(text);
+        assertThat(exit).as("exit code; output:%n%s", text).isEqualTo(expectedExit);
+        return text;
+    }
+
+    @Nested
+    class The_demo {
+        @Test
+        void runsTransfersInBothModesAndReportsTheConservationCheck() {
+            String tcc = run(0, "demo", "--data-dir", dir.toString(), "--transfers", "600", "--clients", "16");
+            assertThat(tcc).contains("600 issued").contains("Check       OK");
+            String saga = run(0, "demo", "--data-dir", dir.toString(), "--transfers", "300", "--mode", "saga");
+            assertThat(saga).contains("300 issued").contains("Check       OK");
+        }
+    }
+
+    @Nested
+    class Chaos {
+        @Test
+        void killsAndPausesTheServicesUnderLoadAndTheCheckerFindsNoViolation() {
+            String out = run(0, "chaos", "--duration", "15s", "--fault-every", "3s", "--clients", "8", "--data-dir", dir.resolve("chaos").toString(),
+                    "--seed", "11");
+            assertThat(out).contains("check OK").containsPattern("chaos: [1-9][0-9]* faults");
+        }
+    }
+}
