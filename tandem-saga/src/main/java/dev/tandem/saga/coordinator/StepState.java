@@ -21,8 +21,11 @@ public record StepState(int index, int stage, Leg action, Leg compensation, Leg 
         };
     }
 
-    /** Whether the action may have taken effect: it was requested and not refused or failed for a business reason. */
+    /**
+     * Whether the action may have taken effect: it was requested (an operator retry puts a requested leg back
+     * to idle, with its attempts kept) and not refused or failed for a business reason.
+     */
     public boolean actionMayHaveEffect() {
-        return action.status() != LegStatus.IDLE && action.status() != LegStatus.FAILED;
+        return action.attempt() > 0 && action.status() != LegStatus.FAILED;
     }
 }

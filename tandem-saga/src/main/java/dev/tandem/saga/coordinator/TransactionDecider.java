@@ -52,7 +52,8 @@ import java.util.UUID;
  * at or after that instant; firing late or early is harmless (nothing due means no events).
  *
  * <p>Rules: a business failure, a timeout, retries exhausted on an action, or the deadline, abort the
- * forward phase; then every step whose action may have taken effect (requested and not failed) is
+ * forward phase — except on a saga's pivot (its step without compensation), which once requested is
+ * re-sent until a definite answer and otherwise ends {@link Status#STUCK}; then every step whose action may have taken effect (requested and not failed) is
  * compensated, stage by stage in reverse order (the participant barrier turns a compensation that
  * overtakes its action into a recorded null compensation and refuses the late action). Transient
  * failures are retried with the step's capped, jittered backoff. A compensation, confirm or cancel
@@ -212,7 +213,7 @@ public final class TransactionDecider {
             }
             StepDefinition def = t.stepDefinition(s.index());
             if (leg.status() == LegStatus.IN_FLIGHT) {
-                out.add(phase == Phase.ACTION
+                out.add(phase == Phase.ACTION && !isPivot(t, s)
                         ? new StepTimedOut(s.index(), leg.attempt(), now)
                         : retryOrExhaust(t, s.index(), phase, leg, "timed out at attempt " + leg.attempt(), now, random));
             } else if (leg.status() == LegStatus.RETRY_WAIT) {
@@ -225,12 +226,20 @@ public final class TransactionDecider {
     private static TransactionEvent retryOrExhaust(Transaction t, int step, Phase phase, Leg leg, String reason, Instant now,
             SplittableRandom random) {
         StepDefinition def = t.stepDefinition(step);
-        RetryPolicy policy = phase == Phase.ACTION ? def.retry() : def.compensationRetry();
+        RetryPolicy policy = phase == Phase.ACTION && !isPivot(t, t.step(step)) ? def.retry() : def.compensationRetry();
         if (leg.attemptsUsed() < policy.maxAttempts()) {
             Instant due = now.plus(policy.backoff(leg.attemptsUsed(), random.nextDouble()));
             return new RetryScheduled(step, phase, leg.attempt(), reason, due, now);
         }
         return new RetriesExhausted(step, phase, leg.attempt(), reason, now);
+    }
+
+    /**
+     * A saga step without a compensation: once requested it is driven forward until a definite answer,
+     * since an effect it may have had could not be undone (see {@link TransactionDefinition}).
+     */
+    static boolean isPivot(Transaction t, StepState s) {
+        return t.definition().kind() == TransactionKind.SAGA && t.stepDefinition(s.index()).compensation() == null;
     }
 
     static StepRequested request(String transactionId, int step, Phase phase, int attempt, StepDefinition def, Instant now) {
@@ -262,14 +271,20 @@ public final class TransactionDecider {
         }
 
         private static List<TransactionEvent> running(Transaction t, Instant now) {
+            boolean pivotEngaged = false;
             for (StepState s : t.steps()) {
                 LegStatus a = s.action().status();
+                String name = t.stepDefinition(s.index()).name();
+                if (a == LegStatus.EXHAUSTED && isPivot(t, s)) {
+                    return List.of(new Stuck(s.index(), Phase.ACTION, "pivot step " + name + " without compensation "
+                            + describe(s.action()) + "; its effect is unknown", now));
+                }
                 if (a == LegStatus.FAILED || a == LegStatus.TIMED_OUT || a == LegStatus.EXHAUSTED) {
-                    String name = t.stepDefinition(s.index()).name();
                     return List.of(new CompensationStarted("step " + name + " " + describe(s.action()), now));
                 }
+                pivotEngaged |= isPivot(t, s) && s.actionMayHaveEffect();
             }
-            if (t.deadlineFired()) {
+            if (t.deadlineFired() && !pivotEngaged) {
                 return List.of(new CompensationStarted("deadline " + t.deadline() + " passed", now));
             }
             int stage = -1;

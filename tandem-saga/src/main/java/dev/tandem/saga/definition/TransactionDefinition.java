@@ -13,6 +13,14 @@ import java.util.Set;
  * <p>A plain saga has one step per stage. A TCC definition has a single stage holding every
  * participant (all tries run in parallel). Build one with {@link #saga} or {@link #tcc}.
  *
+ * <p>A saga step without a compensation is the saga's <em>pivot</em>: once its action may have taken
+ * effect it cannot be undone, so it must be the last step, alone in its stage, and the coordinator never
+ * gives up on it — a timeout or a transient failure re-sends the action (the participant barrier answers
+ * a re-sent action with its first reply) under the step's compensation-retry policy until a definite
+ * answer arrives, the deadline no longer aborts, and a policy exhausted leaves the transaction
+ * {@code STUCK} rather than guessing. Only a definite business failure, which the barrier records as
+ * having had no effect, aborts the saga.
+ *
  * @param name the definition's name, e.g. {@code transfer}
  * @param version the definition's version, at least 1; running instances keep the version they started with
  * @param kind saga or TCC
@@ -53,6 +61,15 @@ public record TransactionDefinition(String name, int version, TransactionKind ki
         }
         if (kind == TransactionKind.TCC && copy.size() != 1) {
             throw InvalidInputException.of("definition.stages", "a TCC definition has exactly one group of participants");
+        }
+        for (int i = 0; i < copy.size(); i++) {
+            for (StepDefinition s : copy.get(i)) {
+                if (s.compensation() == null && (i != copy.size() - 1 || copy.get(i).size() != 1)) {
+                    throw InvalidInputException.of("definition.steps", name + " v" + version + ": step " + s.name()
+                            + " has no compensation, so it can only be the saga's pivot: its last step, alone in its stage"
+                            + " (stage " + (i + 1) + " of " + copy.size() + " holds " + copy.get(i).size() + " step(s))");
+                }
+            }
         }
         stages = List.copyOf(copy);
     }

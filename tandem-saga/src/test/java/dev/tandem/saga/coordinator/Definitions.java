@@ -35,8 +35,17 @@ final class Definitions {
             .deadline(Duration.ofSeconds(30))
             .build();
 
+    /** A saga whose last step has no compensation: its pivot. */
+    static final TransactionDefinition PIVOT = TransactionDefinition.saga("pivot", 1)
+            .step("debit", s -> s.participant("bank-a").action("debit").compensation("refund")
+                    .retry(THREE_TRIES).compensationRetry(FOUR_TRIES).timeout(Duration.ofSeconds(5)))
+            .step("credit", s -> s.participant("bank-b").action("credit")
+                    .retry(THREE_TRIES).compensationRetry(FOUR_TRIES).timeout(Duration.ofSeconds(5)))
+            .deadline(Duration.ofSeconds(30))
+            .build();
+
     static DefinitionRegistry registry() {
-        return DefinitionRegistry.of(TRANSFER, FAN_OUT, BOOKING);
+        return DefinitionRegistry.of(TRANSFER, FAN_OUT, BOOKING, PIVOT);
     }
 
     private Definitions() {}

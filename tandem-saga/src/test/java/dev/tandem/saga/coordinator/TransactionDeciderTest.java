@@ -263,6 +263,80 @@ class TransactionDeciderTest {
     }
 
     @Nested
+    @DisplayName("a saga's pivot (its last step, without compensation)")
+    class Pivot {
+
+        @BeforeEach
+        void debitDoneCreditRequested() {
+            run.start("tx-1", "pivot", "{}");
+            run.reply(0, ACTION, SUCCEEDED);
+        }
+
+        @Test
+        void aTimeoutReSendsTheActionInsteadOfAbortingBecauseItsEffectCouldNotBeUndone() {
+            List<TransactionEvent> out = run.advance(Duration.ofSeconds(5));
+
+            assertThat(out).singleElement().isInstanceOfSatisfying(RetryScheduled.class, r -> assertThat(r.phase()).isEqualTo(ACTION));
+            assertThat(run.tx().status()).isEqualTo(Status.RUNNING);
+            run.advance(Duration.ofSeconds(1));
+            assertThat(run.requests(ACTION)).extracting(StepRequested::step, StepRequested::attempt)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 1), org.assertj.core.groups.Tuple.tuple(1, 1),
+                            org.assertj.core.groups.Tuple.tuple(1, 2));
+            assertThat(run.reply(1, ACTION, SUCCEEDED)).as("the barrier's first reply to the re-sent action").last().isInstanceOf(Committed.class);
+            assertThat(run.requests(COMPENSATION)).isEmpty();
+        }
+
+        @Test
+        void theDeadlineDoesNotAbortOnceThePivotMayHaveTakenEffect() {
+            run.now = Run.T0.plusSeconds(30);
+            List<TransactionEvent> out = run.apply(new TransactionCommand.FireDueTimers(run.now, 3));
+
+            assertThat(out).first().isInstanceOf(DeadlineFired.class);
+            assertThat(out).noneMatch(CompensationStarted.class::isInstance);
+            assertThat(run.reply(1, ACTION, SUCCEEDED)).last().isInstanceOf(Committed.class);
+        }
+
+        @Test
+        void aDefiniteBusinessFailureOfThePivotCompensatesTheStepsBeforeIt() {
+            run.advance(Duration.ofSeconds(5));
+            run.advance(Duration.ofSeconds(1));
+
+            List<TransactionEvent> out = run.reply(1, ACTION, FAILED);
+
+            assertThat(out).anyMatch(CompensationStarted.class::isInstance);
+            run.reply(0, COMPENSATION, SUCCEEDED);
+            assertThat(run.tx().status()).isEqualTo(Status.COMPENSATED);
+            assertThat(run.requests(COMPENSATION)).extracting(StepRequested::step).containsExactly(0);
+        }
+
+        @Test
+        void endsStuckRatherThanGuessingWhenThePivotNeverAnswers() {
+            List<TransactionEvent> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 20 && run.tx().status() == Status.RUNNING; i++) {
+                all.addAll(run.advance(Duration.ofSeconds(5)));
+            }
+
+            assertThat(run.tx().status()).isEqualTo(Status.STUCK);
+            assertThat(all).last().isInstanceOfSatisfying(Stuck.class, s -> assertThat(s.reason()).contains("credit").contains("unknown"));
+            assertThat(run.tx().step(1).action().attempt()).isEqualTo(Definitions.FOUR_TRIES.maxAttempts());
+            assertThat(run.requests(COMPENSATION)).isEmpty();
+            run.apply(new TransactionCommand.OperatorRetry("ops", "bank B is back", run.now));
+            assertThat(run.requests(ACTION)).last().satisfies(r -> assertThat(r.step()).isEqualTo(1));
+            assertThat(run.reply(1, ACTION, SUCCEEDED)).last().isInstanceOf(Committed.class);
+        }
+
+        @Test
+        void aStepWithoutCompensationAnywhereButLastAndAloneIsRejected() {
+            assertThatThrownBy(() -> TransactionDefinition.saga("bad", 1)
+                    .step("credit", st -> st.participant("b").action("credit"))
+                    .step("debit", st -> st.participant("a").action("debit").compensation("refund"))
+                    .build())
+                    .isInstanceOf(dev.tandem.core.InvalidInputException.class)
+                    .hasMessageContaining("credit").hasMessageContaining("pivot").hasMessageContaining("stage 1 of 2");
+        }
+    }
+
+    @Nested
     @DisplayName("a stuck transaction")
     class StuckTransactions {
 

@@ -32,6 +32,8 @@ public final class BankScenario implements Scenario {
     public static final String BANK_B = "bank-b";
     public static final String SAGA = "transfer-saga";
     public static final String TCC = "transfer-tcc";
+    /** A saga whose credit has no compensation: the pivot, driven forward until a definite answer. */
+    public static final String PIVOT_SAGA = "transfer-saga-pivot";
 
     /** Deliberate participant bugs, to show the checks catch them. */
     public enum Bug {
@@ -58,7 +60,7 @@ public final class BankScenario implements Scenario {
         this.minTransfers = minTransfers;
         this.maxTransfers = maxTransfers;
         this.bug = InvalidInputException.requireNonNull(bug, "bug");
-        this.definitions = DefinitionRegistry.of(saga(), tcc());
+        this.definitions = DefinitionRegistry.of(saga(), pivotSaga(), tcc());
     }
 
     /** Two to five transfers per run, no bug. */
@@ -70,6 +72,14 @@ public final class BankScenario implements Scenario {
         return TransactionDefinition.saga(SAGA, 1)
                 .step("debit", s -> s.participant(BANK_A).action("debit").compensation("refund").timeout(Duration.ofSeconds(1)))
                 .step("credit", s -> s.participant(BANK_B).action("credit").compensation("reverse").timeout(Duration.ofSeconds(1)))
+                .deadline(Duration.ofSeconds(10))
+                .build();
+    }
+
+    static TransactionDefinition pivotSaga() {
+        return TransactionDefinition.saga(PIVOT_SAGA, 1)
+                .step("debit", s -> s.participant(BANK_A).action("debit").compensation("refund").timeout(Duration.ofSeconds(1)))
+                .step("credit", s -> s.participant(BANK_B).action("credit").timeout(Duration.ofSeconds(1)))
                 .deadline(Duration.ofSeconds(10))
                 .build();
     }
@@ -122,7 +132,11 @@ public final class BankScenario implements Scenario {
         for (int i = 1; i <= count; i++) {
             Transfer t = new Transfer("a" + (1 + random.nextInt(OPENING_A.size())), "b" + (1 + random.nextInt(OPENING_B.size())),
                     1 + random.nextInt(120));
-            String definition = random.nextBoolean() ? SAGA : TCC;
+            String definition = switch (random.nextInt(3)) {
+                case 0 -> SAGA;
+                case 1 -> PIVOT_SAGA;
+                default -> TCC;
+            };
             out.add(new PlannedTransaction("t" + i, definition, t.toJson(), Duration.ofMillis(random.nextInt(2000))));
         }
         return out;
