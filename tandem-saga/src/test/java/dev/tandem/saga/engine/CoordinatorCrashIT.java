@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The coordinator's process dies abruptly mid-transaction or mid-compensation; a restart finishes every transaction once.
  *
- * <p>Both cases are disabled as an open issue, see the reasons; the child is {@link CrashChild}.
+ * <p>The child is {@link CrashChild}; it halts the JVM ({@code Runtime.halt}: no shutdown hooks, no flush, like
+ * {@code kill -9}) inside a participant's handler, then a second child recovers from the same files.
  */
 class CoordinatorCrashIT {
 
@@ -27,8 +28,6 @@ class CoordinatorCrashIT {
     Path dir;
 
     @Test
-    @org.junit.jupiter.api.Disabled("open: passed once; in later runs the participant whose handler was halted never answers after "
-            + "the restart (its transactions time out and their compensations stay unanswered); cause not yet diagnosed")
     void aCrashMidTransactionEndsEveryTransactionFinalWithoutDoubleEffects() throws Exception {
         assertThat(child("credit-works", "fresh", "credit:4")).contains("HALT at credit:4");
 
@@ -38,8 +37,6 @@ class CoordinatorCrashIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("open: after the restart bank-a never answers the re-sent refunds (10 of 12 stay COMPENSATING "
-            + "while the coordinator keeps retrying); not yet diagnosed whether the cause is in the engine or the messaging wiring")
     void aCrashMidCompensationEndsEveryTransactionCompensatedWithoutDoubleRefunds() throws Exception {
         assertThat(child("credit-fails", "fresh", "refund:3")).contains("HALT at refund:3");
 
