@@ -100,6 +100,111 @@ class PostgresKafkaEngineIT {
         crash(true, "refund", 3);
     }
 
+    @Test
+    void twoCoordinatorsRacingForTheSameTransactionsGiveEachOneOutcomeAndEachEffectOnce() throws Exception {
+        try (ServerSystem system = new ServerSystem(where(), null)) {
+            Bank a = system.bank("bank-a", 1000L);
+            Bank b = system.bank("bank-b", 0L);
+            b.limit = 15;
+            // split brain: both instances believe they own every transaction; only the stores' exact-version appends
+            // and the participants' barriers stand between them
+            List<Coordinator> racers = List.of(system.coordinator(CoordinatorProcess.REGISTRY, Ownership.all(), 1),
+                    system.coordinator(CoordinatorProcess.REGISTRY, Ownership.all(), 2));
+            List<CompletableFuture<?>> starts = new ArrayList<>();
+            for (Coordinator c : racers) {
+                starts.add(CompletableFuture.runAsync(() -> {
+                    List<CompletableFuture<?>> mine = new ArrayList<>();
+                    for (int i = 0; i < TRANSACTIONS; i++) {
+                        mine.add(c.startAsync("k-" + i, CrashChild.CRASH_TRANSFER.name(), "{\"amount\":" + (i % 2 == 0 ? 10 : 20) + "}"));
+                    }
+                    mine.forEach(f -> EventStore.await(f));
+                    c.recover();
+                }));
+            }
+            starts.forEach(CompletableFuture::join);
+            racers.forEach(system::run); // two reply consumers in one group, two relays on one outbox, two timer drivers
+
+            Coordinator reader = racers.getFirst();
+            await().atMost(Duration.ofSeconds(90)).until(() -> allFinal(reader));
+            for (int i = 0; i < TRANSACTIONS; i++) {
+                String id = "k-" + i;
+                assertThat(terminalEvents(system.storeOf(reader), id)).as("one outcome of " + id).isEqualTo(1);
+                if (i % 2 == 0) {
+                    assertThat(reader.find(id).orElseThrow().status()).as(id).isEqualTo(Status.COMMITTED);
+                    assertThat(a.movementsOf(id)).as("debits of " + id).isEqualTo(1);
+                    assertThat(b.movementsOf(id)).as("credits of " + id).isEqualTo(1);
+                } else {
+                    assertThat(reader.find(id).orElseThrow().status()).as(id).isEqualTo(Status.COMPENSATED);
+                    assertThat(a.movementsOf(id)).as("debit + refund of " + id).isEqualTo(2);
+                    assertThat(b.movementsOf(id)).as("credits of " + id).isZero();
+                }
+            }
+            assertThat(a.balance()).isEqualTo(1000 - 10 * TRANSACTIONS / 2);
+            assertThat(b.balance()).isEqualTo(10 * TRANSACTIONS / 2);
+            assertThat(system.timerErrors).isEmpty();
+        }
+    }
+
+    @Test
+    void leasesOnPostgresAreDisjointAndAPausedOwnerWhoseLeaseExpiredCannotAppend() throws Exception {
+        ServerSystem.Where where = where();
+        try (PostgresEventStore store = where.open("coordinator")) {
+            MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+            List<LeaseOwnership> racing = List.of(new LeaseOwnership(store, "race", "one", 16, Duration.ofSeconds(30), clock),
+                    new LeaseOwnership(store, "race", "two", 16, Duration.ofSeconds(30), clock));
+            CountDownLatch go = new CountDownLatch(1);
+            List<CompletableFuture<List<Integer>>> acquired = racing.stream().map(l -> CompletableFuture.supplyAsync(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return l.acquire();
+            })).toList();
+            go.countDown();
+            List<Integer> all = new ArrayList<>();
+            acquired.forEach(f -> all.addAll(f.join()));
+            assertThat(all).as("each partition has exactly one owner").containsExactlyInAnyOrderElementsOf(
+                    java.util.stream.IntStream.range(0, 16).boxed().toList());
+
+            MutableClock pausedClock = new MutableClock(clock.instant()); // the stale owner's time stops while it is paused
+            LeaseOwnership staleLease = new LeaseOwnership(store, "fence", "stale", 4, Duration.ofSeconds(120), pausedClock);
+            assertThat(staleLease.acquire()).hasSize(4);
+            Coordinator stale = new Coordinator("coordinator", store, CoordinatorProcess.REGISTRY, pausedClock, new java.util.SplittableRandom(1),
+                    staleLease);
+            for (int i = 0; i < TRANSACTIONS; i++) {
+                stale.start("k-" + i, CrashChild.CRASH_TRANSFER.name(), "{\"amount\":10}");
+            }
+            clock.advance(Duration.ofSeconds(121));
+            LeaseOwnership newLease = new LeaseOwnership(store, "fence", "new", 4, Duration.ofSeconds(120), clock);
+            assertThat(newLease.acquire()).hasSize(4);
+            Coordinator owner = new Coordinator("coordinator", store, CoordinatorProcess.REGISTRY, clock, new java.util.SplittableRandom(2),
+                    newLease);
+            assertThat(owner.recover()).isEqualTo(TRANSACTIONS);
+            List<Long> claimed = versions(store);
+
+            pausedClock.advance(Duration.ofSeconds(61)); // the stale owner wakes: every debit timed out, its lease still looks valid
+            assertThat(staleLease.leases()).hasSize(4);
+            stale.fireDueTimers();
+            assertThat(versions(store)).as("the stale owner appended nothing").isEqualTo(claimed);
+
+            owner.fireDueTimers(); // the new owner drives them: the debits time out and compensation starts
+            List<Long> after = versions(store);
+            for (int i = 0; i < TRANSACTIONS; i++) {
+                assertThat(after.get(i)).as("k-" + i).isGreaterThan(claimed.get(i));
+                assertThat(owner.find("k-" + i).orElseThrow().status()).isEqualTo(Status.COMPENSATING);
+            }
+        }
+    }
+
+    private static List<Long> versions(EventStore store) {
+        List<Long> versions = new ArrayList<>();
+        for (int i = 0; i < TRANSACTIONS; i++) {
+            versions.add(store.streamVersion(TransactionStreams.streamOf("k-" + i)));
+        }
+        return versions;
+    }
+
     /** Kills the coordinator process (SIGKILL) when a bank is about to run {@code operation} for the {@code n}-th time. */
     private void crash(boolean creditFails, String operation, int n) throws Exception {
         ServerSystem.Where where = where();
