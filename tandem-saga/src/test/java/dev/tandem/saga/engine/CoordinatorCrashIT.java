@@ -57,6 +57,7 @@ class CoordinatorCrashIT {
             for (int i = 0; i < CrashChild.TRANSACTIONS; i++) {
                 String id = "c-" + i;
                 Status status = reader.find(id).orElseThrow().status();
+                assertThat(PostgresKafkaEngineIT.terminalEvents(coordinatorStore, id)).as("one outcome of " + id).isEqualTo(1);
                 if (allCompensated) {
                     assertThat(status).as(id).isEqualTo(Status.COMPENSATED);
                 }
@@ -86,13 +87,15 @@ class CoordinatorCrashIT {
         command.add(dir.toString());
         command.add(creditMode);
         command.add(phase);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output;
-        try (var in = process.getInputStream()) {
-            output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        Path log = Path.of("target", "crash-child-" + creditMode + "-" + phase + ".log");
+        java.nio.file.Files.createDirectories(log.getParent());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = process.waitFor(3, TimeUnit.MINUTES);
+        if (!finished) {
+            process.destroyForcibly().waitFor();
         }
-        assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("child finished: %s", output).isTrue();
-        java.nio.file.Files.writeString(Path.of("target", "crash-child-" + creditMode + "-" + phase + ".log"), output);
+        String output = java.nio.file.Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished).as("child finished: %s", output).isTrue();
         return output;
     }
 }

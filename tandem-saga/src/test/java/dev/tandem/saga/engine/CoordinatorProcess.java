@@ -23,7 +23,7 @@ public final class CoordinatorProcess {
         ServerSystem.Where where = ServerSystem.Where.of(args, 0);
         ServerSystem system = new ServerSystem(where, "coordinator-0"); // static member: a restart takes the partitions at once
         Coordinator coordinator = system.coordinator(REGISTRY, Ownership.all(), 11);
-        System.out.println("RECOVERED " + coordinator.recover());
+        System.out.println(java.time.Instant.now() + " RECOVERED " + coordinator.recover());
         if (args[5].equals("fresh")) {
             int n = Integer.parseInt(args[6]);
             List<CompletableFuture<?>> starts = new ArrayList<>();
@@ -31,10 +31,10 @@ public final class CoordinatorProcess {
                 starts.add(coordinator.startAsync("k-" + i, CrashChild.CRASH_TRANSFER.name(), "{\"amount\":" + args[7] + "}"));
             }
             starts.forEach(f -> EventStore.await(f));
-            System.out.println("STARTED " + n);
+            System.out.println(java.time.Instant.now() + " STARTED " + n);
         }
         system.run(coordinator);
-        System.out.println("RUNNING");
+        System.out.println(java.time.Instant.now() + " RUNNING");
         System.out.flush();
         new CountDownLatch(1).await(); // until killed
     }

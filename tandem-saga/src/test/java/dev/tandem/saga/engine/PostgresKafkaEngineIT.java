@@ -231,11 +231,13 @@ class PostgresKafkaEngineIT {
             a.beforeOperation = hook;
             b.beforeOperation = hook;
 
+            System.out.println(java.time.Instant.now() + " banks ready");
             coordinator[0] = child(where, "fresh", List.of(Integer.toString(TRANSACTIONS), "10"));
             await().atMost(Duration.ofMinutes(2)).until(() -> killed.getCount() == 0 || !coordinator[0].isAlive());
             assertThat(killed.getCount()).as("the coordinator was killed by the test, not by itself; see target/coordinator-*.log").isZero();
             assertThat(coordinator[0].exitValue()).isEqualTo(137);
 
+            System.out.println(java.time.Instant.now() + " killed the coordinator at " + operation + " " + n);
             Process restarted = child(where, "recover", List.of());
             try (PostgresEventStore store = where.open("coordinator")) {
                 Coordinator reader = new Coordinator("coordinator", store, CoordinatorProcess.REGISTRY, java.time.InstantSource.system(),
@@ -244,6 +246,7 @@ class PostgresKafkaEngineIT {
                     assertThat(restarted.isAlive()).as("the restarted coordinator runs").isTrue();
                     return allFinal(reader);
                 });
+                System.out.println(java.time.Instant.now() + " every transaction is final");
                 for (int i = 0; i < TRANSACTIONS; i++) {
                     String id = "k-" + i;
                     Status status = reader.find(id).orElseThrow().status();
