@@ -3,6 +3,7 @@ package dev.tandem.saga.engine;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.NonTransientException;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.DuplicateEventException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
@@ -228,7 +229,9 @@ public final class Coordinator {
                         return CompletableFuture.completedFuture(decided.after());
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof StreamVersionConflict && attempt < MAX_CONFLICT_RETRIES) {
+                    // another instance appended first; its events can carry the same deterministic ids (command ids), so
+                    // the store may report the race as a duplicate event instead of a version conflict: re-decide either way
+                    if ((cause instanceof StreamVersionConflict || cause instanceof DuplicateEventException) && attempt < MAX_CONFLICT_RETRIES) {
                         return execute(id, command, attempt + 1);
                     }
                     return CompletableFuture.<Transaction>failedFuture(cause);
