@@ -219,13 +219,13 @@ class PostgresKafkaEngineIT {
             }
             java.util.function.Consumer<String> hook = op -> {
                 if (op.equals(operation) && seen.incrementAndGet() == n) {
+                    killed.countDown(); // first, so the test never takes this kill for the child dying by itself
                     coordinator[0].destroyForcibly(); // SIGKILL, while this bank is in the middle of the coordinator's command
                     try {
                         coordinator[0].waitFor();
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    killed.countDown();
                 }
             };
             a.beforeOperation = hook;
@@ -235,7 +235,8 @@ class PostgresKafkaEngineIT {
             coordinator[0] = child(where, "fresh", List.of(Integer.toString(TRANSACTIONS), "10"));
             await().atMost(Duration.ofMinutes(2)).until(() -> killed.getCount() == 0 || !coordinator[0].isAlive());
             assertThat(killed.getCount()).as("the coordinator was killed by the test, not by itself; see target/coordinator-*.log").isZero();
-            assertThat(coordinator[0].exitValue()).isEqualTo(137);
+            assertThat(coordinator[0].waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(coordinator[0].exitValue()).as("killed by SIGKILL").isEqualTo(137);
 
             System.out.println(java.time.Instant.now() + " killed the coordinator at " + operation + " " + n);
             Process restarted = child(where, "recover", List.of());
