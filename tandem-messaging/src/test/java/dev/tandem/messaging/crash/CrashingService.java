@@ -78,6 +78,11 @@ public final class CrashingService {
                 }
             }
             awaitApplied(b, messages);
+            // the relay re-publishes its whole backlog (and the listener reports redeliveries) before we report
+            // recovery: when every message was applied before the kill, awaitApplied alone returns at once
+            if (!relay.awaitPosition(a.lastPosition(), java.time.Duration.ofSeconds(60))) {
+                throw new IllegalStateException("the relay did not re-publish its backlog within 60 s");
+            }
             relay.close();
             consumption.close();
             System.out.println("RECOVERED");

@@ -3,6 +3,7 @@ package dev.tandem.saga.engine;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.NonTransientException;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.DuplicateEventException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
@@ -33,7 +34,7 @@ import java.util.random.RandomGenerator;
  * participants are routed events appended in the same commit (the store is the outbox); replies come in
  * through {@link #replyHandler()} (the inbox commits them atomically with the decision). Every append
  * expects the exact stream version it decided on, so a stale instance's append fails instead of forking
- * the transaction.
+ * the transaction, and none is made to a stream claimed by an owner with a higher fencing token ({@link Fence}).
  *
  * <p>Time comes from the injected clock and jitter from the injected random source; timers are kept in an
  * index of each live transaction's next due instant, rebuilt from the streams by {@link #recover()} and
@@ -114,6 +115,7 @@ public final class Coordinator {
             throw new NotOwnerException(name, reply.transactionId());
         }
         TransactionStreams.Loaded loaded = streams.load(reply.transactionId());
+        checkFence(reply.transactionId(), loaded);
         TransactionCommand command = new TransactionCommand.ReceiveReply(reply.step(), reply.phase(), reply.attempt(), reply.outcome(),
                 reply.reason(), clock.instant(), nextRandom());
         Decided decided = decide(reply.transactionId(), loaded, command);
@@ -146,8 +148,9 @@ public final class Coordinator {
     }
 
     /**
-     * Resumes every live transaction this instance owns: claims it by appending an ownership mark with the exact
-     * stream version (so a previous owner that was paused mid-decision can no longer append to it) and rebuilds
+     * Resumes every live transaction this instance owns: claims it by appending an ownership mark carrying its
+     * fencing token with the exact stream version (so a previous owner that was paused mid-decision can no longer
+     * append to it, whether it read the stream before the claim or after) and rebuilds
      * its timers. Run at start and after taking over partitions. Commands still in flight are re-published by the
      * outbox relay with their original message ids, and the participants' inboxes and barriers de-duplicate them.
      *
@@ -160,9 +163,11 @@ public final class Coordinator {
                 continue;
             }
             TransactionStreams.Loaded loaded = streams.load(id);
-            if (loaded.state() instanceof Transaction tx && !tx.status().isFinal()) {
+            long token = ownership.fencingToken(id);
+            if (loaded.state() instanceof Transaction tx && !tx.status().isFinal() && Fence.admits(token, loaded.recorded())) {
                 try {
-                    store.append(TransactionStreams.streamOf(id), ExpectedVersion.exactly(loaded.version()), List.of(claim()));
+                    store.append(TransactionStreams.streamOf(id), ExpectedVersion.exactly(loaded.version()),
+                            List.of(Fence.claim(name, clock.instant(), token)));
                 } catch (StreamVersionConflict e) {
                     continue; // someone appended since we read: they are alive, leave it to them or to the next recovery
                 }
@@ -173,10 +178,14 @@ public final class Coordinator {
         return live;
     }
 
-    private NewEvent claim() {
-        return new NewEvent(NewEvent.newId(), TransactionEventCodec.PREFIX + "Claimed",
-                dev.tandem.core.json.Json.encode(java.util.Map.of("coordinator", name, "at", clock.instant().toString())),
-                dev.tandem.core.json.Json.CONTENT_TYPE, dev.tandem.eventstore.Metadata.EMPTY, null);
+    /**
+     * Refuses to act on a transaction that an owner with a higher fencing token has claimed. The caller's append
+     * expects exactly {@code loaded}'s version, so a claim landing after this check makes that append fail.
+     */
+    private void checkFence(String id, TransactionStreams.Loaded loaded) {
+        if (!Fence.admits(ownership.fencingToken(id), loaded.recorded())) {
+            throw new NotOwnerException(name, id);
+        }
     }
 
     /** One transaction by id, with its timeline. */
@@ -204,6 +213,7 @@ public final class Coordinator {
         Decided decided;
         try {
             loaded = streams.load(id);
+            checkFence(id, loaded);
             decided = decide(id, loaded, command.apply(loaded.state()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -219,7 +229,9 @@ public final class Coordinator {
                         return CompletableFuture.completedFuture(decided.after());
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof StreamVersionConflict && attempt < MAX_CONFLICT_RETRIES) {
+                    // another instance appended first; its events can carry the same deterministic ids (command ids), so
+                    // the store may report the race as a duplicate event instead of a version conflict: re-decide either way
+                    if ((cause instanceof StreamVersionConflict || cause instanceof DuplicateEventException) && attempt < MAX_CONFLICT_RETRIES) {
                         return execute(id, command, attempt + 1);
                     }
                     return CompletableFuture.<Transaction>failedFuture(cause);

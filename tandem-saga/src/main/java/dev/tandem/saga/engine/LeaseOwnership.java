@@ -24,9 +24,10 @@ import java.util.concurrent.ConcurrentMap;
  * expected version, so of two racing instances exactly one wins. The stream version of the grant is the
  * fencing token. A lease is held until it expires by the injected clock unless renewed.
  *
- * <p>The lease alone does not stop a paused instance that still believes it holds one: that is what the
- * coordinator's exact-version appends and the claim that {@link Coordinator#recover()} appends to each live
- * transaction on take-over are for.
+ * <p>The lease alone does not stop a paused instance that still believes it holds one: that is what the claim
+ * that {@link Coordinator#recover()} appends to each live transaction on take-over, carrying the new token, is
+ * for: an instance refuses to append to a transaction claimed with a higher token than its own, and its appends
+ * expect exactly the stream version it checked (see {@link Fence}).
  */
 public final class LeaseOwnership implements Ownership {
 
@@ -68,6 +69,13 @@ public final class LeaseOwnership implements Ownership {
     public boolean owns(String transactionId) {
         Lease lease = held.get(partitionOf(transactionId));
         return lease != null && clock.instant().isBefore(lease.expiresAt());
+    }
+
+    /** The token of the unexpired lease on {@code transactionId}'s partition; -1 when this instance holds none. */
+    @Override
+    public long fencingToken(String transactionId) {
+        Lease lease = held.get(partitionOf(transactionId));
+        return lease != null && clock.instant().isBefore(lease.expiresAt()) ? lease.token() : -1;
     }
 
     /**

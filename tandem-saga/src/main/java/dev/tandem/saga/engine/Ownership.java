@@ -6,6 +6,15 @@ public interface Ownership {
 
     boolean owns(String transactionId);
 
+    /**
+     * The fencing token under which this instance owns {@code transactionId} now: tokens of later owners are
+     * higher. An instance refuses to append to a transaction that a higher token has claimed. A single instance
+     * ({@link #all()}) has token 0, which never fences anything.
+     */
+    default long fencingToken(String transactionId) {
+        return 0;
+    }
+
     /** A single coordinator instance: it owns everything. */
     static Ownership all() {
         return id -> true;

@@ -35,6 +35,12 @@ final class EmbeddedSystem implements AutoCloseable {
     private final TimerDriver timers;
 
     EmbeddedSystem(Path dir, InstantSource clock, DefinitionRegistry registry, boolean fresh) {
+        this(dir, clock, registry, fresh, s -> {});
+    }
+
+    /** @param configure runs after the banks are opened and before any message is delivered (e.g. to set a bank's limit) */
+    EmbeddedSystem(Path dir, InstantSource clock, DefinitionRegistry registry, boolean fresh,
+            java.util.function.Consumer<EmbeddedSystem> configure) {
         coordinatorStore = SqliteEventStore.open(dir.resolve("coordinator.db"), StoreOptions.defaults());
         storeA = SqliteEventStore.open(dir.resolve("bank-a.db"), StoreOptions.defaults());
         storeB = SqliteEventStore.open(dir.resolve("bank-b.db"), StoreOptions.defaults());
@@ -42,6 +48,7 @@ final class EmbeddedSystem implements AutoCloseable {
         bankB = fresh ? new Bank("bank-b", storeB, 0) : Bank.existing("bank-b", storeB);
         coordinator = new Coordinator("coordinator", coordinatorStore, registry, clock, new SplittableRandom(11), Ownership.all());
         coordinator.recover();
+        configure.accept(this);
         // every consumer before any relay: a relay re-publishes its backlog at once after a restart, and the
         // in-process transport only holds messages for consumer groups that exist
         InboxOptions inbox = InboxOptions.defaults().withReplies(transport, "engine");

@@ -106,4 +106,56 @@ class OwnershipTest {
         assertThat(two.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(dev.tandem.saga.coordinator.LegStatus.SUCCEEDED);
         assertThat(two.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
     }
+
+    @Test
+    void aPausedOwnerThatStillBelievesItHoldsTheLeaseCannotAppendOnceANewOwnerClaimedTheTransaction() throws Exception {
+        MutableClock pausedClock = new MutableClock(clock.instant()); // the stale owner's view of time stopped while it was paused
+        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
+        LeaseOwnership twoLease = lease("two");
+        oneLease.acquire();
+        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
+        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
+        Bank a = new Bank("bank-a", storeA, 100);
+        new Bank("bank-b", storeB, 0);
+        DirectNetwork network = new DirectNetwork().service("bank-a", storeA, a.participant());
+        one.start("t1", "transfer", CoordinatorTest.TEN);
+        network.service("coordinator", store, one.replyHandler());
+        network.drop = m -> m.destination().equals("coordinator");
+        network.runUntilQuiet();
+        Message reply = network.dropped.getFirst();
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(twoLease.acquire()).hasSize(8);
+        assertThat(two.recover()).isEqualTo(1);
+        long claimed = store.streamVersion(TransactionStreams.streamOf("t1"));
+
+        assertThat(oneLease.owns("t1")).as("by its own clock the stale lease is still valid").isTrue();
+        assertThatThrownBy(() -> one.replyHandler().handle(reply)).isInstanceOf(NotOwnerException.class);
+        pausedClock.advance(Duration.ofSeconds(6)); // past the debit's timeout, still inside the stale lease
+        one.fireDueTimers();
+        assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).as("the stale owner appended nothing").isEqualTo(claimed);
+
+        store.commit(two.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+        assertThat(two.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(dev.tandem.saga.coordinator.LegStatus.SUCCEEDED);
+    }
+
+    @Test
+    void aStaleOwnersDueTimerDoesNotFireIntoATransactionClaimedByANewOwner() throws Exception {
+        MutableClock pausedClock = new MutableClock(clock.instant());
+        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
+        LeaseOwnership twoLease = lease("two");
+        oneLease.acquire();
+        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
+        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
+        one.start("t1", "transfer", CoordinatorTest.TEN);
+        clock.advance(Duration.ofSeconds(11));
+        twoLease.acquire();
+        two.recover();
+        long claimed = store.streamVersion(TransactionStreams.streamOf("t1"));
+        pausedClock.advance(Duration.ofSeconds(6)); // the debit timed out by the stale owner's clock
+
+        one.fireDueTimers();
+
+        assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).isEqualTo(claimed);
+        assertThat(one.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
+    }
 }
