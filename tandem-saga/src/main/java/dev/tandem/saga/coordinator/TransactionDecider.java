@@ -178,7 +178,10 @@ public final class TransactionDecider {
             return List.of();
         }
         Leg leg = t.step(r.step()).leg(r.phase());
-        if (leg.status() != LegStatus.IN_FLIGHT || leg.attempt() != r.attempt()) {
+        boolean awaited = leg.status() == LegStatus.IN_FLIGHT
+                // a success that overtakes the re-send a timeout scheduled is as definite as the re-send's answer
+                || leg.status() == LegStatus.RETRY_WAIT && r.outcome() == ReplyOutcome.SUCCEEDED;
+        if (!awaited || leg.attempt() != r.attempt()) {
             return List.of(); // duplicate, stale or late: the leg already moved on
         }
         String why = r.reason() == null ? r.outcome().name().toLowerCase(java.util.Locale.ROOT) : r.reason();

@@ -287,6 +287,21 @@ class TransactionDeciderTest {
         }
 
         @Test
+        void aLateSuccessOfTheTimedOutAttemptCommitsWithoutWaitingForTheReSend() {
+            run.advance(Duration.ofSeconds(5));
+
+            assertThat(run.reply(1, ACTION, 1, SUCCEEDED)).last().isInstanceOf(Committed.class);
+            assertThat(run.tx().nextDueAt()).isEmpty();
+        }
+
+        @Test
+        void aLateTransientAnswerOfTheTimedOutAttemptChangesNothing() {
+            run.advance(Duration.ofSeconds(5));
+
+            assertThat(run.reply(1, ACTION, 1, RETRYABLE)).isEmpty();
+        }
+
+        @Test
         void theDeadlineDoesNotAbortOnceThePivotMayHaveTakenEffect() {
             run.now = Run.T0.plusSeconds(30);
             List<TransactionEvent> out = run.apply(new TransactionCommand.FireDueTimers(run.now, 3));
