@@ -51,6 +51,9 @@ public final class GroupCommitter implements AutoCloseable {
         void sync() throws Exception;
     }
 
+    /** The syncer whose thread is the current thread, so a read on that thread can sync itself instead of waiting for it. */
+    private static final ThreadLocal<Syncer> SYNCING = new ThreadLocal<>();
+
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
     private record Pending(Commit commit, CompletableFuture<CommitResult> result) {}
@@ -279,7 +282,16 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
+    /**
+     * The syncer running on the current thread, or null: futures complete on the syncer thread, and a continuation
+     * there that waits for a sync would otherwise wait for itself (see {@link DurabilityFence}).
+     */
+    static Syncer syncerOfCurrentThread() {
+        return SYNCING.get();
+    }
+
     private void syncLoop() {
+        SYNCING.set(syncer);
         while (true) {
             List<Written> taken;
             try {

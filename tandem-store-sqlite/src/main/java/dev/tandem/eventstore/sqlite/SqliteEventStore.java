@@ -97,7 +97,9 @@ public final class SqliteEventStore implements EventStore {
         DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
         this.writer = new SqliteWriter(connection, file, fence, options.clock());
         this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS, fence);
-        this.committer = new GroupCommitter("sqlite", options, writer, writer::sync,
+        GroupCommitter.Syncer syncer = writer::sync;
+        fence.syncedBy(syncer);
+        this.committer = new GroupCommitter("sqlite", options, writer, syncer,
                 e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
     }
 
