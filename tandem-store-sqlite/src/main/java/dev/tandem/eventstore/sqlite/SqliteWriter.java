@@ -88,12 +88,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     public List<BatchPlanner.Outcome> write(List<Commit> batch) throws Exception {
         lock.lock();
         try {
-            long number = fence.begin();
-            try {
-                return writeOrReplan(batch);
-            } finally {
-                fence.written(number);
-            }
+            return writeOrReplan(batch);
         } finally {
             lock.unlock();
         }
@@ -143,7 +138,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         try {
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements), now, lookupAllIds);
             insert(plan);
-            control.execute("COMMIT");
+            commit();
             transactions.incrementAndGet();
             return plan.outcomes();
         } catch (Exception e) {
@@ -237,17 +232,25 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         T run() throws SQLException;
     }
 
+    /**
+     * Commits the open transaction, numbered in the {@link DurabilityFence}: only from here on can readers see it,
+     * so a read waits for its sync, and not for a transaction still waiting for SQLite's write lock.
+     */
+    private void commit() throws SQLException {
+        long number = fence.begin();
+        try {
+            control.execute("COMMIT");
+        } finally {
+            fence.written(number);
+        }
+    }
+
     /** One transaction outside the group committer, durable on return. */
     private <T> T inTransaction(Work<T> work) throws SQLException {
         T result;
         lock.lock();
         try {
-            long number = fence.begin();
-            try {
-                result = transaction(work);
-            } finally {
-                fence.written(number);
-            }
+            result = transaction(work);
         } finally {
             lock.unlock();
         }
@@ -263,7 +266,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         control.execute("BEGIN IMMEDIATE");
         try {
             T result = work.run();
-            control.execute("COMMIT");
+            commit();
             transactions.incrementAndGet();
             return result;
         } catch (SQLException | RuntimeException e) {
