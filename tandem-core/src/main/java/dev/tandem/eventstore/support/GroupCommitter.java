@@ -12,6 +12,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,14 @@ import org.slf4j.LoggerFactory;
  * <p>While one batch is being made durable, the next one queues up, so the number of fsyncs (or
  * round trips) grows with time spent, not with the number of callers. Each commit's future
  * completes only after its batch is durable; continuations attached without {@code *Async} run on
- * the writer thread, so keep them short. The queue is bounded: when it is full, submitters block.
+ * the thread that completes it, so keep them short. The queue is bounded: when it is full,
+ * submitters block.
+ *
+ * <p>With a {@link Syncer} (a backend whose {@link BatchWriter#write} hands the batch to the OS but
+ * does not wait for the disk), durability is a second stage on a thread of its own: the writer
+ * thread goes on with the next batch while the syncer makes every batch written so far durable with
+ * one call, then completes their futures in order. So the next batch's statements run while the
+ * previous batches' fsync is under way, and one fsync covers every batch written meanwhile.
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -32,9 +41,25 @@ public final class GroupCommitter implements AutoCloseable {
         List<BatchPlanner.Outcome> write(List<Commit> batch) throws Exception;
     }
 
+    /**
+     * Makes durable every batch whose {@link BatchWriter#write} returned before this call began (the
+     * writes of a failed batch included: they were rolled back and need nothing). Runs on the syncer
+     * thread, concurrently with the writer thread's next batch.
+     */
+    @FunctionalInterface
+    public interface Syncer {
+        void sync() throws Exception;
+    }
+
+    /** The syncer whose thread is the current thread, so a read on that thread can sync itself instead of waiting for it. */
+    private static final ThreadLocal<Syncer> SYNCING = new ThreadLocal<>();
+
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
     private record Pending(Commit commit, CompletableFuture<CommitResult> result) {}
+
+    /** A written batch waiting for the syncer: its commits and their outcomes, or the error of the whole batch. */
+    private record Written(List<Pending> batch, List<BatchPlanner.Outcome> outcomes, TandemException error) {}
 
     private final String name;
     private final StoreOptions options;
@@ -43,6 +68,13 @@ public final class GroupCommitter implements AutoCloseable {
     private final Runnable afterBatch;
     private final BlockingQueue<Pending> queue;
     private final Thread thread;
+    private final Syncer syncer;
+    private final Thread syncThread;
+    private final ReentrantLock writtenLock = new ReentrantLock();
+    private final Condition writtenAdded = writtenLock.newCondition();
+    private final Condition writtenTaken = writtenLock.newCondition();
+    private List<Written> written = new ArrayList<>();
+    private boolean writerDone;
     private volatile boolean closed;
 
     /**
@@ -51,14 +83,30 @@ public final class GroupCommitter implements AutoCloseable {
      * @param afterBatch runs on the writer thread after each durable batch (e.g. wakes subscriptions)
      */
     public GroupCommitter(String name, StoreOptions options, BatchWriter writer, Function<Exception, TandemException> errorMapper, Runnable afterBatch) {
+        this(name, options, writer, null, errorMapper, afterBatch);
+    }
+
+    /**
+     * @param syncer makes written batches durable on a thread of its own ({@code tandem-<name>-syncer}); null when
+     *     {@code writer} returns only once its batch is durable
+     * @param errorMapper turns a failure of a whole batch, or of a sync, into the error every commit in it gets
+     * @param afterBatch runs after each durable batch (e.g. wakes subscriptions)
+     */
+    public GroupCommitter(String name, StoreOptions options, BatchWriter writer, Syncer syncer,
+            Function<Exception, TandemException> errorMapper, Runnable afterBatch) {
         this.name = name;
+        this.syncer = syncer;
         this.options = options;
         this.writer = writer;
         this.errorMapper = errorMapper;
         this.afterBatch = afterBatch;
         this.queue = new ArrayBlockingQueue<>(options.maxQueuedCommits());
         this.thread = Thread.ofPlatform().name("tandem-" + name + "-writer").daemon(true).unstarted(this::run);
+        this.syncThread = syncer == null ? null : Thread.ofPlatform().name("tandem-" + name + "-syncer").daemon(true).unstarted(this::syncLoop);
         this.thread.start();
+        if (syncThread != null) {
+            syncThread.start();
+        }
     }
 
     /** Queues {@code commit}; blocks while the queue is full. */
@@ -80,6 +128,16 @@ public final class GroupCommitter implements AutoCloseable {
     }
 
     private void run() {
+        try {
+            writeUntilClosed();
+        } finally {
+            if (syncer != null) {
+                writerDone();
+            }
+        }
+    }
+
+    private void writeUntilClosed() {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
@@ -91,6 +149,7 @@ public final class GroupCommitter implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
+                awaitSyncerTookWritten();
                 fill(batch);
                 writeBatch(batch);
             } catch (InterruptedException e) {
@@ -131,23 +190,152 @@ public final class GroupCommitter implements AutoCloseable {
         for (Pending p : batch) {
             commits.add(p.commit());
         }
-        List<BatchPlanner.Outcome> outcomes;
+        List<BatchPlanner.Outcome> outcomes = null;
+        TandemException error = null;
         try {
             outcomes = writer.write(commits);
         } catch (Exception e) {
-            fail(batch, errorMapper.apply(e));
+            error = errorMapper.apply(e);
+        }
+        if (syncer != null) {
+            handOver(new Written(List.copyOf(batch), outcomes, error));
             return;
         }
+        if (error != null) {
+            fail(batch, error);
+            return;
+        }
+        afterBatch();
+        complete(batch, outcomes);
+    }
+
+    private void afterBatch() {
         try {
             afterBatch.run();
         } catch (RuntimeException e) {
             log.warn("{}: after-batch hook failed", name, e);
         }
+    }
+
+    private static void complete(List<Pending> batch, List<BatchPlanner.Outcome> outcomes) {
         for (int i = 0; i < batch.size(); i++) {
             switch (outcomes.get(i)) {
                 case BatchPlanner.Outcome.Committed c -> batch.get(i).result().complete(c.result());
                 case BatchPlanner.Outcome.Refused r -> batch.get(i).result().completeExceptionally(r.reason());
             }
+        }
+    }
+
+    private void handOver(Written w) {
+        writtenLock.lock();
+        try {
+            written.add(w);
+            writtenAdded.signal();
+        } finally {
+            writtenLock.unlock();
+        }
+    }
+
+    /**
+     * With a syncer, a batch written while an fsync runs waits for the next one; so do all commits that arrive
+     * meanwhile. Writing them as one batch just before that fsync starts, rather than as many small ones, writes each
+     * page once instead of once per small transaction: so the writer waits until the syncer has taken what it wrote.
+     */
+    private void awaitSyncerTookWritten() throws InterruptedException {
+        if (syncer == null) {
+            return;
+        }
+        writtenLock.lock();
+        try {
+            while (!written.isEmpty()) {
+                writtenTaken.await();
+            }
+        } finally {
+            writtenLock.unlock();
+        }
+    }
+
+    /** Tells the syncer that no more batches will come; it finishes the ones it has and stops. */
+    private void writerDone() {
+        writtenLock.lock();
+        try {
+            writerDone = true;
+            writtenAdded.signal();
+        } finally {
+            writtenLock.unlock();
+        }
+    }
+
+    /** The written batches not yet durable, waiting for at least one; empty once the writer is done and all are synced. */
+    private List<Written> takeWritten() throws InterruptedException {
+        writtenLock.lock();
+        try {
+            while (written.isEmpty() && !writerDone) {
+                writtenAdded.await();
+            }
+            List<Written> taken = written;
+            written = new ArrayList<>();
+            writtenTaken.signal();
+            return taken;
+        } finally {
+            writtenLock.unlock();
+        }
+    }
+
+    /**
+     * The syncer running on the current thread, or null: futures complete on the syncer thread, and a continuation
+     * there that waits for a sync would otherwise wait for itself (see {@link DurabilityFence}).
+     */
+    static Syncer syncerOfCurrentThread() {
+        return SYNCING.get();
+    }
+
+    private void syncLoop() {
+        SYNCING.set(syncer);
+        while (true) {
+            List<Written> taken;
+            try {
+                taken = takeWritten();
+            } catch (InterruptedException e) {
+                failWritten(new ClosedException("event store " + name));
+                return;
+            }
+            if (taken.isEmpty()) {
+                return;
+            }
+            // Refusals and failures wait for the sync too: they may rest on what earlier, not yet durable batches wrote.
+            TandemException syncError = null;
+            try {
+                syncer.sync();
+            } catch (Exception | Error e) {
+                log.error("{}: making written batches durable failed", name, e);
+                syncError = e instanceof Exception ex ? errorMapper.apply(ex) : new StoreUnavailableException("sync of " + name + " failed: " + e, e);
+            }
+            if (syncError == null) {
+                afterBatch();
+            }
+            for (Written w : taken) {
+                if (w.error() != null) {
+                    fail(w.batch(), w.error());
+                } else if (syncError != null) {
+                    fail(w.batch(), syncError);
+                } else {
+                    complete(w.batch(), w.outcomes());
+                }
+            }
+        }
+    }
+
+    private void failWritten(TandemException error) {
+        writtenLock.lock();
+        try {
+            for (Written w : written) {
+                fail(w.batch(), error);
+            }
+            written.clear();
+            writtenTaken.signal();
+        } finally {
+            writtenLock.unlock();
         }
     }
 
@@ -163,9 +351,15 @@ public final class GroupCommitter implements AutoCloseable {
         closed = true;
         try {
             thread.join();
+            if (syncThread != null) {
+                syncThread.join();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             thread.interrupt();
+            if (syncThread != null) {
+                syncThread.interrupt();
+            }
         }
         Pending p;
         while ((p = queue.poll()) != null) {

@@ -5,11 +5,13 @@ import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Route;
 import dev.tandem.eventstore.StreamId;
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.UUID;
 
 /** How events, ids and instants are laid out in the database's columns. */
@@ -69,47 +71,79 @@ final class EventRows {
     }
 
     /**
-     * Turns rows into events. Neighbouring rows often share stream and metadata, so their decoded value is
-     * reused when the text is the same as the previous row's; one reader per query.
+     * Turns rows into events. Neighbouring rows usually come from one batch and share stream, type, content type,
+     * metadata and timestamp, so text columns are read as their UTF-8 bytes and decoded (into a string, a stream id,
+     * metadata) only when they differ from the previous row's; one reader per query.
      */
     static final class Reader {
-        private String lastStreamText;
+        private final Text stream = new Text();
         private StreamId lastStream;
-        private String lastMetadataText;
+        private final Text type = new Text();
+        private final Text contentType = new Text();
+        private final Text metadataText = new Text();
         private Metadata lastMetadata = Metadata.EMPTY;
+        private long lastNanos;
+        private Instant lastInstant;
 
         RecordedEvent read(ResultSet rs) throws SQLException {
             String destination = rs.getString(9);
             return new RecordedEvent(
                     uuid(rs.getBytes(2)),
-                    stream(rs.getString(3)),
+                    stream(rs, 3),
                     rs.getLong(4),
                     rs.getLong(1),
-                    rs.getString(5),
+                    type.read(rs, 5),
                     orEmpty(rs.getBytes(6)),
-                    rs.getString(7),
-                    metadata(rs.getString(8)),
+                    contentType.read(rs, 7),
+                    metadata(rs, 8),
                     destination == null ? null : new Route(destination, rs.getString(10)),
-                    instant(rs.getLong(11)));
+                    timestamp(rs.getLong(11)));
         }
 
-        private StreamId stream(String text) {
-            if (!text.equals(lastStreamText)) {
-                lastStream = StreamId.of(text);
-                lastStreamText = text;
+        private StreamId stream(ResultSet rs, int column) throws SQLException {
+            if (stream.changed(rs, column)) {
+                lastStream = StreamId.of(stream.text);
             }
             return lastStream;
         }
 
-        private Metadata metadata(String text) {
-            if (text == null) {
-                return Metadata.EMPTY;
-            }
-            if (!text.equals(lastMetadataText)) {
-                lastMetadata = MetadataJson.read(text);
-                lastMetadataText = text;
+        private Metadata metadata(ResultSet rs, int column) throws SQLException {
+            if (metadataText.changed(rs, column)) {
+                lastMetadata = metadataText.text == null ? Metadata.EMPTY : MetadataJson.read(metadataText.text);
             }
             return lastMetadata;
+        }
+
+        private Instant timestamp(long nanos) {
+            if (lastInstant == null || nanos != lastNanos) {
+                lastInstant = instant(nanos);
+                lastNanos = nanos;
+            }
+            return lastInstant;
+        }
+    }
+
+    /** One text column of consecutive rows: its last bytes and their decoded text. */
+    private static final class Text {
+        private boolean read;
+        private byte[] bytes;
+        private String text;
+
+        /** Reads the column; true when it differs from the previous row's, with {@link #text} updated. */
+        boolean changed(ResultSet rs, int column) throws SQLException {
+            byte[] b = rs.getBytes(column); // a TEXT column's UTF-8 bytes; null for NULL and (SQLite's way) for ''
+            if (read && Arrays.equals(b, bytes)) {
+                return false;
+            }
+            read = true;
+            bytes = b;
+            text = b == null ? rs.getString(column) : new String(b, StandardCharsets.UTF_8);
+            return true;
+        }
+
+        String read(ResultSet rs, int column) throws SQLException {
+            changed(rs, column);
+            return text;
         }
     }
 

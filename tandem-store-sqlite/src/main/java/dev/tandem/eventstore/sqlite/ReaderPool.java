@@ -2,6 +2,7 @@ package dev.tandem.eventstore.sqlite;
 
 import dev.tandem.core.ClosedException;
 import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.support.DurabilityFence;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -28,9 +29,12 @@ final class ReaderPool implements AutoCloseable {
     private final int max;
     private final BlockingQueue<StatementCache> idle;
     private final AtomicInteger opened = new AtomicInteger();
+    private final DurabilityFence fence;
     private volatile boolean closed;
 
-    ReaderPool(Path file, String name, int max, int busyTimeoutMillis) {
+    /** @param fence each read waits, after its query, until what it may have seen is durable */
+    ReaderPool(Path file, String name, int max, int busyTimeoutMillis, DurabilityFence fence) {
+        this.fence = fence;
         this.file = file;
         this.name = name;
         this.max = max;
@@ -44,6 +48,7 @@ final class ReaderPool implements AutoCloseable {
         try {
             T result = read.run(reader);
             healthy = true;
+            fence.awaitReadable();
             return result;
         } catch (Exception e) {
             throw SqliteErrors.map(file, action, e);

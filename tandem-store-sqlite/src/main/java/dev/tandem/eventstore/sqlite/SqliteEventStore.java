@@ -17,6 +17,7 @@ import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
 import dev.tandem.eventstore.support.AppendSignal;
 import dev.tandem.eventstore.support.CommitValidator;
+import dev.tandem.eventstore.support.DurabilityFence;
 import dev.tandem.eventstore.support.GroupCommitter;
 import dev.tandem.eventstore.support.PollingSubscription;
 import dev.tandem.eventstore.support.ReadChecks;
@@ -43,23 +44,36 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The embedded event store: one SQLite database file in WAL mode, each group-commit batch one
- * transaction made durable by one fsync ({@code synchronous=FULL}) before any of its commits returns.
+ * transaction, made durable by an fsync of the WAL before any of its commits returns. The fsync runs on
+ * a syncer thread of its own while the next batch is written, and covers every batch written before it
+ * began (see {@code SqliteWriter}); reads of this store wait for it too, so they never see a commit that
+ * a power loss could take back.
  *
  * <p>One connection writes, on the group committer's thread; a few read-only connections read
  * concurrently with it. Open one store per file: a second store on the same file stays correct
- * (SQLite's lock serialises writers) but is slower and learns of the other's appends only by polling.
+ * (SQLite's lock serialises writers) but is slower, learns of the other's appends only by polling, and may
+ * read the other's last commits up to one fsync before they are durable.
  */
 public final class SqliteEventStore implements EventStore {
 
     private static final int BUSY_TIMEOUT_MILLIS = 10_000;
     private static final int READERS = 4;
+    /** How long a read waits for the fsync of writes it may have seen before it gives up. */
+    private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(60);
     /** How often an idle subscription looks for appends made by another process on the same file. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    private static final String READ_FORWARD = "SELECT " + EventRows.COLUMNS
-            + " FROM events WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?";
-    private static final String READ_BACKWARD = "SELECT " + EventRows.COLUMNS
-            + " FROM events WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?";
+    /** The indexed events of a stream, then those of the unindexed tail (see {@link SqliteSchema}); column 4 is the version. */
+    private static final String READ_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
+            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
+            + " AND stream = ?1 AND version >= ?2 ORDER BY position LIMIT ?3)"
+            + " ORDER BY 4 LIMIT ?3";
+    private static final String READ_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3))"
+            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
+            + " AND stream = ?1 AND version <= ?2 ORDER BY position DESC LIMIT ?3)"
+            + " ORDER BY 4 DESC LIMIT ?3";
     private static final String READ_ALL = "SELECT " + EventRows.COLUMNS + " FROM events WHERE position > ? ORDER BY position LIMIT ?";
     private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
     private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
@@ -80,9 +94,12 @@ public final class SqliteEventStore implements EventStore {
         this.file = file;
         this.name = "SQLite event store " + file;
         this.options = options;
-        this.writer = new SqliteWriter(connection, options.clock());
-        this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS);
-        this.committer = new GroupCommitter("sqlite", options, writer,
+        DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
+        this.writer = new SqliteWriter(connection, file, fence, options.clock());
+        this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS, fence);
+        GroupCommitter.Syncer syncer = writer::sync;
+        fence.syncedBy(syncer);
+        this.committer = new GroupCommitter("sqlite", options, writer, syncer,
                 e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
     }
 
@@ -128,7 +145,8 @@ public final class SqliteEventStore implements EventStore {
                     throw new SQLException("cannot switch " + path + " to WAL journal mode; it stays in " + mode);
                 }
             }
-            s.execute("PRAGMA synchronous = FULL"); // in WAL mode: fsync the log on every commit, durable against power loss
+            // In WAL mode: COMMIT writes the log without an fsync; SqliteWriter.sync fsyncs it before any commit is acknowledged.
+            s.execute("PRAGMA synchronous = NORMAL");
             s.execute("PRAGMA cache_size = -65536");
         }
     }
@@ -278,6 +296,11 @@ public final class SqliteEventStore implements EventStore {
     /** Write transactions committed so far; with many concurrent appenders, far fewer than commits. */
     long transactions() {
         return writer.transactions();
+    }
+
+    /** Fsyncs of the WAL so far; with many concurrent appenders, fewer than transactions. */
+    long syncs() {
+        return writer.syncs();
     }
 
     /** Batches that were planned a second time because an event id the planner had not looked up was stored already. */

@@ -16,14 +16,41 @@ import java.util.TreeSet;
  * <p>A Tandem database carries {@link #APPLICATION_ID} in {@code PRAGMA application_id} and its schema
  * version in {@code PRAGMA user_version}. The check runs before any pragma that would change the file
  * (such as switching it to WAL), so a foreign database is refused untouched.
+ *
+ * <p><b>Streams.</b> The {@code events} table is ordered by position and indexed by event id only, so an append
+ * writes to the end of both. A stream's current version lives in {@code streams} (one row per stream), and the
+ * index from (stream, version) to position in {@code stream_index}, which the writer fills in bulk for all events
+ * after {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}). Indexing
+ * every event as it is appended would touch one page per stream written in every batch, and SQLite writes each
+ * touched page whole to the WAL: with many streams that was most of the bytes written and synced per event.
+ * A read of a stream reads the index, then scans the short unindexed tail of {@code events}.
+ *
+ * <p>Version 1 indexed {@code events (stream, version)} directly; opening such a file migrates it (adding the
+ * new tables, filled from {@code events}; the old index stays, unused but harmless).
  */
 final class SqliteSchema {
 
     /** "TNDM": marks a SQLite file as a Tandem event store. */
     static final int APPLICATION_ID = 0x544E444D;
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
-    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots");
+    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "streams", "stream_index", "stream_index_state");
+    private static final Set<String> TABLES_V1 = Set.of("events", "inbox", "checkpoints", "snapshots");
+
+    /** What version 2 adds to version 1; the index is filled from what the events table holds. */
+    private static final List<String> STREAM_TABLES = List.of(
+            "CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
+            """
+            CREATE TABLE stream_index (
+              stream TEXT NOT NULL,
+              version INTEGER NOT NULL,
+              position INTEGER NOT NULL,
+              PRIMARY KEY (stream, version)
+            ) WITHOUT ROWID""",
+            "CREATE TABLE stream_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)",
+            "INSERT INTO streams (stream, version) SELECT stream, max(version) FROM events GROUP BY stream",
+            "INSERT INTO stream_index (stream, version, position) SELECT stream, version, position FROM events ORDER BY stream, version",
+            "INSERT INTO stream_index_state (id, indexed_to) SELECT 1, coalesce(max(position), 0) FROM events");
 
     private static final List<String> CREATE = List.of(
             """
@@ -38,8 +65,7 @@ final class SqliteSchema {
               metadata TEXT,
               route_destination TEXT,
               route_partition_key TEXT,
-              recorded_at INTEGER NOT NULL,
-              UNIQUE (stream, version)
+              recorded_at INTEGER NOT NULL
             )""",
             """
             CREATE TABLE inbox (
@@ -58,8 +84,7 @@ final class SqliteSchema {
               type TEXT NOT NULL,
               state BLOB NOT NULL
             ) WITHOUT ROWID""",
-            "PRAGMA application_id = " + APPLICATION_ID,
-            "PRAGMA user_version = " + VERSION);
+            "PRAGMA application_id = " + APPLICATION_ID);
 
     private SqliteSchema() {}
 
@@ -75,6 +100,15 @@ final class SqliteSchema {
                     for (String sql : CREATE) {
                         s.execute(sql);
                     }
+                    for (String sql : STREAM_TABLES) {
+                        s.execute(sql);
+                    }
+                    s.execute("PRAGMA user_version = " + VERSION);
+                } else if (applicationId == APPLICATION_ID && version == 1 && tables.containsAll(TABLES_V1)) {
+                    for (String sql : STREAM_TABLES) {
+                        s.execute(sql);
+                    }
+                    s.execute("PRAGMA user_version = " + VERSION);
                 } else {
                     check(file, applicationId, version, tables);
                 }

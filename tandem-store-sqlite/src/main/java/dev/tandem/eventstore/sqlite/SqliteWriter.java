@@ -1,25 +1,45 @@
 package dev.tandem.eventstore.sqlite;
 
+import dev.tandem.core.StoreUnavailableException;
 import dev.tandem.eventstore.CheckpointUpdate;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Snapshot;
+import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.support.BatchPlanner;
+import dev.tandem.eventstore.support.DurabilityFence;
 import dev.tandem.eventstore.support.GroupCommitter;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one connection that writes: each group-commit batch becomes one {@code BEGIN IMMEDIATE … COMMIT}
- * transaction, so one fsync of the WAL makes the whole batch durable.
+ * transaction, and {@link #sync} makes every transaction committed so far durable with one fsync of the WAL.
+ *
+ * <p><b>Durability.</b> The connection runs with {@code synchronous=NORMAL}: its {@code COMMIT} appends the
+ * transaction's pages to the WAL file (in the OS page cache, so it survives a crash of this process) but
+ * does not fsync it. {@link #sync}, on the group committer's syncer thread, then fsyncs the WAL file, after
+ * which every transaction committed before the fsync began survives a power loss too, exactly as with
+ * {@code synchronous=FULL} (which would fsync inside each {@code COMMIT}, on this thread, holding up the next
+ * batch). The WAL is append-only between checkpoints, and SQLite itself syncs the WAL before a checkpoint copies
+ * it into the database file and syncs that, so frames are never overwritten before they are durable. No commit
+ * is acknowledged, and (through the {@link DurabilityFence}) no read of this store returns anything, before the
+ * fsync that covers it has returned.
  *
  * <p>The planner's reads run on this connection inside the write transaction, so nothing can change
  * between what it saw and what is written. Positions are taken from the highest stored position
@@ -28,6 +48,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
+    /** Index the unindexed events once this many have accumulated: the longest tail a stream read scans. */
+    static final int INDEX_EVERY = 1_024;
+    private static final String UPSERT_STREAM =
+            "INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
+    private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
+    private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
+            + " SELECT stream, version, position FROM events WHERE position > ? ORDER BY stream, version";
+    private static final String SET_INDEXED_TO = "UPDATE stream_index_state SET indexed_to = ?";
     private static final String INSERT_INBOX = "INSERT INTO inbox (consumer, message_id, result, recorded_at) VALUES (?, ?, ?, ?)";
     private static final String UPSERT_CHECKPOINT =
             "INSERT INTO checkpoints (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position";
@@ -41,9 +69,16 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong transactions = new AtomicLong();
     private final AtomicLong replans = new AtomicLong();
+    private final AtomicLong syncs = new AtomicLong();
+    private final Path wal;
+    private final DurabilityFence fence;
+    private final ReentrantLock syncLock = new ReentrantLock();
+    private FileChannel walChannel;
 
-    SqliteWriter(Connection connection, InstantSource clock) throws SQLException {
+    SqliteWriter(Connection connection, Path file, DurabilityFence fence, InstantSource clock) throws SQLException {
         this.connection = connection;
+        this.wal = file.resolveSibling(file.getFileName() + "-wal");
+        this.fence = fence;
         this.control = connection.createStatement();
         this.statements = new StatementCache(connection);
         this.clock = clock;
@@ -53,19 +88,48 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     public List<BatchPlanner.Outcome> write(List<Commit> batch) throws Exception {
         lock.lock();
         try {
-            Instant now = clock.instant();
-            try {
-                return writeOnce(batch, now, false);
-            } catch (SQLException e) {
-                if (!SqliteErrors.isConstraintViolation(e)) {
-                    throw e;
-                }
-                // An id the planner did not look up is stored already: plan again, this time looking up every id.
-                replans.incrementAndGet();
-                return writeOnce(batch, now, true);
-            }
+            return writeOrReplan(batch);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private List<BatchPlanner.Outcome> writeOrReplan(List<Commit> batch) throws Exception {
+        Instant now = clock.instant();
+        try {
+            return writeOnce(batch, now, false);
+        } catch (SQLException e) {
+            if (!SqliteErrors.isConstraintViolation(e)) {
+                throw e;
+            }
+            // An id the planner did not look up is stored already: plan again, this time looking up every id.
+            replans.incrementAndGet();
+            return writeOnce(batch, now, true);
+        }
+    }
+
+    /**
+     * Makes every transaction committed before this call durable: one fsync of the WAL file. Thread-safe; runs
+     * concurrently with the next transaction. A failed fsync fails the {@link DurabilityFence}: after it, what
+     * the page cache holds may never reach the disk, so the store refuses to go on.
+     */
+    void sync() throws IOException {
+        syncLock.lock();
+        try {
+            long written = fence.written();
+            try {
+                if (walChannel == null) {
+                    walChannel = FileChannel.open(wal, StandardOpenOption.WRITE);
+                }
+                walChannel.force(false);
+            } catch (IOException | RuntimeException e) {
+                fence.fail(new StoreUnavailableException("fsync of " + wal + " failed: " + e, e));
+                throw e;
+            }
+            syncs.incrementAndGet();
+            fence.durable(written);
+        } finally {
+            syncLock.unlock();
         }
     }
 
@@ -74,7 +138,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         try {
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements), now, lookupAllIds);
             insert(plan);
-            control.execute("COMMIT");
+            commit();
             transactions.incrementAndGet();
             return plan.outcomes();
         } catch (Exception e) {
@@ -92,6 +156,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
                 insert.addBatch();
             }
             insert.executeBatch();
+            updateStreams(plan.events());
         }
         if (!plan.inbox().isEmpty()) {
             PreparedStatement insert = statements.get(INSERT_INBOX);
@@ -112,6 +177,34 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
                 upsert.addBatch();
             }
             upsert.executeBatch();
+        }
+    }
+
+    /** Sets each written stream's version, and indexes the tail of events when it has grown long enough. */
+    private void updateStreams(List<RecordedEvent> events) throws SQLException {
+        Map<StreamId, Long> versions = new LinkedHashMap<>();
+        for (RecordedEvent e : events) {
+            versions.put(e.stream(), e.version()); // in position order: the last one is the stream's version
+        }
+        PreparedStatement upsert = statements.get(UPSERT_STREAM);
+        for (Map.Entry<StreamId, Long> v : versions.entrySet()) {
+            upsert.setString(1, v.getKey().value());
+            upsert.setLong(2, v.getValue());
+            upsert.addBatch();
+        }
+        upsert.executeBatch();
+        long last = events.getLast().position();
+        long indexedTo;
+        try (ResultSet rs = statements.get(INDEXED_TO).executeQuery()) {
+            indexedTo = rs.next() ? rs.getLong(1) : 0;
+        }
+        if (last - indexedTo >= INDEX_EVERY) {
+            PreparedStatement index = statements.get(INDEX_TAIL);
+            index.setLong(1, indexedTo);
+            index.executeUpdate();
+            PreparedStatement mark = statements.get(SET_INDEXED_TO);
+            mark.setLong(1, last);
+            mark.executeUpdate();
         }
     }
 
@@ -139,21 +232,46 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         T run() throws SQLException;
     }
 
+    /**
+     * Commits the open transaction, numbered in the {@link DurabilityFence}: only from here on can readers see it,
+     * so a read waits for its sync, and not for a transaction still waiting for SQLite's write lock.
+     */
+    private void commit() throws SQLException {
+        long number = fence.begin();
+        try {
+            control.execute("COMMIT");
+        } finally {
+            fence.written(number);
+        }
+    }
+
+    /** One transaction outside the group committer, durable on return. */
     private <T> T inTransaction(Work<T> work) throws SQLException {
+        T result;
         lock.lock();
         try {
-            control.execute("BEGIN IMMEDIATE");
-            try {
-                T result = work.run();
-                control.execute("COMMIT");
-                transactions.incrementAndGet();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                SqliteSchema.rollbackQuietly(control, e);
-                throw e;
-            }
+            result = transaction(work);
         } finally {
             lock.unlock();
+        }
+        try {
+            sync();
+        } catch (IOException e) {
+            throw new SQLException("the transaction committed but could not be made durable: " + e, e);
+        }
+        return result;
+    }
+
+    private <T> T transaction(Work<T> work) throws SQLException {
+        control.execute("BEGIN IMMEDIATE");
+        try {
+            T result = work.run();
+            commit();
+            transactions.incrementAndGet();
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            SqliteSchema.rollbackQuietly(control, e);
+            throw e;
         }
     }
 
@@ -162,9 +280,28 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         return transactions.get();
     }
 
+    /** Fsyncs of the WAL so far. */
+    long syncs() {
+        return syncs.get();
+    }
+
     /** Batches planned a second time because the unique index on event ids fired. */
     long replans() {
         return replans.get();
+    }
+
+    private void closeWal() {
+        syncLock.lock();
+        try {
+            if (walChannel != null) {
+                walChannel.close();
+                walChannel = null;
+            }
+        } catch (IOException e) {
+            // only the fsync handle: every acknowledged commit was synced through it before
+        } finally {
+            syncLock.unlock();
+        }
     }
 
     @Override
@@ -176,6 +313,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             connection.close();
         } finally {
             lock.unlock();
+            closeWal();
         }
     }
 }

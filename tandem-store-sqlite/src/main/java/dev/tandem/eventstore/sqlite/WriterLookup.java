@@ -17,10 +17,9 @@ import java.util.UUID;
 /** What the batch planner reads, read on the writer's connection inside its write transaction. */
 final class WriterLookup implements BatchPlanner.Lookup {
 
-    static final String STREAM_VERSION = "SELECT version FROM events WHERE stream = ? ORDER BY version DESC LIMIT 1";
+    static final String STREAM_VERSION = "SELECT version FROM streams WHERE stream = ?";
     /** One statement for all streams of a batch: the streams come as one JSON array parameter. */
-    static final String STREAM_VERSIONS = "SELECT j.value,"
-            + " (SELECT e.version FROM events e WHERE e.stream = j.value ORDER BY e.version DESC LIMIT 1) FROM json_each(?) j";
+    static final String STREAM_VERSIONS = "SELECT j.value, (SELECT s.version FROM streams s WHERE s.stream = j.value) FROM json_each(?) j";
     static final String EVENTS_BY_ID = "SELECT " + EventRows.COLUMNS + " FROM events WHERE id IN (SELECT unhex(value) FROM json_each(?))";
     static final String INBOX_BY_KEY = "SELECT result, recorded_at FROM inbox WHERE consumer = ? AND message_id = ?";
     static final String LAST_POSITION = "SELECT max(position) FROM events";

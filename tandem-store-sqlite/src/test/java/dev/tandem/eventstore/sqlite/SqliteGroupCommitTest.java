@@ -79,6 +79,33 @@ class SqliteGroupCommitTest {
             long transactions = subject.transactions() - transactionsBefore;
             assertThat(subject.lastPosition()).isEqualTo(commits);
             assertThat(transactions).isPositive().isLessThan(commits / 4);
+            assertThat(subject.syncs()).isPositive().isLessThanOrEqualTo(transactions);
+        }
+
+        @Test
+        void aContinuationOnACommitsFutureCanReadTheStoreWhileOthersAreWritten() throws Exception {
+            // Futures complete on the syncer thread; a read there must not wait for a sync only that thread would run.
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> running = new ArrayList<>();
+                for (int a = 0; a < 16; a++) {
+                    StreamId stream = StreamId.of("busy", a);
+                    running.add(pool.submit(() -> {
+                        for (int i = 0; i < 50; i++) {
+                            subject.append(stream, ExpectedVersion.exactly(i), List.of(event("e" + i)));
+                        }
+                        return null;
+                    }));
+                }
+                for (int i = 0; i < 50; i++) {
+                    StreamId reader = StreamId.of("reader", i);
+                    CompletableFuture<List<RecordedEvent>> read = subject.commitAsync(Commit.of(reader, ExpectedVersion.noStream(), List.of(event("r"))))
+                            .thenApply(r -> subject.readStream(reader, 1, dev.tandem.eventstore.ReadDirection.FORWARD, 10));
+                    assertThat(read.get(20, java.util.concurrent.TimeUnit.SECONDS)).hasSize(1);
+                }
+                for (Future<?> f : running) {
+                    f.get();
+                }
+            }
         }
     }
 

@@ -1,0 +1,146 @@
+package dev.tandem.eventstore.support;
+
+import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.core.TandemException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Keeps readers from seeing a write before it is durable, for a backend whose transactions become
+ * visible when they commit but durable only at a later sync (see {@link GroupCommitter.Syncer}).
+ *
+ * <p>The writer numbers its transactions with {@link #begin} before each one may become visible and
+ * reports {@link #written} when it has committed or rolled back, one transaction at a time. A syncer
+ * reads {@link #written} before its fsync and reports that number {@link #durable} after it. A reader
+ * calls {@link #awaitReadable} after its query: whatever the query saw was begun by then, so once
+ * everything begun is durable, the query saw nothing that a crash of the machine could take back.
+ */
+public final class DurabilityFence {
+
+    private final String name;
+    private final Duration timeout;
+    private volatile GroupCommitter.Syncer syncer;
+    private final AtomicLong begun = new AtomicLong();
+    private volatile long written;
+    private volatile long durable;
+    private volatile TandemException failure;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition advanced = lock.newCondition();
+
+    /** @param timeout how long a reader waits for a sync before giving up with {@link StoreUnavailableException} */
+    public DurabilityFence(String name, Duration timeout) {
+        this.name = name;
+        this.timeout = timeout;
+    }
+
+    /**
+     * The syncer that reports to this fence: a read on its own thread (a continuation of a commit's future) runs it
+     * itself rather than wait for it.
+     */
+    public void syncedBy(GroupCommitter.Syncer owner) {
+        this.syncer = owner;
+    }
+
+    /** The writer is about to run a transaction that may become visible; returns its number. */
+    public long begin() {
+        checkNotFailed();
+        return begun.incrementAndGet();
+    }
+
+    /** The writer's transaction {@code number} has committed or rolled back (so have all before it). */
+    public void written(long number) {
+        written = number;
+    }
+
+    /** The number of the last transaction written: a sync that starts now makes everything up to it durable. */
+    public long written() {
+        return written;
+    }
+
+    /** Every transaction numbered up to {@code number} is durable (or was rolled back). */
+    public void durable(long number) {
+        lock.lock();
+        try {
+            if (number > durable) {
+                durable = number;
+                advanced.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A sync failed: what was written since the last good sync may or may not be durable, so from now on every
+     * write and every read fails with {@code error} (the store must be reopened, which recovers what is durable).
+     */
+    public void fail(TandemException error) {
+        lock.lock();
+        try {
+            if (failure == null) {
+                failure = error;
+            }
+            advanced.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until everything begun so far is durable; returns at once when no write is under way. */
+    public void awaitReadable() {
+        long target = begun.get();
+        if (durable >= target) {
+            checkNotFailed();
+            return;
+        }
+        GroupCommitter.Syncer own = syncer;
+        if (own != null && GroupCommitter.syncerOfCurrentThread() == own) {
+            syncHere(own, target);
+            return;
+        }
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (durable < target && failure == null) {
+                if (nanos <= 0) {
+                    throw new StoreUnavailableException(name + ": a write was not made durable within " + timeout + "; reading could see it before it is", null);
+                }
+                nanos = advanced.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting for a write of " + name + " to become durable", e);
+        } finally {
+            lock.unlock();
+        }
+        checkNotFailed();
+    }
+
+    /** On the syncer's own thread: waits for the writer to finish what it has begun (it never waits for the syncer), then syncs. */
+    private void syncHere(GroupCommitter.Syncer own, long target) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (written < target) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new StoreUnavailableException(name + ": the writer did not finish a transaction within " + timeout, null);
+            }
+            LockSupport.parkNanos(20_000);
+        }
+        try {
+            own.sync();
+        } catch (Exception e) {
+            throw new StoreUnavailableException(name + ": making writes durable before a read failed: " + e, e);
+        }
+        checkNotFailed();
+    }
+
+    private void checkNotFailed() {
+        TandemException f = failure;
+        if (f != null) {
+            throw new StoreUnavailableException(name + " failed to make a write durable and refuses further reads and writes; reopen it: "
+                    + f.getMessage(), f);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tandem.eventstore.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class GroupCommitterTest {
+
+    private static Commit commit(int i) {
+        return Commit.of(StreamId.of("s", i), ExpectedVersion.any(), List.of(NewEvent.json("Noted", i)));
+    }
+
+    /** Commits everything it is given and counts the batches. */
+    private static final class CountingWriter implements GroupCommitter.BatchWriter {
+        final AtomicInteger batches = new AtomicInteger();
+
+        @Override
+        public List<BatchPlanner.Outcome> write(List<Commit> batch) {
+            batches.incrementAndGet();
+            List<BatchPlanner.Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < batch.size(); i++) {
+                outcomes.add(new BatchPlanner.Outcome.Committed(new CommitResult(List.of())));
+            }
+            return outcomes;
+        }
+    }
+
+    private static StoreUnavailableException mapped(Exception e) {
+        return new StoreUnavailableException("mapped: " + e.getMessage(), e);
+    }
+
+    @Nested
+    class WithASyncer {
+
+        @Test
+        void completesACommitOnlyAfterASyncThatBeganAfterItsBatchWasWritten() throws Exception {
+            CountDownLatch syncing = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger syncs = new AtomicInteger();
+            CountingWriter writer = new CountingWriter();
+            GroupCommitter.Syncer syncer = () -> {
+                if (syncs.incrementAndGet() == 1) {
+                    syncing.countDown();
+                    assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+            };
+            try (GroupCommitter subject = new GroupCommitter("test", StoreOptions.defaults(), writer, syncer, GroupCommitterTest::mapped, () -> {})) {
+                CompletableFuture<CommitResult> first = subject.submit(commit(1));
+                assertThat(syncing.await(10, TimeUnit.SECONDS)).isTrue();
+                // While the first sync hangs, more commits are written but none completes.
+                List<CompletableFuture<CommitResult>> more = new ArrayList<>();
+                for (int i = 2; i <= 20; i++) {
+                    more.add(subject.submit(commit(i)));
+                }
+                assertThat(first).isNotDone();
+                assertThat(more).noneMatch(CompletableFuture::isDone);
+
+                release.countDown();
+                EventStore.await(first);
+                for (CompletableFuture<CommitResult> f : more) {
+                    EventStore.await(f);
+                }
+                // The commits queued during the first sync were written together and needed few further syncs.
+                assertThat(syncs.get()).isLessThanOrEqualTo(writer.batches.get()).isLessThan(20);
+            }
+        }
+
+        @Test
+        void failsTheCommitsOfAFailedSyncWithTheMappedError() {
+            GroupCommitter.Syncer syncer = () -> {
+                throw new IOException("disk gone");
+            };
+            try (GroupCommitter subject = new GroupCommitter("test", StoreOptions.defaults(), new CountingWriter(), syncer, GroupCommitterTest::mapped, () -> {})) {
+                CompletableFuture<CommitResult> f = subject.submit(commit(1));
+                assertThatThrownBy(() -> EventStore.await(f)).isInstanceOf(StoreUnavailableException.class).hasMessageContaining("disk gone");
+            }
+        }
+
+        @Test
+        void writesAndSyncsTheQueuedCommitsOnClose() {
+            AtomicInteger syncs = new AtomicInteger();
+            List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+            try (GroupCommitter subject = new GroupCommitter("test", StoreOptions.defaults(), new CountingWriter(), syncs::incrementAndGet,
+                    GroupCommitterTest::mapped, () -> {})) {
+                for (int i = 0; i < 100; i++) {
+                    futures.add(subject.submit(commit(i)));
+                }
+            }
+            assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+            assertThat(syncs.get()).isPositive();
+        }
+    }
+}
