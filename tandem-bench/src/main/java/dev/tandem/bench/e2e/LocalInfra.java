@@ -134,9 +134,23 @@ public final class LocalInfra implements AutoCloseable {
             }
         }
 
+        /** Starts the server and waits until it answers queries (its port opens before recovery is over). */
         @Override
         public void start() throws IOException, InterruptedException {
-            wrapper.start(Duration.ofSeconds(120));
+            Duration timeout = Duration.ofSeconds(120);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            wrapper.start(timeout);
+            while (true) {
+                try (Connection c = DriverManager.getConnection(url("postgres")); Statement s = c.createStatement()) {
+                    s.execute("SELECT 1");
+                    return;
+                } catch (SQLException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("PostgreSQL did not answer within " + timeout + ": " + e.getMessage(), e);
+                    }
+                    Thread.sleep(100); // polling a starting server: there is nothing to wait on
+                }
+            }
         }
 
         @Override

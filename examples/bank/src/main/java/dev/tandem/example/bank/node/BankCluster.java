@@ -37,12 +37,15 @@ public final class BankCluster implements AutoCloseable {
         all.add(coordinator);
     }
 
-    /** Starts the three processes (the banks in parallel, then the coordinator) and waits until each listens. */
+    /** Starts the three processes together and waits until each listens. */
     public static BankCluster start(NodeConfig config, Path logDir) throws IOException, InterruptedException {
         BankCluster cluster = new BankCluster(config, logDir);
         try {
             for (ServiceProcess p : cluster.all) {
-                p.start(Duration.ofSeconds(90));
+                p.launch();
+            }
+            for (ServiceProcess p : cluster.all) {
+                p.awaitReady(Duration.ofSeconds(120));
             }
         } catch (IOException | InterruptedException | RuntimeException e) {
             cluster.close();
@@ -67,15 +70,18 @@ public final class BankCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + p.port());
     }
 
-    /** Stops every process (SIGTERM, then SIGKILL after 10 s). */
+    /** Stops every process (SIGTERM to all, then SIGKILL to those still running after 10 s). */
     @Override
     public void close() {
-        for (ServiceProcess p : all.reversed()) {
-            try {
-                p.stop(Duration.ofSeconds(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        try {
+            for (ServiceProcess p : all) {
+                p.terminate();
             }
+            for (ServiceProcess p : all) {
+                p.awaitExit(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

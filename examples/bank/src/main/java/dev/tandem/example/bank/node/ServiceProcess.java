@@ -78,6 +78,12 @@ public final class ServiceProcess implements FaultTarget {
 
     /** Starts the process and waits until its port accepts connections (at most {@code timeout}). */
     public void start(Duration timeout) throws IOException, InterruptedException {
+        launch();
+        awaitReady(timeout);
+    }
+
+    /** Starts the process without waiting for it to be ready (see {@link #awaitReady}). */
+    public void launch() throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -88,6 +94,14 @@ public final class ServiceProcess implements FaultTarget {
             process = started;
         }
         RUNNING.add(started);
+    }
+
+    /** Waits until the launched process's port accepts connections; kills it when it does not within {@code timeout}. */
+    public void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        Process started;
+        synchronized (this) {
+            started = process;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!accepts()) {
             if (!started.isAlive()) {
@@ -134,15 +148,31 @@ public final class ServiceProcess implements FaultTarget {
 
     /** SIGTERM (a clean shutdown), then SIGKILL if it is still running after {@code grace}. */
     public void stop(Duration grace) throws InterruptedException {
+        terminate();
+        awaitExit(grace);
+    }
+
+    /** Sends SIGTERM (after SIGCONT, in case it is paused) without waiting. */
+    public void terminate() throws InterruptedException {
+        if (alive()) {
+            resume();
+            Process p;
+            synchronized (this) {
+                p = process;
+            }
+            p.destroy();
+        }
+    }
+
+    /** Waits up to {@code grace} for the process to exit, then kills it. */
+    public void awaitExit(Duration grace) throws InterruptedException {
         Process p;
         synchronized (this) {
             p = process;
         }
-        if (p == null || !p.isAlive()) {
+        if (p == null) {
             return;
         }
-        resume();
-        p.destroy();
         if (!p.waitFor(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             kill();
         }
