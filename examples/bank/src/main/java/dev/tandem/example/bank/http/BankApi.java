@@ -100,7 +100,6 @@ final class BankApi {
         int status = switch (refusal.reason()) {
             case UNKNOWN_ACCOUNT -> 404;
             case ACCOUNT_EXISTS, IDEMPOTENCY_KEY_REUSED -> 409;
-            case BANK_UNAVAILABLE -> 503;
             default -> 422;
         };
         return new HttpProblem(status, refusal.reason().name(), refusal.detail());

@@ -72,6 +72,9 @@ final class TransferApi {
             if (e.getCause() instanceof RefusedException r) {
                 throw BankApi.refusal(r.refusal()).raise();
             }
+            if (e.getCause() instanceof dev.tandem.core.TandemException t) {
+                throw t; // a transient store failure answers 503, anything else 500
+            }
             throw e;
         }
     }
