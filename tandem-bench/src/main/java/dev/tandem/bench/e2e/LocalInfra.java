@@ -37,6 +37,9 @@ public final class LocalInfra implements AutoCloseable {
         Files.createDirectories(dir);
         int port = ServiceProcess.freePort();
         Postgres postgres = new Postgres(dir.resolve("postgres"), port, dir.resolve("postgres.log"));
+        // pg_ctl detaches the postmaster from its JVM: if this JVM dies without closing, the server must not outlive it.
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("tandem-postgres-reaper").unstarted(
+                () -> postgres.postmaster().ifPresent(ProcessHandle::destroyForcibly)));
         try {
             postgres.start();
             postgres.createDatabase();
