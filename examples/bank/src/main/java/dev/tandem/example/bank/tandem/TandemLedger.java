@@ -59,6 +59,7 @@ public final class TandemLedger implements BankReader {
             case AccountEvent.Refunded e -> new Effect(e.transfer(), Effect.Kind.REFUND, e.amount());
             case AccountEvent.CreditConfirmed e -> new Effect(e.transfer(), Effect.Kind.CREDIT, e.amount());
             case AccountEvent.Credited e -> new Effect(e.transfer(), Effect.Kind.CREDIT, e.amount());
+            case AccountEvent.CreditReversed e -> new Effect(e.transfer(), Effect.Kind.CREDIT_REVERSAL, e.amount());
             default -> null;
         };
     }
