@@ -32,6 +32,11 @@ public final class TransferDefinitions {
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
     static final RetryPolicy TRY_RETRY = RetryPolicy.fixed(3, Duration.ofMillis(200));
     static final RetryPolicy UNDO_RETRY = RetryPolicy.fixed(20, Duration.ofMillis(500));
+    /**
+     * The saga credit is retried until the deadline rather than given up after a few timeouts: once the payee may
+     * have spent a credit that landed late, its reversal can only wait (STUCK), so compensating it should be rare.
+     */
+    static final RetryPolicy CREDIT_RETRY = RetryPolicy.fixed(12, Duration.ofSeconds(1));
 
     private TransferDefinitions() {}
 
@@ -72,7 +77,7 @@ public final class TransferDefinitions {
                 .step("debit", s -> s.participant(participant(from)).action(DEBIT).compensation(REFUND)
                         .timeout(STEP_TIMEOUT).retry(TRY_RETRY).compensationRetry(UNDO_RETRY))
                 .step("credit", s -> s.participant(participant(to)).action(CREDIT).compensation(REVERSE_CREDIT)
-                        .timeout(STEP_TIMEOUT).retry(TRY_RETRY).compensationRetry(UNDO_RETRY))
+                        .timeout(STEP_TIMEOUT).retry(CREDIT_RETRY).compensationRetry(UNDO_RETRY))
                 .deadline(Duration.ofSeconds(60))
                 .build();
     }
