@@ -1,17 +1,24 @@
 package dev.tandem.cli;
 
 import dev.tandem.example.bank.account.Money;
+import dev.tandem.example.bank.http.HttpBankClient;
+import dev.tandem.example.bank.node.BankCluster;
+import dev.tandem.example.bank.node.NodeConfig;
+import dev.tandem.example.bank.node.ServiceProcess;
 import dev.tandem.example.bank.tandem.TandemBanks;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
 import dev.tandem.example.bank.verify.AccountChooser;
+import dev.tandem.example.bank.verify.BankReader;
 import dev.tandem.example.bank.verify.CheckReport;
 import dev.tandem.example.bank.verify.LoadGenerator;
 import dev.tandem.example.bank.verify.LoadOptions;
 import dev.tandem.example.bank.verify.Scenario;
+import dev.tandem.example.bank.verify.TransferClient;
 import dev.tandem.example.bank.verify.Violation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +26,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code tandem demo}: bank A, bank B and the coordinator in one JVM; random transfers; the conservation check. */
+/**
+ * {@code tandem demo}: bank A, bank B and the coordinator in one JVM (SQLite + in-process transport), or with
+ * {@code --postgres URL --kafka BOOTSTRAP} as three separate processes on PostgreSQL and Kafka; random transfers;
+ * the conservation check.
+ */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run bank A, bank B and the coordinator, make random transfers, and check that no money was created or lost.")
 final class DemoCommand implements Callable<Integer> {
@@ -39,7 +50,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--accounts", description = "Accounts per bank (default: ${DEFAULT-VALUE}).", defaultValue = "20")
     int accounts;
 
-    @Option(names = "--postgres", description = "Distributed mode: PostgreSQL JDBC URL (with --kafka).")
+    @Option(names = "--postgres", description = "Distributed mode: PostgreSQL JDBC URL, credentials as ?user=...&password=... (with --kafka): "
+            + "bank A, bank B and the coordinator run as separate processes, each in its own schema.")
     String postgres;
 
     @Option(names = "--kafka", description = "Distributed mode: Kafka bootstrap servers (with --postgres).")
@@ -47,8 +59,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (postgres != null || kafka != null) {
-            System.err.println("tandem demo: the distributed mode (--postgres, --kafka) is not wired yet; run without them for the embedded demo.");
+        if ((postgres == null) != (kafka == null)) {
+            System.err.println("tandem demo: the distributed mode needs both --postgres and --kafka");
             return 2;
         }
         if (transfers < 1 || clients < 1 || accounts < 1) {
@@ -56,25 +68,58 @@ final class DemoCommand implements Callable<Integer> {
             return 2;
         }
         String run = "r" + Long.toString(System.currentTimeMillis(), 36);
+        if (postgres != null) {
+            return distributed(run);
+        }
         System.out.printf("Starting bank A, bank B and the coordinator (SQLite stores in %s, saga engine over the in-process transport)%n", dataDir.toAbsolutePath());
         try (TandemBanks banks = TandemBanks.open(dataDir)) {
             Money opening = Money.of(100_000, "EUR");
             List<AccountRef> refs = banks.openAccounts(run, accounts, opening);
             System.out.printf("Opened %d accounts in A and %d in B with %s each; %d %s transfers by %d clients (hot accounts, some bound to fail)%n",
                     accounts, accounts, format(opening.minor()), transfers, mode, clients);
-            LoadOptions load = new LoadOptions(clients, transfers, Duration.ofMinutes(10), 0, 60_000, "EUR", mode,
-                    Duration.ofSeconds(30), run, System.nanoTime());
-            AtomicReference<LoadGenerator> generator = new AtomicReference<>();
-            ProgressBar bar = new ProgressBar(transfers, () -> generator.get() == null ? 0 : generator.get().completed());
-            Scenario.Result result;
-            try {
-                bar.start();
-                result = Scenario.run(banks, banks.ledger(), refs, load, AccountChooser.zipf(refs, 0.8),
-                        Duration.ofMillis(50), generator::set);
-            } finally {
-                bar.stop();
+            LoadOptions load = load(run);
+            return summary(runWithProgress(banks, banks.ledger(), refs, load));
+        }
+    }
+
+    /** Bank A, bank B and the coordinator as separate processes on PostgreSQL and Kafka; load and checks over HTTP. */
+    private int distributed(String run) throws Exception {
+        NodeConfig config = new NodeConfig(dataDir, postgres, kafka, NodeConfig.DEFAULT_TOPIC_PREFIX);
+        Path logs = dataDir.resolve("logs-" + run);
+        System.out.printf("Starting bank A, bank B and the coordinator as separate processes (PostgreSQL %s, Kafka %s; logs in %s)%n",
+                postgres, kafka, logs.toAbsolutePath());
+        try (BankCluster cluster = BankCluster.start(config, logs)) {
+            for (ServiceProcess p : cluster.processes()) {
+                System.out.printf("  %s: pid %d, http://127.0.0.1:%d%n", p.name(), p.pid(), p.port());
             }
-            return summary(result);
+            HttpBankClient client = cluster.client();
+            Money opening = Money.of(100_000, "EUR");
+            List<AccountRef> refs = new ArrayList<>();
+            for (String bank : BankCluster.BANKS) {
+                for (int i = 0; i < accounts; i++) {
+                    AccountRef ref = new AccountRef(bank, run + "-" + i);
+                    client.open(ref, opening.minor(), opening.currency());
+                    refs.add(ref);
+                }
+            }
+            System.out.printf("Opened %d accounts in A and %d in B with %s each; %d %s transfers by %d clients over HTTP%n",
+                    accounts, accounts, format(opening.minor()), transfers, mode, clients);
+            return summary(runWithProgress(client, client, refs, load(run)));
+        }
+    }
+
+    private LoadOptions load(String run) {
+        return new LoadOptions(clients, transfers, Duration.ofMinutes(10), 0, 60_000, "EUR", mode, Duration.ofSeconds(30), run, System.nanoTime());
+    }
+
+    private Scenario.Result runWithProgress(TransferClient client, BankReader reader, List<AccountRef> refs, LoadOptions load) throws Exception {
+        AtomicReference<LoadGenerator> generator = new AtomicReference<>();
+        ProgressBar bar = new ProgressBar(transfers, () -> generator.get() == null ? 0 : generator.get().completed());
+        try {
+            bar.start();
+            return Scenario.run(client, reader, refs, load, AccountChooser.zipf(refs, 0.8), Duration.ofMillis(50), generator::set);
+        } finally {
+            bar.stop();
         }
     }
 

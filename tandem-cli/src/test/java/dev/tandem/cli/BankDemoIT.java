@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tandem.bench.e2e.LocalInfra;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code tandem demo} and {@code tandem chaos} end to end: real SQLite files, real child processes. */
+/** {@code tandem demo} and {@code tandem chaos} end to end: real SQLite files, PostgreSQL, Kafka and child processes. */
 class BankDemoIT {
 
     @TempDir
@@ -44,12 +45,31 @@ class BankDemoIT {
     }
 
     @Nested
+    class The_distributed_demo {
+        @Test
+        void runsBankABankBAndTheCoordinatorAsProcessesOnPostgresAndKafka() throws Exception {
+            try (LocalInfra infra = LocalInfra.start(dir.resolve("infra"))) {
+                String out = run(0, "demo", "--data-dir", dir.toString(), "--transfers", "60", "--clients", "16",
+                        "--postgres", infra.postgresUrl(), "--kafka", infra.kafkaBootstrap());
+                assertThat(out).contains("separate processes").contains("60 issued").contains("Check       OK");
+            }
+        }
+    }
+
+    @Nested
     class Chaos {
         @Test
-        void killsAndPausesTheServicesUnderLoadAndTheCheckerFindsNoViolation() {
-            String out = run(0, "chaos", "--duration", "15s", "--fault-every", "3s", "--clients", "8", "--data-dir", dir.resolve("chaos").toString(),
-                    "--seed", "11");
+        void embedded_killsAndPausesTheServicesUnderLoadAndTheCheckerFindsNoViolation() {
+            String out = run(0, "chaos", "--duration", "10s", "--fault-every", "2s", "--pause", "5500ms", "--clients", "8",
+                    "--data-dir", dir.resolve("chaos").toString(), "--seed", "11");
             assertThat(out).contains("check OK").containsPattern("chaos: [1-9][0-9]* faults");
+        }
+
+        @Test
+        void distributed_alsoKillsAndPausesPostgresAndKafkaAndTheCheckerFindsNoViolation() {
+            String out = run(0, "chaos", "--distributed", "--duration", "10s", "--fault-every", "2s", "--pause", "5500ms", "--clients", "8",
+                    "--data-dir", dir.resolve("chaos").toString(), "--seed", "5");
+            assertThat(out).contains("PostgreSQL").contains("check OK").containsPattern("chaos: [1-9][0-9]* faults");
         }
     }
 }

@@ -59,6 +59,7 @@ public record Account(Status status, String currency, long balance, long held, l
             case Debited e -> with(balance - e.amount(), held, pendingIn).leg(e.transfer(), Leg.State.DEBITED, e.amount());
             case Refunded e -> with(balance + e.amount(), held, pendingIn).leg(e.transfer(), Leg.State.REFUNDED, e.amount());
             case Credited e -> with(balance + e.amount(), held, pendingIn).leg(e.transfer(), Leg.State.CREDITED, e.amount());
+            case AccountEvent.CreditReversed e -> with(balance - e.amount(), held, pendingIn).leg(e.transfer(), Leg.State.CREDIT_REVERSED, e.amount());
             case CancelledBeforeTry e -> leg(e.transfer(), Leg.State.CANCELLED_BEFORE_TRY, 0);
         };
     }

@@ -40,4 +40,10 @@ public sealed interface AccountCommand {
 
     /** Saga action on the receiving side: add {@code amount} now. */
     record Credit(UUID transfer, Money amount) implements AccountCommand {}
+
+    /**
+     * Saga: take back the credit of a transfer that is being compensated (its credit may have landed after the
+     * coordinator gave up waiting for it); before the credit, records the barrier's null compensation instead.
+     */
+    record ReverseCredit(UUID transfer) implements AccountCommand {}
 }

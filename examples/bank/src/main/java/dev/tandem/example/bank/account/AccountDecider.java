@@ -15,6 +15,7 @@ import dev.tandem.example.bank.account.AccountCommand.Refund;
 import dev.tandem.example.bank.account.AccountCommand.RegisterCredit;
 import dev.tandem.example.bank.account.AccountCommand.Release;
 import dev.tandem.example.bank.account.AccountCommand.Reserve;
+import dev.tandem.example.bank.account.AccountCommand.ReverseCredit;
 import dev.tandem.example.bank.account.AccountCommand.Settle;
 import dev.tandem.example.bank.account.Refusal.Reason;
 import java.util.UUID;
@@ -57,6 +58,7 @@ public final class AccountDecider {
             case Refund r -> undo(state, r.transfer(), Leg.State.DEBITED, Leg.State.REFUNDED,
                     l -> new AccountEvent.Refunded(r.transfer(), l.amount()));
             case Credit c -> credit(state, c);
+            case ReverseCredit rc -> reverseCredit(state, rc);
         };
     }
 
@@ -110,10 +112,20 @@ public final class AccountDecider {
     private static Decision credit(Account state, Credit c) {
         Leg leg = state.leg(c.transfer());
         if (leg != null) {
-            return tryRepeat(leg, Leg.State.CREDITED, Leg.State.CREDITED, Leg.State.CREDITED, c.transfer());
+            return tryRepeat(leg, Leg.State.CREDITED, Leg.State.CREDITED, Leg.State.CREDIT_REVERSED, c.transfer());
         }
         Refusal bad = checkIncoming(state, c.amount(), state.balance() + state.pendingIn());
         return bad != null ? new Decision.Refused(bad) : accept(new AccountEvent.Credited(c.transfer(), c.amount().minor()));
+    }
+
+    /** Takes a saga credit back (refused while the money is not available: the compensation is retried); null compensation before it. */
+    private static Decision reverseCredit(Account state, ReverseCredit rc) {
+        Leg leg = state.leg(rc.transfer());
+        if (leg != null && leg.state() == Leg.State.CREDITED && leg.amount() > state.available()) {
+            return refuse(Reason.INSUFFICIENT_FUNDS, "cannot take back " + leg.amount() + " of transfer " + rc.transfer()
+                    + ", available " + state.available());
+        }
+        return undo(state, rc.transfer(), Leg.State.CREDITED, Leg.State.CREDIT_REVERSED, l -> new AccountEvent.CreditReversed(rc.transfer(), l.amount()));
     }
 
     /** A try for a transfer the account has seen: repeat of a success, or refused after its cancel. */

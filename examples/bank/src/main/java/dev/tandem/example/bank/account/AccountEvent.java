@@ -34,6 +34,9 @@ public sealed interface AccountEvent {
 
     record Credited(UUID transfer, long amount) implements AccountEvent {}
 
+    /** A saga credit taken back because its transfer was compensated. */
+    record CreditReversed(UUID transfer, long amount) implements AccountEvent {}
+
     /** The barrier's null compensation: a cancel came before its try, so a late try is refused. */
     record CancelledBeforeTry(UUID transfer) implements AccountEvent {}
 

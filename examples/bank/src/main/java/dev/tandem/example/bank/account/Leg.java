@@ -19,6 +19,7 @@ public record Leg(State state, long amount) {
         DEBITED,
         REFUNDED,
         CREDITED,
+        CREDIT_REVERSED,
         CANCELLED_BEFORE_TRY
     }
 }

@@ -23,8 +23,6 @@ public record Refusal(Reason reason, String detail) {
         TRANSFER_CANCELLED,
         /** A confirm or cancel names a transfer the account has no matching step for. */
         UNKNOWN_TRANSFER,
-        /** The bank could not be reached or kept failing; the transfer is cancelled. */
-        BANK_UNAVAILABLE,
         /** An idempotency key already names a different transfer. */
         IDEMPOTENCY_KEY_REUSED
     }

@@ -7,13 +7,12 @@ import dev.tandem.example.bank.account.Account;
 import dev.tandem.example.bank.account.AccountCommand;
 import dev.tandem.example.bank.account.Money;
 import dev.tandem.example.bank.account.Refusal;
-import dev.tandem.example.bank.service.AccountBook;
-import dev.tandem.example.bank.service.Reply;
+import dev.tandem.example.bank.account.RefusedException;
+import dev.tandem.example.bank.tandem.BankAccounts;
 import dev.tandem.example.bank.transfer.AccountRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** {@code /accounts}: open, deposit, balance and history of one bank's accounts (see docs/bank-api.md). */
 final class BankApi {
@@ -26,9 +25,9 @@ final class BankApi {
 
     static final int MAX_HISTORY_PAGE = 1000;
 
-    private final AccountBook book;
+    private final BankAccounts book;
 
-    BankApi(AccountBook book) {
+    BankApi(BankAccounts book) {
         this.book = book;
     }
 
@@ -55,15 +54,14 @@ final class BankApi {
         JsonNode body = Exchanges.body(exchange);
         String id = AccountRef.requireName(Exchanges.text(body, "id"), "id");
         String currency = Money.requireCurrency(Exchanges.text(body, "currency"));
-        Account account = accepted(book.execute(id, new AccountCommand.Open(currency)).get(30, TimeUnit.SECONDS));
+        Account account = accepted(id, new AccountCommand.Open(currency));
         Exchanges.json(exchange, 201, view(id, account));
     }
 
     private void deposit(HttpExchange exchange, String id) throws Exception {
         JsonNode body = Exchanges.body(exchange);
         Money amount = Money.of(Exchanges.integer(body, "amount"), Exchanges.text(body, "currency"));
-        Account account = accepted(book.execute(AccountRef.requireName(id, "account"), new AccountCommand.Deposit(amount))
-                .get(30, TimeUnit.SECONDS));
+        Account account = accepted(AccountRef.requireName(id, "account"), new AccountCommand.Deposit(amount));
         Exchanges.json(exchange, 200, view(id, account));
     }
 
@@ -74,7 +72,7 @@ final class BankApi {
         int limit = (int) Query.number(query, "limit", 100, 1, MAX_HISTORY_PAGE);
         List<RecordedEvent> events = book.history(id, from, limit);
         List<HistoryEntry> entries = events.stream().map(e -> new HistoryEntry(e.version(), e.type(), e.timestamp(),
-                e.metadata().transactionId(), dev.tandem.core.json.Json.mapper().valueToTree(AccountBook.decode(e)))).toList();
+                e.metadata().transactionId(), dev.tandem.core.json.Json.mapper().valueToTree(BankAccounts.decode(e)))).toList();
         Exchanges.json(exchange, 200, Map.of("account", id, "events", entries));
     }
 
@@ -90,18 +88,18 @@ final class BankApi {
         return new AccountBody(book.bank(), id, a.status().name(), a.currency(), a.balance(), a.held(), a.available(), a.pendingIn());
     }
 
-    static Account accepted(Reply reply) {
-        return switch (reply) {
-            case Reply.Done d -> d.account();
-            case Reply.Refused r -> throw refusal(r.refusal()).raise();
-        };
+    private Account accepted(String id, AccountCommand command) {
+        try {
+            return book.execute(id, command);
+        } catch (RefusedException e) {
+            throw refusal(e.refusal()).raise();
+        }
     }
 
     static HttpProblem refusal(Refusal refusal) {
         int status = switch (refusal.reason()) {
             case UNKNOWN_ACCOUNT -> 404;
             case ACCOUNT_EXISTS, IDEMPOTENCY_KEY_REUSED -> 409;
-            case BANK_UNAVAILABLE -> 503;
             default -> 422;
         };
         return new HttpProblem(status, refusal.reason().name(), refusal.detail());

@@ -1,8 +1,8 @@
 package dev.tandem.example.bank.http;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.tandem.example.bank.service.AccountBook;
-import dev.tandem.example.bank.service.TransferCoordinator;
+import dev.tandem.example.bank.tandem.BankAccounts;
+import dev.tandem.example.bank.tandem.CoordinatorService;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -29,15 +29,13 @@ public final class BankHttpServer implements AutoCloseable {
      * @param bank the bank's accounts, or null for a coordinator-only service
      * @param coordinator the transfers, or null for a bank-only service
      */
-    public static BankHttpServer start(int port, AccountBook bank, TransferCoordinator coordinator) throws IOException {
+    public static BankHttpServer start(int port, BankAccounts bank, CoordinatorService coordinator) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-http-", 1).factory());
         server.setExecutor(executor);
         if (bank != null) {
             BankApi api = new BankApi(bank);
             server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
-            ParticipantApi participant = new ParticipantApi(bank);
-            server.createContext("/participant", ex -> Exchanges.handle(ex, participant::handle));
         }
         if (coordinator != null) {
             TransferApi api = new TransferApi(coordinator);

@@ -103,6 +103,7 @@ public final class HttpBankClient implements TransferClient, BankReader {
                         case "ReservationSettled", "Debited" -> Effect.Kind.DEBIT;
                         case "Refunded" -> Effect.Kind.REFUND;
                         case "CreditConfirmed", "Credited" -> Effect.Kind.CREDIT;
+                        case "CreditReversed" -> Effect.Kind.CREDIT_REVERSAL;
                         default -> null;
                     };
                     if (kind != null) {

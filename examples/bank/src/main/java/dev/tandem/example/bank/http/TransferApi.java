@@ -3,13 +3,14 @@ package dev.tandem.example.bank.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.tandem.example.bank.account.Money;
-import dev.tandem.example.bank.service.TransferCoordinator;
-import dev.tandem.example.bank.service.TransferView;
+import dev.tandem.example.bank.account.RefusedException;
+import dev.tandem.example.bank.tandem.CoordinatorService;
+import dev.tandem.example.bank.tandem.TransferState;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
-import dev.tandem.example.bank.transfer.TransferRefusedException;
 import dev.tandem.example.bank.transfer.TransferRequest;
 import dev.tandem.example.bank.transfer.TransferResult;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
@@ -23,9 +24,9 @@ final class TransferApi {
 
     static final long MAX_WAIT_MILLIS = 30_000;
 
-    private final TransferCoordinator coordinator;
+    private final CoordinatorService coordinator;
 
-    TransferApi(TransferCoordinator coordinator) {
+    TransferApi(CoordinatorService coordinator) {
         this.coordinator = coordinator;
     }
 
@@ -59,7 +60,7 @@ final class TransferApi {
         CompletableFuture<TransferResult> running;
         try {
             running = coordinator.start(request);
-        } catch (TransferRefusedException e) {
+        } catch (RefusedException e) {
             throw BankApi.refusal(e.refusal()).raise();
         }
         try {
@@ -68,8 +69,11 @@ final class TransferApi {
         } catch (TimeoutException e) {
             Exchanges.json(exchange, 202, new TransferResult(request.transferId(), dev.tandem.example.bank.transfer.TransferOutcome.PENDING, null));
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof TransferRefusedException r) {
+            if (e.getCause() instanceof RefusedException r) {
                 throw BankApi.refusal(r.refusal()).raise();
+            }
+            if (e.getCause() instanceof dev.tandem.core.TandemException t) {
+                throw t; // a transient store failure answers 503, anything else 500
             }
             throw e;
         }
@@ -82,14 +86,18 @@ final class TransferApi {
         } catch (IllegalArgumentException e) {
             throw HttpProblem.badRequest("invalid_parameter", "'" + idText + "' is not a transfer id (a UUID)").raise();
         }
-        TransferView view = coordinator.find(id);
-        if (view == null) {
-            throw HttpProblem.notFound("no transfer " + id).raise();
-        }
-        Exchanges.json(exchange, 200, Map.of(
-                "id", view.id(), "outcome", view.outcome(), "reason", String.valueOf(view.reason()),
-                "from", view.request().from().toString(), "to", view.request().to().toString(),
-                "amount", view.request().amount().minor(), "currency", view.request().amount().currency(),
-                "mode", view.request().mode(), "timeline", view.timeline()));
+        TransferState view = coordinator.find(id).orElseThrow(() -> HttpProblem.notFound("no transfer " + id).raise());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", view.id());
+        body.put("outcome", view.outcome());
+        body.put("status", view.status());
+        body.put("reason", view.reason());
+        body.put("from", view.from().toString());
+        body.put("to", view.to().toString());
+        body.put("amount", view.amount());
+        body.put("currency", view.currency());
+        body.put("mode", view.mode());
+        body.put("timeline", view.timeline());
+        Exchanges.json(exchange, 200, body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.example.bank.tandem;
 
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
@@ -11,12 +12,14 @@ import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.example.bank.account.Account;
 import dev.tandem.example.bank.account.AccountEvent;
-import dev.tandem.example.bank.service.AccountBook;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Reads an account stream into its state and writes decided events guarded by the version read (same format as the service). */
+/**
+ * How account events are stored (type name = record name, JSON payload, the transfer as transaction id); reads an
+ * account stream into its state and writes decided events guarded by the version read.
+ */
 final class AccountStreams {
 
     private static final int PAGE = 1000;
@@ -36,7 +39,7 @@ final class AccountStreams {
         while (true) {
             List<RecordedEvent> page = store.readStream(stream(accountId), version + 1, ReadDirection.FORWARD, PAGE);
             for (RecordedEvent e : page) {
-                state = state.evolve(AccountBook.decode(e));
+                state = state.evolve(decode(e));
                 version = e.version();
             }
             if (page.size() < PAGE) {
@@ -53,5 +56,14 @@ final class AccountStreams {
             encoded.add(new NewEvent(NewEvent.newId(), e.typeName(), Json.encode(e), Json.CONTENT_TYPE, metadata, null));
         }
         return new StreamWrite(stream(accountId), ExpectedVersion.exactly(loaded.version()), encoded);
+    }
+
+    /** Decodes a stored account event. */
+    static AccountEvent decode(RecordedEvent event) {
+        Class<? extends AccountEvent> type = AccountEvent.typeOf(event.type());
+        if (type == null) {
+            throw InvalidInputException.of("event.type", "unknown account event type '" + event.type() + "' at " + event);
+        }
+        return event.payloadAs(type);
     }
 }

@@ -30,6 +30,7 @@ public final class BankParticipant {
                 .on(TransferDefinitions.DEBIT, ctx -> payer(store, ctx, t -> new AccountCommand.Debit(t.transfer(), t.money())))
                 .on(TransferDefinitions.REFUND, ctx -> payer(store, ctx, t -> new AccountCommand.Refund(t.transfer())))
                 .on(TransferDefinitions.CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.Credit(t.transfer(), t.money())))
+                .on(TransferDefinitions.REVERSE_CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.ReverseCredit(t.transfer())))
                 .build();
     }
 

@@ -4,7 +4,6 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.example.bank.account.AccountEvent;
-import dev.tandem.example.bank.service.AccountBook;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.verify.BankReader;
 import dev.tandem.example.bank.verify.Effect;
@@ -41,7 +40,7 @@ public final class TandemLedger implements BankReader {
             List<RecordedEvent> page;
             while (!(page = store.readStream(AccountStreams.stream(a.account()), from, ReadDirection.FORWARD, 1000)).isEmpty()) {
                 for (RecordedEvent e : page) {
-                    Effect effect = effect(AccountBook.decode(e));
+                    Effect effect = effect(AccountStreams.decode(e));
                     if (effect != null) {
                         effects.add(effect);
                     }
@@ -60,6 +59,7 @@ public final class TandemLedger implements BankReader {
             case AccountEvent.Refunded e -> new Effect(e.transfer(), Effect.Kind.REFUND, e.amount());
             case AccountEvent.CreditConfirmed e -> new Effect(e.transfer(), Effect.Kind.CREDIT, e.amount());
             case AccountEvent.Credited e -> new Effect(e.transfer(), Effect.Kind.CREDIT, e.amount());
+            case AccountEvent.CreditReversed e -> new Effect(e.transfer(), Effect.Kind.CREDIT_REVERSAL, e.amount());
             default -> null;
         };
     }

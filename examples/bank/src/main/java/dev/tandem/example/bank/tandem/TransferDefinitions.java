@@ -11,7 +11,10 @@ import java.util.List;
  * The transfer definitions, one per mode and (payer bank, payee bank) pair, since a step names its participant.
  *
  * <p>TCC: try = reserve in the payer + register the pending credit in the payee; confirm = settle both;
- * cancel = release both. Saga: debit the payer, then credit the payee; the debit's compensation is a refund.
+ * cancel = release both. Saga: debit the payer, then credit the payee; the debit's compensation is a refund, the
+ * credit's a reversal. The credit needs one too: when its reply does not come in time the coordinator compensates,
+ * and a credit that landed late would otherwise stay while the debit is refunded (money created). The reversal
+ * takes it back, or, arriving first, makes the participant barrier refuse the late credit.
  */
 public final class TransferDefinitions {
 
@@ -24,10 +27,16 @@ public final class TransferDefinitions {
     static final String DEBIT = "debit";
     static final String REFUND = "refund";
     static final String CREDIT = "credit";
+    static final String REVERSE_CREDIT = "reverse-credit";
 
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(5);
     static final RetryPolicy TRY_RETRY = RetryPolicy.fixed(3, Duration.ofMillis(200));
     static final RetryPolicy UNDO_RETRY = RetryPolicy.fixed(20, Duration.ofMillis(500));
+    /**
+     * The saga credit is retried until the deadline rather than given up after a few timeouts: once the payee may
+     * have spent a credit that landed late, its reversal can only wait (STUCK), so compensating it should be rare.
+     */
+    static final RetryPolicy CREDIT_RETRY = RetryPolicy.fixed(12, Duration.ofSeconds(1));
 
     private TransferDefinitions() {}
 
@@ -67,8 +76,8 @@ public final class TransferDefinitions {
         return TransactionDefinition.saga(name(TransferMode.SAGA, from, to), 1)
                 .step("debit", s -> s.participant(participant(from)).action(DEBIT).compensation(REFUND)
                         .timeout(STEP_TIMEOUT).retry(TRY_RETRY).compensationRetry(UNDO_RETRY))
-                .step("credit", s -> s.participant(participant(to)).action(CREDIT)
-                        .timeout(STEP_TIMEOUT).retry(TRY_RETRY).compensationRetry(UNDO_RETRY))
+                .step("credit", s -> s.participant(participant(to)).action(CREDIT).compensation(REVERSE_CREDIT)
+                        .timeout(STEP_TIMEOUT).retry(CREDIT_RETRY).compensationRetry(UNDO_RETRY))
                 .deadline(Duration.ofSeconds(60))
                 .build();
     }

@@ -91,6 +91,7 @@ public final class BankChecker {
                     case DEBIT -> { n.debits++; n.amount -= e.amount(); balance -= e.amount(); }
                     case REFUND -> { n.refunds++; n.amount += e.amount(); balance += e.amount(); }
                     case CREDIT -> { n.credits++; n.amount += e.amount(); balance += e.amount(); }
+                    case CREDIT_REVERSAL -> { n.reversals++; n.amount -= e.amount(); balance -= e.amount(); }
                 }
             }
             Long actual = h.finals().get(account);
@@ -99,9 +100,9 @@ public final class BankChecker {
             }
         });
         nets.forEach((transfer, byAccount) -> byAccount.forEach((account, n) -> {
-            if (n.debits > 1 || n.credits > 1 || n.refunds > 1 || n.refunds > n.debits) {
+            if (n.debits > 1 || n.credits > 1 || n.refunds > 1 || n.refunds > n.debits || n.reversals > n.credits) {
                 add(Rule.DUPLICATE_EFFECT, account + " has " + n.debits + " debits, " + n.refunds + " refunds and " + n.credits
-                        + " credits for transfer " + transfer);
+                        + " credits (" + n.reversals + " reversed) for transfer " + transfer);
             }
         }));
         return nets;
@@ -145,6 +146,7 @@ public final class BankChecker {
         int debits;
         int refunds;
         int credits;
+        int reversals;
         long amount;
     }
 }

@@ -16,6 +16,8 @@ public record Effect(UUID transfer, Kind kind, long amount) {
         /** A debit was given back (saga compensation). */
         REFUND,
         /** Money arrived (a confirmed credit or a saga credit). */
-        CREDIT
+        CREDIT,
+        /** A saga credit was taken back (its transfer was compensated after the credit landed). */
+        CREDIT_REVERSAL
     }
 }

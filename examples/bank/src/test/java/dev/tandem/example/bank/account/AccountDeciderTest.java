@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class AccountDeciderTest {
 
     static final UUID T1 = UUID.fromString("00000000-0000-0000-0000-000000000001");
+    static final UUID T2 = UUID.fromString("00000000-0000-0000-0000-000000000002");
 
     static Money eur(long minor) {
         return Money.of(minor, "EUR");
@@ -178,6 +179,22 @@ class AccountDeciderTest {
         void creditIsAppliedOnceWhenRepeated() {
             Account subject = run(run(funded(0), new Credit(T1, eur(40))), new Credit(T1, eur(40)));
             assertThat(subject.balance()).isEqualTo(40);
+        }
+
+        @Test
+        void aReversalTakesACreditBackOnceAndALateCreditAfterItIsRefused() {
+            Account credited = run(funded(0), new Credit(T1, eur(40)));
+            Account subject = run(run(credited, new AccountCommand.ReverseCredit(T1)), new AccountCommand.ReverseCredit(T1));
+            assertThat(subject.balance()).isZero();
+            assertThat(refusal(subject, new Credit(T1, eur(40)))).isEqualTo(Reason.TRANSFER_CANCELLED);
+            Account before = run(funded(0), new AccountCommand.ReverseCredit(T2));
+            assertThat(refusal(before, new Credit(T2, eur(40)))).as("a reversal before its credit").isEqualTo(Reason.TRANSFER_CANCELLED);
+        }
+
+        @Test
+        void aReversalOfMoneyAlreadySpentIsRefusedAndChangesNothing() {
+            Account spent = run(run(funded(0), new Credit(T1, eur(40))), new Debit(T2, eur(30)));
+            assertThat(refusal(spent, new AccountCommand.ReverseCredit(T1))).isEqualTo(Reason.INSUFFICIENT_FUNDS);
         }
 
         @Test

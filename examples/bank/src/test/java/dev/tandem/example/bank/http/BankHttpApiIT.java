@@ -4,7 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.json.Json;
-import dev.tandem.example.bank.service.EmbeddedBanks;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.example.bank.tandem.BankService;
+import dev.tandem.example.bank.tandem.CoordinatorService;
+import dev.tandem.messaging.inprocess.InProcessTransport;
+import java.time.InstantSource;
+import java.util.List;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +23,11 @@ import org.junit.jupiter.api.Test;
 /** The bank and coordinator HTTP APIs over real loopback HTTP with java.net.http. */
 class BankHttpApiIT {
 
-    EmbeddedBanks banks;
+    final List<EventStore> stores = List.of(new InMemoryEventStore(), new InMemoryEventStore(), new InMemoryEventStore());
+    final InProcessTransport transport = new InProcessTransport();
+    BankService a;
+    BankService b;
+    CoordinatorService transfers;
     BankHttpServer bankA;
     BankHttpServer bankB;
     BankHttpServer coordinator;
@@ -25,10 +35,12 @@ class BankHttpApiIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        banks = EmbeddedBanks.inMemory();
-        bankA = BankHttpServer.start(0, banks.bank("A"), null);
-        bankB = BankHttpServer.start(0, banks.bank("B"), null);
-        coordinator = BankHttpServer.start(0, null, banks.coordinator());
+        a = BankService.start("A", stores.get(0), transport);
+        b = BankService.start("B", stores.get(1), transport);
+        transfers = CoordinatorService.start(stores.get(2), transport, List.of("A", "B"), InstantSource.system());
+        bankA = BankHttpServer.start(0, a.accounts(), null);
+        bankB = BankHttpServer.start(0, b.accounts(), null);
+        coordinator = BankHttpServer.start(0, null, transfers);
     }
 
     @AfterEach
@@ -36,7 +48,11 @@ class BankHttpApiIT {
         coordinator.close();
         bankB.close();
         bankA.close();
-        banks.close();
+        transfers.close();
+        b.close();
+        a.close();
+        transport.close();
+        stores.forEach(EventStore::close);
     }
 
     record Response(int status, JsonNode body) {}
@@ -141,7 +157,9 @@ class BankHttpApiIT {
             assertThat(send(bankB, "GET", "/accounts/bob", null).body().get("balance").asLong()).isEqualTo(300);
             Response view = send(coordinator, "GET", "/transfers/" + first.body().get("id").asText(), null);
             assertThat(view.body().get("mode").asText()).isEqualTo("TCC");
-            assertThat(view.body().get("timeline")).extracting(e -> e.get("type").asText()).containsExactly("TransferStarted", "TransferCommitted");
+            assertThat(view.body().get("timeline")).extracting(e -> e.get("type").asText()).startsWith("tandem.saga.Started").endsWith("tandem.saga.Committed");
+            assertThat(view.body().get("from").asText()).isEqualTo("A/alice");
+            assertThat(view.body().get("amount").asLong()).isEqualTo(300);
         }
 
         @Test
@@ -152,6 +170,17 @@ class BankHttpApiIT {
                     "{\"idempotencyKey\":\"t-2\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":300,\"currency\":\"EUR\",\"mode\":\"saga\"}");
             assertThat(r.body().get("outcome").asText()).isEqualTo("COMPENSATED");
             assertThat(r.body().get("reason").asText()).contains("INSUFFICIENT_FUNDS");
+        }
+
+        @Test
+        void refusesAKeyReusedForADifferentTransferWith409() throws Exception {
+            openFunded(bankA, "alice", 1_000);
+            openFunded(bankB, "bob", 0);
+            String body = "{\"idempotencyKey\":\"t-4\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":%d,\"currency\":\"EUR\"}";
+            assertThat(send(coordinator, "POST", "/transfers", body.formatted(100)).status()).isEqualTo(200);
+            Response reused = send(coordinator, "POST", "/transfers", body.formatted(200));
+            assertThat(reused.status()).isEqualTo(409);
+            assertThat(reused.body().get("error").asText()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
         }
 
         @Test

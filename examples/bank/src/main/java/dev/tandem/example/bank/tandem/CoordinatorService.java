@@ -1,0 +1,260 @@
+package dev.tandem.example.bank.tandem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.Subscription;
+import dev.tandem.eventstore.SubscriptionRequest;
+import dev.tandem.example.bank.account.Refusal;
+import dev.tandem.example.bank.account.RefusedException;
+import dev.tandem.example.bank.transfer.AccountRef;
+import dev.tandem.example.bank.transfer.TransferOutcome;
+import dev.tandem.example.bank.transfer.TransferRequest;
+import dev.tandem.example.bank.transfer.TransferResult;
+import dev.tandem.example.bank.verify.TransferClient;
+import dev.tandem.messaging.Transport;
+import dev.tandem.messaging.runtime.ServiceNode;
+import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.coordinator.TransactionRejectedException;
+import dev.tandem.saga.engine.Coordinator;
+import dev.tandem.saga.engine.Ownership;
+import dev.tandem.saga.engine.TimerDriver;
+import dev.tandem.saga.engine.TransactionView;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The transfer coordinator as a service of its own: the saga engine's {@link Coordinator} over the coordinator's
+ * store, its timer driver, and a messaging node that relays the commands to the banks and feeds their replies
+ * back, over any transport (in-process in one JVM, Kafka between processes). Unfinished transfers are resumed
+ * when it starts.
+ */
+public final class CoordinatorService implements TransferClient, AutoCloseable {
+
+    /** The coordinator's destination and service name. */
+    public static final String NAME = "coordinator";
+
+    /*
+     * How the engine stores a transaction (its stream, its end events). The engine is to complete a future when a
+     * transaction ends; until then the end events are followed here, pushed by the store instead of polled.
+     */
+    private static final String TRANSACTION_STREAM_PREFIX = "saga-";
+    private static final java.util.Set<String> END_EVENTS = java.util.Set.of("tandem.saga.Committed", "tandem.saga.Compensated",
+            "tandem.saga.OperatorResolved");
+
+    private final EventStore store;
+    private final List<String> banks;
+    private final Coordinator coordinator;
+    private final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
+    private final int resumed;
+    private final ConcurrentHashMap<String, CompletableFuture<TransferOutcome>> pending = new ConcurrentHashMap<>();
+    private ServiceNode node;
+    private TimerDriver timers;
+    private Subscription ends;
+
+    private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
+        this.store = store;
+        this.banks = List.copyOf(banks);
+        coordinator = new Coordinator(NAME, store, TransferDefinitions.registry(this.banks), clock, new SplittableRandom(), Ownership.all());
+        resumed = coordinator.recover();
+        try {
+            node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
+            timers = new TimerDriver(coordinator, clock, Duration.ofMillis(50), timerErrors::add).start();
+            ends = store.subscribe(SubscriptionRequest.fromPosition("bank-transfer-ends", store.lastPosition()), this::onEvents);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the coordinator of transfers among {@code banks} over {@code store} (which the caller closes after
+     * this service) and {@code transport}; resumes every unfinished transfer.
+     */
+    public static CoordinatorService start(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
+        InvalidInputException.requireNonNull(store, "store");
+        InvalidInputException.requireNonNull(transport, "transport");
+        InvalidInputException.requireNonNull(banks, "banks");
+        InvalidInputException.requireNonNull(clock, "clock");
+        if (banks.isEmpty()) {
+            throw InvalidInputException.of("banks", "must name at least one bank");
+        }
+        banks.forEach(b -> AccountRef.requireName(b, "bank"));
+        return new CoordinatorService(store, transport, banks, clock);
+    }
+
+    /** How many unfinished transfers were resumed at start. */
+    public int resumed() {
+        return resumed;
+    }
+
+    public List<String> banks() {
+        return banks;
+    }
+
+    public Coordinator coordinator() {
+        return coordinator;
+    }
+
+    /** Failures the timer driver reported (for tests and diagnostics). */
+    public List<Throwable> timerErrors() {
+        return List.copyOf(timerErrors);
+    }
+
+    /**
+     * Starts {@code request}, or joins it when its idempotency key was seen before; the future completes with its
+     * outcome once the transaction is final.
+     *
+     * @throws RefusedException for a transfer that cannot start: same account, non-positive amount, unknown bank
+     */
+    public CompletableFuture<TransferResult> start(TransferRequest request) {
+        InvalidInputException.requireNonNull(request, "request");
+        if (request.from().equals(request.to())) {
+            throw new RefusedException(Refusal.of(Refusal.Reason.SAME_ACCOUNT, "cannot transfer from " + request.from() + " to itself"));
+        }
+        if (request.amount().minor() <= 0) {
+            throw new RefusedException(Refusal.of(Refusal.Reason.INVALID_AMOUNT, "the amount must be positive, was " + request.amount()));
+        }
+        for (AccountRef account : List.of(request.from(), request.to())) {
+            if (!banks.contains(account.bank())) {
+                throw new RefusedException(Refusal.of(Refusal.Reason.UNKNOWN_ACCOUNT, "no bank named " + account.bank() + "; known: " + banks));
+            }
+        }
+        UUID transfer = request.transferId();
+        String id = transfer.toString();
+        String definition = TransferDefinitions.name(request.mode(), request.from().bank(), request.to().bank());
+        // Tracked only once the start is accepted: a refused start (a key reused for another transfer) must not
+        // be answered with the outcome of the transfer that already holds the key.
+        CompletableFuture<TransferOutcome> outcome = coordinator
+                .startAsync(id, definition, new String(Json.encode(TransferInput.of(request)), StandardCharsets.UTF_8))
+                .handle((tx, failure) -> failure == null ? track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
+                .thenCompose(f -> f);
+        return outcome.thenApply(o -> new TransferResult(transfer, o, o == TransferOutcome.COMPENSATED ? reason(id) : null));
+    }
+
+    /**
+     * A future completed when transaction {@code id} is final: by the store subscription that sees its end event
+     * go by, or at once when it already ended (checked after registering, so that no end is missed).
+     */
+    private CompletableFuture<TransferOutcome> track(String id) {
+        CompletableFuture<TransferOutcome> f = pending.computeIfAbsent(id, k -> new CompletableFuture<>());
+        completeIfFinal(id);
+        return f;
+    }
+
+    private void completeIfFinal(String id) {
+        Optional<TransactionView> view = coordinator.find(id);
+        if (view.isPresent() && view.get().status().isFinal()) {
+            CompletableFuture<TransferOutcome> f = pending.remove(id);
+            if (f != null) {
+                f.complete(outcome(view.get().status()));
+            }
+        }
+    }
+
+    /** Follows the coordinator's store: a transaction's end event completes the future of that transfer, if one waits. */
+    private void onEvents(List<RecordedEvent> events) {
+        for (RecordedEvent e : events) {
+            if (END_EVENTS.contains(e.type()) && e.stream().value().startsWith(TRANSACTION_STREAM_PREFIX)) {
+                String id = e.stream().value().substring(TRANSACTION_STREAM_PREFIX.length());
+                if (pending.containsKey(id)) {
+                    completeIfFinal(id);
+                }
+            }
+        }
+    }
+
+    static TransferOutcome outcome(Status status) {
+        return switch (status) {
+            case COMMITTED -> TransferOutcome.COMMITTED;
+            case COMPENSATED -> TransferOutcome.COMPENSATED;
+            default -> TransferOutcome.PENDING;
+        };
+    }
+
+    private String reason(String id) {
+        return coordinator.find(id).map(TransactionView::reason).orElse(null);
+    }
+
+    private static Throwable refusal(Throwable failure) {
+        return failure instanceof TransactionRejectedException r && r.reason() == TransactionRejectedException.Reason.CONFLICTING_START
+                ? new RefusedException(Refusal.of(Refusal.Reason.IDEMPOTENCY_KEY_REUSED, r.getMessage()))
+                : failure;
+    }
+
+    /** The transfer's state and timeline, if a transfer has that id. */
+    public Optional<TransferState> find(UUID id) {
+        InvalidInputException.requireNonNull(id, "id");
+        Optional<TransactionView> found = coordinator.find(id.toString());
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        TransactionView view = found.get();
+        TransferInput input = input(id);
+        List<TransferState.Entry> timeline = new ArrayList<>();
+        for (TransactionView.TimelineEntry e : view.timeline()) {
+            timeline.add(new TransferState.Entry(e.type(), e.recordedAt(), e.version()));
+        }
+        return Optional.of(new TransferState(id, outcome(view.status()), view.status().name(), view.reason(),
+                input.from(), input.to(), input.amount(), input.currency(), input.mode(), List.copyOf(timeline)));
+    }
+
+    /** The request a transaction started with: the input of the first event of its stream. */
+    private TransferInput input(UUID id) {
+        List<RecordedEvent> first = store.readStream(StreamId.of(TRANSACTION_STREAM_PREFIX + id), 1, ReadDirection.FORWARD, 1);
+        JsonNode started = Json.decode(first.getFirst().payload(), JsonNode.class);
+        return Json.decode(started.path("input").asText().getBytes(StandardCharsets.UTF_8), TransferInput.class);
+    }
+
+    @Override
+    public TransferOutcome transfer(TransferRequest request, Duration timeout) throws Exception {
+        try {
+            return start(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS).outcome();
+        } catch (TimeoutException e) {
+            return TransferOutcome.PENDING;
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    @Override
+    public TransferOutcome query(UUID id) {
+        return coordinator.find(id.toString()).map(v -> outcome(v.status())).orElse(TransferOutcome.PENDING);
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        return t instanceof CompletionException || t instanceof ExecutionException ? (t.getCause() == null ? t : t.getCause()) : t;
+    }
+
+    /** Stops the timer driver and the messaging node; the store and the transport are the caller's. */
+    @Override
+    public void close() {
+        if (ends != null) {
+            ends.close();
+        }
+        pending.values().forEach(f -> f.complete(TransferOutcome.PENDING));
+        if (timers != null) {
+            timers.close();
+        }
+        if (node != null) {
+            node.close();
+        }
+    }
+}
