@@ -7,8 +7,10 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionCommand;
 import dev.tandem.saga.coordinator.TransactionDecider;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -52,6 +55,9 @@ public final class Coordinator {
     private final TransactionStreams streams;
     private final TimerIndex timers = new TimerIndex();
     private final Ownership ownership;
+    private final TransactionCache cache = new TransactionCache();
+    private final ConcurrentHashMap<String, CompletableFuture<Transaction>> terminalWaiters = new ConcurrentHashMap<>();
+    private final ReplyHandler replyHandler = new ReplyHandler();
 
     /**
      * @param name the coordinator's destination: participants send their replies there
@@ -100,9 +106,78 @@ public final class Coordinator {
         }, 0));
     }
 
-    /** The inbox handler for participants' {@link BranchReply} messages. */
+    /**
+     * The inbox handler for participants' {@link BranchReply} messages. Run by an {@link dev.tandem.messaging.inbox.InboxConsumer}
+     * (as in a {@link dev.tandem.messaging.runtime.ServiceNode}), it also learns when its decisions are durable, which
+     * completes the futures of {@link #whenTerminal}.
+     */
     public MessageHandler replyHandler() {
-        return this::handleReply;
+        return replyHandler;
+    }
+
+    /**
+     * Completes with the transaction once it is final ({@link Status#isFinal() COMMITTED or COMPENSATED}): at once
+     * when it already is, else when this coordinator makes the final decision durable (a reply consumed through an
+     * {@link dev.tandem.messaging.inbox.InboxConsumer}, a timer, or an operator command). This includes transactions
+     * it resumed with {@link #recover()}. A transaction finished by another coordinator instance (after a lease
+     * moved) is not observed: combine with a timeout and {@link #find}. The id need not be started yet; a future
+     * for a transaction that never starts stays incomplete, so callers should bound their wait.
+     */
+    public CompletableFuture<Transaction> whenTerminal(String transactionId) {
+        InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
+        CompletableFuture<Transaction> waiter = terminalWaiters.computeIfAbsent(transactionId, k -> new CompletableFuture<>());
+        CompletableFuture<Transaction> result = waiter.copy(); // a caller cancelling its copy does not affect others
+        try { // registered first, read second: a final decision made durable after this read finds the waiter
+            if (streams.current(transactionId, cache).state() instanceof Transaction tx && tx.status().isFinal()) {
+                completeTerminal(transactionId, tx);
+            }
+        } catch (RuntimeException e) {
+            terminalWaiters.remove(transactionId, waiter);
+            waiter.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private void completeTerminal(String transactionId, Transaction tx) {
+        CompletableFuture<Transaction> waiter = terminalWaiters.remove(transactionId);
+        if (waiter != null) {
+            waiter.complete(tx);
+        }
+    }
+
+    /** How many {@link #whenTerminal} futures are waiting (for tests and diagnostics). */
+    int terminalWaiters() {
+        return terminalWaiters.size();
+    }
+
+    /** The reply handler; told by the inbox when a decision's commit is durable. */
+    private final class ReplyHandler implements CommitAwareHandler {
+        @Override
+        public Commit.Builder handle(Message message) {
+            return handleReply(message);
+        }
+
+        @Override
+        public void committed(Message message, Commit commit) {
+            if (terminalWaiters.isEmpty()) {
+                return;
+            }
+            for (StreamWrite write : commit.writes()) {
+                String id = TransactionStreams.transactionIdOf(write.stream());
+                if (id == null || !terminalWaiters.containsKey(id)) {
+                    continue;
+                }
+                TransactionCache.Entry entry = cache.get(id);
+                if (entry != null && entry.pending().equals(write.events())) {
+                    if (entry.state().status().isFinal()) {
+                        cache.remove(id, entry);
+                        completeTerminal(id, entry.state());
+                    }
+                } else if (streams.current(id, cache).state() instanceof Transaction tx && tx.status().isFinal()) {
+                    completeTerminal(id, tx);
+                }
+            }
+        }
     }
 
     private Commit.Builder handleReply(Message message) {
@@ -113,13 +188,15 @@ public final class Coordinator {
         if (!ownership.owns(reply.transactionId())) {
             throw new NotOwnerException(name, reply.transactionId());
         }
-        TransactionStreams.Loaded loaded = streams.load(reply.transactionId());
+        TransactionStreams.Loaded loaded = streams.current(reply.transactionId(), cache);
         TransactionCommand command = new TransactionCommand.ReceiveReply(reply.step(), reply.phase(), reply.attempt(), reply.outcome(),
                 reply.reason(), clock.instant(), nextRandom());
         Decided decided = decide(reply.transactionId(), loaded, command);
         Commit.Builder commit = Commit.builder();
         if (!decided.events().isEmpty()) {
             commit.append(TransactionStreams.streamOf(reply.transactionId()), ExpectedVersion.exactly(loaded.version()), decided.events());
+            // a hint for the next reply, checked against the store before use: the inbox may yet fail this commit
+            cache.put(reply.transactionId(), new TransactionCache.Entry(decided.after(), loaded.version(), decided.events()));
             timers.schedule(reply.transactionId(), decided.after().nextDueAt());
         }
         return commit;
@@ -167,6 +244,7 @@ public final class Coordinator {
                     continue; // someone appended since we read: they are alive, leave it to them or to the next recovery
                 }
                 live++;
+                cache.put(id, TransactionCache.Entry.stored(tx, loaded.version() + 1));
                 timers.schedule(id, tx.nextDueAt());
             }
         }
@@ -196,6 +274,10 @@ public final class Coordinator {
         return timers.size();
     }
 
+    int cachedTransactions() {
+        return cache.size();
+    }
+
     private CompletableFuture<Transaction> execute(String id, Function<TransactionState, TransactionCommand> command, int attempt) {
         if (!ownership.owns(id)) {
             return CompletableFuture.failedFuture(new NotOwnerException(name, id));
@@ -203,7 +285,7 @@ public final class Coordinator {
         TransactionStreams.Loaded loaded;
         Decided decided;
         try {
-            loaded = streams.load(id);
+            loaded = streams.current(id, cache);
             decided = decide(id, loaded, command.apply(loaded.state()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -215,10 +297,18 @@ public final class Coordinator {
         return store.commitAsync(Commit.of(TransactionStreams.streamOf(id), expected, decided.events()))
                 .handle((result, error) -> {
                     if (error == null) {
-                        timers.schedule(id, decided.after().nextDueAt());
-                        return CompletableFuture.completedFuture(decided.after());
+                        Transaction after = decided.after();
+                        timers.schedule(id, after.nextDueAt());
+                        if (after.status().isFinal()) {
+                            cache.remove(id);
+                            completeTerminal(id, after);
+                        } else {
+                            cache.put(id, TransactionCache.Entry.stored(after, loaded.version() + decided.events().size()));
+                        }
+                        return CompletableFuture.completedFuture(after);
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    cache.remove(id);
                     if (cause instanceof StreamVersionConflict && attempt < MAX_CONFLICT_RETRIES) {
                         return execute(id, command, attempt + 1);
                     }
