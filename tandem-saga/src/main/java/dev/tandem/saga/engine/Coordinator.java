@@ -20,6 +20,7 @@ import dev.tandem.saga.coordinator.TransactionState;
 import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.protocol.BranchReply;
+import dev.tandem.saga.protocol.ProtocolJson;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -184,7 +185,7 @@ public final class Coordinator {
         if (!message.type().equals(BranchReply.TYPE)) {
             throw new NonTransientException("coordinator " + name + " cannot handle message type " + message.type() + " of " + message.id());
         }
-        BranchReply reply = message.payloadAs(BranchReply.class);
+        BranchReply reply = ProtocolJson.decode(message.payload(), BranchReply.class);
         if (!ownership.owns(reply.transactionId())) {
             throw new NotOwnerException(name, reply.transactionId());
         }
