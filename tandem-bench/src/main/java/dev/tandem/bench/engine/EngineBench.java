@@ -82,8 +82,12 @@ public final class EngineBench implements BenchSuite {
     }
 
     private void runCase(BenchReport report, BenchOptions options, String kind, String suffix, StoreFactory stores) throws Exception {
-        Path dir = Files.createTempDirectory(options.workDir(), "engine-" + kind);
         String metric = "engine." + kind + suffix;
+        String only = System.getProperty("tandem.bench.only"); // e.g. -Dtandem.bench.only=engine.saga.inmemory, for profiling one case
+        if (only != null && !only.equals(metric)) {
+            return;
+        }
+        Path dir = Files.createTempDirectory(options.workDir(), "engine-" + kind);
         try (EventStore coordinatorStore = stores.open(dir.resolve("coordinator.db"));
                 EventStore p1 = stores.open(dir.resolve("p1.db"));
                 EventStore p2 = stores.open(dir.resolve("p2.db"));
@@ -97,11 +101,16 @@ public final class EngineBench implements BenchSuite {
             try (Driver driver = new Driver(coordinator, kind.equals("saga") ? SAGA.name() : TCC.name())) {
                 driver.measure(options.warmup().toNanos(), null);
                 Percentiles latency = new Percentiles();
+                long cpu0 = processCpuNanos();
                 long[] measured = driver.measure(options.duration().toNanos(), latency);
+                long cpu = processCpuNanos() - cpu0;
                 double seconds = measured[1] / 1e9;
                 report.note(metric + ": " + measured[0] + " transactions committed in " + String.format("%.1f", seconds) + " s, at most "
                         + IN_FLIGHT + " in flight" + (suffix.isEmpty() ? ", SQLite + in-process transport" : ", in-memory stores + in-process transport")
                         + "; a shared 2-core machine: figures are noisy");
+                if (cpu > 0 && measured[0] > 0) { // what a transaction costs, whatever else the machine is doing
+                    report.note(metric + ": " + String.format("%.3f", cpu / 1e6 / measured[0]) + " ms of CPU (whole process) per transaction");
+                }
                 report.result(metric + ".throughput", Math.round(measured[0] / seconds), "tx/s");
                 report.result(metric + ".p50", latency.millis(50), "ms");
                 report.result(metric + ".p99", latency.millis(99), "ms");
@@ -112,6 +121,12 @@ public final class EngineBench implements BenchSuite {
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /** CPU time of the whole process so far, or -1 where the platform does not tell. */
+    static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static Participant noop(String name, EventStore store) {
