@@ -124,7 +124,7 @@ public final class EngineBench implements BenchSuite {
     }
 
     /** CPU time of the whole process so far, or -1 where the platform does not tell. */
-    static long processCpuNanos() {
+    public static long processCpuNanos() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : -1;
     }

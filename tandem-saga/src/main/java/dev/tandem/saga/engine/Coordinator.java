@@ -122,7 +122,9 @@ public final class Coordinator {
      * {@link dev.tandem.messaging.inbox.InboxConsumer}, a timer, or an operator command). This includes transactions
      * it resumed with {@link #recover()}. A transaction finished by another coordinator instance (after a lease
      * moved) is not observed: combine with a timeout and {@link #find}. The id need not be started yet; a future
-     * for a transaction that never starts stays incomplete, so callers should bound their wait.
+     * for a transaction that never starts stays incomplete, so callers should bound their wait. The future is
+     * completed on the thread that learned of the durable decision (the inbox's delivery thread or the store's
+     * writer): keep dependent actions short, or attach them with the {@code *Async} methods.
      */
     public CompletableFuture<Transaction> whenTerminal(String transactionId) {
         InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
