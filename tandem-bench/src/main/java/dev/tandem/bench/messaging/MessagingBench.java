@@ -4,6 +4,7 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.bench.Percentiles;
+import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
@@ -73,8 +74,12 @@ public final class MessagingBench implements BenchSuite {
     }
 
     private void runCase(BenchReport report, BenchOptions options, TransportCase c, String suffix, StoreFactory stores) throws Exception {
-        Path dir = Files.createTempDirectory(options.workDir(), "messaging-" + c.name());
         String metric = "messaging." + c.name() + suffix;
+        String only = System.getProperty("tandem.bench.only"); // e.g. -Dtandem.bench.only=messaging.inprocess, for profiling one case
+        if (only != null && !only.equals(metric)) {
+            return;
+        }
+        Path dir = Files.createTempDirectory(options.workDir(), "messaging-" + c.name());
         try (EventStore a = stores.open(dir.resolve("a.db"));
                 EventStore b = stores.open(dir.resolve("b.db"));
                 Transport transport = c.open()) {
@@ -82,9 +87,14 @@ public final class MessagingBench implements BenchSuite {
             run.measure(options.warmup().toNanos(), null, 0);
             run.drain();
             long start = System.nanoTime();
+            long cpu0 = EngineBench.processCpuNanos();
             long sent = run.measure(options.duration().toNanos(), null, 0);
             run.drain(); // count until B has handled all of it: a backlog left behind is not throughput
             double seconds = (System.nanoTime() - start) / 1e9;
+            long cpu = EngineBench.processCpuNanos() - cpu0;
+            if (cpu > 0 && sent > 0) { // what a message costs, whatever else the machine is doing
+                report.note(metric + ": " + String.format("%.1f", cpu / 1e3 / sent) + " us of CPU (whole process) per message");
+            }
             long throughput = Math.round(sent / seconds);
             report.note(metric + ": " + sent + " messages appended and handled in " + String.format("%.1f", seconds)
                     + " s with the producer at most " + MAX_LAG + " ahead; figures on a shared 2-core machine are noisy");
@@ -95,6 +105,7 @@ public final class MessagingBench implements BenchSuite {
             report.note(metric + ": latency of " + latency.count() + " messages sent at " + rate + "/s (half the throughput), append to inbox append");
             report.result(metric + ".p50", latency.millis(50), "ms");
             report.result(metric + ".p99", latency.millis(99), "ms");
+            report.result(metric + ".p99.9", latency.millis(99.9), "ms");
             run.close();
         } finally {
             deleteTree(dir);

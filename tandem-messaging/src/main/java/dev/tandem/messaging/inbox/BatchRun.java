@@ -42,6 +42,7 @@ final class BatchRun {
         int conflicts;
         long notBeforeNanos;
         boolean inboxChecked;
+        Commit attempted;
 
         Item(Message message) {
             this.message = message;
@@ -98,6 +99,7 @@ final class BatchRun {
     /** Starts handling {@code item}: a finished future for a known duplicate, else the commit in flight. */
     private CompletableFuture<?> attempt(Item item) {
         Message m = item.message;
+        item.attempted = null;
         try {
             if (inbox.options().checkInboxFirst() && !item.inboxChecked) {
                 item.inboxChecked = true;
@@ -111,7 +113,9 @@ final class BatchRun {
                 return CompletableFuture.failedFuture(new MessageTooLargeException(m.id(), size, inbox.options().maxMessageBytes()));
             }
             Commit effects = inbox.effects(m);
-            return inbox.store().commitAsync(inbox.handling(m, effects));
+            Commit handling = inbox.handling(m, effects);
+            item.attempted = handling;
+            return inbox.store().commitAsync(handling);
         } catch (OutOfMemoryError e) {
             throw e;
         } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
@@ -130,6 +134,7 @@ final class BatchRun {
 
     private void settle(Item item, Throwable failure) throws InterruptedException {
         if (failure == null) {
+            inbox.committed(item.message, item.attempted);
             done(item);
             return;
         }

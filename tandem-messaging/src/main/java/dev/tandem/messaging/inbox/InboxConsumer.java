@@ -13,6 +13,8 @@ import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetters;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The idempotent inbox of one consumer: for each message, runs the {@link MessageHandler}, adds
@@ -37,6 +39,8 @@ import java.util.UUID;
  * </ul>
  */
 public final class InboxConsumer implements MessageBatchListener {
+
+    private static final Logger log = LoggerFactory.getLogger(InboxConsumer.class);
 
     private final EventStore store;
     private final String consumer;
@@ -130,6 +134,17 @@ public final class InboxConsumer implements MessageBatchListener {
         return deadLetters.park(Commit.builder(), letter)
                 .inbox(new InboxEntry(consumer, letter.message().id(), InboxResult.PARKED))
                 .build();
+    }
+
+    /** Tells a {@link CommitAwareHandler} that the handling commit of {@code m} is durable. */
+    void committed(Message m, Commit commit) {
+        if (commit != null && handler instanceof CommitAwareHandler aware) {
+            try {
+                aware.committed(m, commit);
+            } catch (RuntimeException e) {
+                log.warn("{}'s handler failed after the commit of {}; the commit stands", consumer, m, e);
+            }
+        }
     }
 
     InboxRecord lookup(UUID messageId) {

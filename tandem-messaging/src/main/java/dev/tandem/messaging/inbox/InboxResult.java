@@ -1,5 +1,8 @@
 package dev.tandem.messaging.inbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.ExpectedVersion;
@@ -21,6 +24,8 @@ import java.util.UUID;
 record InboxResult(boolean parked, List<Reply> replies) {
 
     record Reply(String stream, UUID id, long version) {}
+
+    private static final ObjectWriter WRITER = Json.mapper().writerFor(InboxResult.class);
 
     static final byte[] PARKED = Json.encode(new InboxResult(true, List.of()));
 
@@ -45,8 +50,17 @@ record InboxResult(boolean parked, List<Reply> replies) {
         if (replies.isEmpty()) {
             return null;
         }
-        byte[] bytes = Json.encode(new InboxResult(false, replies));
+        byte[] bytes = encode(new InboxResult(false, replies));
         return bytes.length <= InboxEntry.MAX_RESULT_BYTES ? bytes : null;
+    }
+
+    /** As {@link Json#encode}, with the writer prepared once (this runs for every handled message). */
+    private static byte[] encode(InboxResult result) {
+        try {
+            return WRITER.writeValueAsBytes(result);
+        } catch (JsonProcessingException e) {
+            throw InvalidInputException.of("inbox result", "cannot be written as JSON: " + e.getOriginalMessage());
+        }
     }
 
     static InboxResult decode(byte[] result) {

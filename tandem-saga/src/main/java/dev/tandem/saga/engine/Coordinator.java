@@ -8,8 +8,10 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionCommand;
 import dev.tandem.saga.coordinator.TransactionDecider;
@@ -19,6 +21,7 @@ import dev.tandem.saga.coordinator.TransactionState;
 import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.protocol.BranchReply;
+import dev.tandem.saga.protocol.ProtocolJson;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -53,6 +57,9 @@ public final class Coordinator {
     private final TransactionStreams streams;
     private final TimerIndex timers = new TimerIndex();
     private final Ownership ownership;
+    private final TransactionCache cache = new TransactionCache();
+    private final ConcurrentHashMap<String, CompletableFuture<Transaction>> terminalWaiters = new ConcurrentHashMap<>();
+    private final ReplyHandler replyHandler = new ReplyHandler();
 
     /**
      * @param name the coordinator's destination: participants send their replies there
@@ -101,20 +108,99 @@ public final class Coordinator {
         }, 0));
     }
 
-    /** The inbox handler for participants' {@link BranchReply} messages. */
+    /**
+     * The inbox handler for participants' {@link BranchReply} messages. Run by an {@link dev.tandem.messaging.inbox.InboxConsumer}
+     * (as in a {@link dev.tandem.messaging.runtime.ServiceNode}), it also learns when its decisions are durable, which
+     * completes the futures of {@link #whenTerminal}.
+     */
     public MessageHandler replyHandler() {
-        return this::handleReply;
+        return replyHandler;
+    }
+
+    /**
+     * Completes with the transaction once it is final ({@link Status#isFinal() COMMITTED or COMPENSATED}): at once
+     * when it already is, else when this coordinator makes the final decision durable (a reply consumed through an
+     * {@link dev.tandem.messaging.inbox.InboxConsumer}, a timer, or an operator command). This includes transactions
+     * it resumed with {@link #recover()}. A transaction finished by another coordinator instance (after a lease
+     * moved) is not observed: combine with a timeout and {@link #find}. The id need not be started yet; a future
+     * for a transaction that never starts stays incomplete, so callers should bound their wait. The future is
+     * completed on the thread that learned of the durable decision (the inbox's delivery thread or the store's
+     * writer): keep dependent actions short, or attach them with the {@code *Async} methods.
+     */
+    public CompletableFuture<Transaction> whenTerminal(String transactionId) {
+        InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
+        CompletableFuture<Transaction> waiter = terminalWaiters.computeIfAbsent(transactionId, k -> new CompletableFuture<>());
+        CompletableFuture<Transaction> result = waiter.copy(); // a caller cancelling its copy does not affect others
+        try { // registered first, read second: a final decision made durable after this read finds the waiter
+            if (streams.current(transactionId, cache).state() instanceof Transaction tx && tx.status().isFinal()) {
+                completeTerminal(transactionId, tx);
+            }
+        } catch (RuntimeException e) {
+            terminalWaiters.remove(transactionId, waiter);
+            waiter.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    private void completeTerminal(String transactionId, Transaction tx) {
+        CompletableFuture<Transaction> waiter = terminalWaiters.remove(transactionId);
+        if (waiter != null) {
+            waiter.complete(tx);
+        }
+    }
+
+    /** How many {@link #whenTerminal} futures are waiting (for tests and diagnostics). */
+    int terminalWaiters() {
+        return terminalWaiters.size();
+    }
+
+    /** The reply handler; told by the inbox when a decision's commit is durable. */
+    private final class ReplyHandler implements CommitAwareHandler {
+        @Override
+        public Commit.Builder handle(Message message) {
+            return handleReply(message);
+        }
+
+        @Override
+        public void committed(Message message, Commit commit) {
+            for (StreamWrite write : commit.writes()) {
+                String id = TransactionStreams.transactionIdOf(write.stream());
+                if (id == null) {
+                    continue;
+                }
+                TransactionCache.Entry entry = cache.get(id);
+                Transaction after;
+                long version;
+                if (entry != null && entry.pending().equals(write.events())) {
+                    after = entry.state();
+                    version = entry.version();
+                    if (after.status().isFinal()) {
+                        cache.remove(id, entry);
+                    }
+                } else if (streams.current(id, cache) instanceof TransactionStreams.Loaded l && l.state() instanceof Transaction tx) {
+                    after = tx; // a newer decision replaced the entry: what the store holds now
+                    version = l.version();
+                } else {
+                    continue;
+                }
+                // timers move only once a decision is durable: a commit the inbox fails must not move them
+                timers.schedule(id, version, after.nextDueAt());
+                if (after.status().isFinal()) {
+                    completeTerminal(id, after);
+                }
+            }
+        }
     }
 
     private Commit.Builder handleReply(Message message) {
         if (!message.type().equals(BranchReply.TYPE)) {
             throw new NonTransientException("coordinator " + name + " cannot handle message type " + message.type() + " of " + message.id());
         }
-        BranchReply reply = message.payloadAs(BranchReply.class);
+        BranchReply reply = ProtocolJson.decode(message.payload(), BranchReply.class);
         if (!ownership.owns(reply.transactionId())) {
             throw new NotOwnerException(name, reply.transactionId());
         }
-        TransactionStreams.Loaded loaded = streams.load(reply.transactionId());
+        TransactionStreams.Loaded loaded = streams.current(reply.transactionId(), cache);
         checkFence(reply.transactionId(), loaded);
         TransactionCommand command = new TransactionCommand.ReceiveReply(reply.step(), reply.phase(), reply.attempt(), reply.outcome(),
                 reply.reason(), clock.instant(), nextRandom());
@@ -122,7 +208,8 @@ public final class Coordinator {
         Commit.Builder commit = Commit.builder();
         if (!decided.events().isEmpty()) {
             commit.append(TransactionStreams.streamOf(reply.transactionId()), ExpectedVersion.exactly(loaded.version()), decided.events());
-            timers.schedule(reply.transactionId(), decided.after().nextDueAt());
+            // a hint for the next reply, checked against the store before use: the inbox may yet fail this commit
+            cache.put(reply.transactionId(), new TransactionCache.Entry(decided.after(), loaded.version(), decided.events(), loaded.claimToken()));
         }
         return commit;
     }
@@ -164,7 +251,7 @@ public final class Coordinator {
             }
             TransactionStreams.Loaded loaded = streams.load(id);
             long token = ownership.fencingToken(id);
-            if (loaded.state() instanceof Transaction tx && !tx.status().isFinal() && Fence.admits(token, loaded.recorded())) {
+            if (loaded.state() instanceof Transaction tx && !tx.status().isFinal() && token >= loaded.claimToken()) {
                 try {
                     store.append(TransactionStreams.streamOf(id), ExpectedVersion.exactly(loaded.version()),
                             List.of(Fence.claim(name, clock.instant(), token)));
@@ -172,7 +259,8 @@ public final class Coordinator {
                     continue; // someone appended since we read: they are alive, leave it to them or to the next recovery
                 }
                 live++;
-                timers.schedule(id, tx.nextDueAt());
+                cache.put(id, TransactionCache.Entry.stored(tx, loaded.version() + 1, token));
+                timers.schedule(id, loaded.version() + 1, tx.nextDueAt());
             }
         }
         return live;
@@ -183,7 +271,7 @@ public final class Coordinator {
      * expects exactly {@code loaded}'s version, so a claim landing after this check makes that append fail.
      */
     private void checkFence(String id, TransactionStreams.Loaded loaded) {
-        if (!Fence.admits(ownership.fencingToken(id), loaded.recorded())) {
+        if (ownership.fencingToken(id) < loaded.claimToken()) {
             throw new NotOwnerException(name, id);
         }
     }
@@ -205,6 +293,10 @@ public final class Coordinator {
         return timers.size();
     }
 
+    int cachedTransactions() {
+        return cache.size();
+    }
+
     private CompletableFuture<Transaction> execute(String id, Function<TransactionState, TransactionCommand> command, int attempt) {
         if (!ownership.owns(id)) {
             return CompletableFuture.failedFuture(new NotOwnerException(name, id));
@@ -212,23 +304,34 @@ public final class Coordinator {
         TransactionStreams.Loaded loaded;
         Decided decided;
         try {
-            loaded = streams.load(id);
+            loaded = streams.current(id, cache);
             checkFence(id, loaded);
             decided = decide(id, loaded, command.apply(loaded.state()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         if (decided.events().isEmpty()) {
+            // nothing to do now (e.g. a timer fired before its time, or was set from an older state): the stored
+            // state says when to look again
+            timers.schedule(id, loaded.version(), decided.after().nextDueAt());
             return CompletableFuture.completedFuture(decided.after());
         }
         ExpectedVersion expected = ExpectedVersion.exactly(loaded.version());
         return store.commitAsync(Commit.of(TransactionStreams.streamOf(id), expected, decided.events()))
                 .handle((result, error) -> {
                     if (error == null) {
-                        timers.schedule(id, decided.after().nextDueAt());
-                        return CompletableFuture.completedFuture(decided.after());
+                        Transaction after = decided.after();
+                        timers.schedule(id, loaded.version() + decided.events().size(), after.nextDueAt());
+                        if (after.status().isFinal()) {
+                            cache.remove(id);
+                            completeTerminal(id, after);
+                        } else {
+                            cache.put(id, TransactionCache.Entry.stored(after, loaded.version() + decided.events().size(), loaded.claimToken()));
+                        }
+                        return CompletableFuture.completedFuture(after);
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    cache.remove(id);
                     // another instance appended first; its events can carry the same deterministic ids (command ids), so
                     // the store may report the race as a duplicate event instead of a version conflict: re-decide either way
                     if ((cause instanceof StreamVersionConflict || cause instanceof DuplicateEventException) && attempt < MAX_CONFLICT_RETRIES) {
@@ -256,7 +359,7 @@ public final class Coordinator {
     }
 
     private Transaction rescheduleAfterFailure(String id) {
-        timers.schedule(id, Optional.of(clock.instant().plusMillis(100)));
+        timers.retryAt(id, clock.instant().plusMillis(100));
         return null;
     }
 

@@ -41,8 +41,4 @@ final class Fence {
         return highest;
     }
 
-    /** Whether an instance holding {@code token} may append to a stream whose events are {@code recorded}. */
-    static boolean admits(long token, List<RecordedEvent> recorded) {
-        return token >= highestToken(recorded);
-    }
 }

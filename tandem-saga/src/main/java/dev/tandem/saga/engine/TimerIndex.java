@@ -8,7 +8,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
-/** The next due instant of every live transaction, rebuilt from the streams on start; thread-safe. */
+/**
+ * The next due instant of every live transaction, rebuilt from the streams on start; thread-safe.
+ *
+ * <p>Each setting names the stream version it was derived from, and a setting from an older version than the one
+ * already known is ignored: decisions become durable on different threads (the inbox's, the store writer's) and
+ * their notifications may arrive out of order, and an older state must not move a newer state's timer later or
+ * clear it. A fired entry keeps its version until the firing's own decision sets the next one.
+ */
 final class TimerIndex {
 
     private record Entry(Instant dueAt, String transactionId) implements Comparable<Entry> {
@@ -19,19 +26,39 @@ final class TimerIndex {
         }
     }
 
-    private final TreeSet<Entry> queue = new TreeSet<>();
-    private final Map<String, Instant> byId = new HashMap<>();
+    /** What is known of one transaction: the version it was derived from and its due instant (null once taken). */
+    private record Slot(long version, Instant dueAt) {}
 
-    /** Sets (or, with an empty {@code dueAt}, clears) the next due instant of {@code transactionId}. */
-    synchronized void schedule(String transactionId, Optional<Instant> dueAt) {
-        Instant old = byId.remove(transactionId);
-        if (old != null) {
-            queue.remove(new Entry(old, transactionId));
+    private final TreeSet<Entry> queue = new TreeSet<>();
+    private final Map<String, Slot> byId = new HashMap<>();
+
+    /**
+     * Sets (or, with an empty {@code dueAt}, clears) the next due instant of {@code transactionId} as of stream
+     * version {@code version}; ignored when a later version is already known.
+     */
+    synchronized void schedule(String transactionId, long version, Optional<Instant> dueAt) {
+        Slot old = byId.get(transactionId);
+        if (old != null && old.version() > version) {
+            return;
         }
-        dueAt.ifPresent(d -> {
-            byId.put(transactionId, d);
-            queue.add(new Entry(d, transactionId));
-        });
+        unqueue(transactionId, old);
+        if (dueAt.isPresent()) {
+            byId.put(transactionId, new Slot(version, dueAt.get()));
+            queue.add(new Entry(dueAt.get(), transactionId));
+        } else {
+            byId.remove(transactionId);
+        }
+    }
+
+    /** Tries {@code transactionId} again at {@code dueAt} (after a failed firing), keeping the version known for it. */
+    synchronized void retryAt(String transactionId, Instant dueAt) {
+        Slot old = byId.get(transactionId);
+        if (old != null && old.dueAt() != null && !old.dueAt().isAfter(dueAt)) {
+            return; // already due no later
+        }
+        unqueue(transactionId, old);
+        byId.put(transactionId, new Slot(old == null ? 0 : old.version(), dueAt));
+        queue.add(new Entry(dueAt, transactionId));
     }
 
     /** Removes and returns the transactions due at {@code now}. */
@@ -39,7 +66,7 @@ final class TimerIndex {
         List<String> due = new ArrayList<>();
         while (!queue.isEmpty() && !queue.first().dueAt().isAfter(now)) {
             Entry e = queue.pollFirst();
-            byId.remove(e.transactionId());
+            byId.computeIfPresent(e.transactionId(), (id, slot) -> new Slot(slot.version(), null));
             due.add(e.transactionId());
         }
         return due;
@@ -49,7 +76,14 @@ final class TimerIndex {
         return queue.isEmpty() ? Optional.empty() : Optional.of(queue.first().dueAt());
     }
 
+    /** How many transactions have a timer set. */
     synchronized int size() {
-        return byId.size();
+        return queue.size();
+    }
+
+    private void unqueue(String transactionId, Slot old) {
+        if (old != null && old.dueAt() != null) {
+            queue.remove(new Entry(old.dueAt(), transactionId));
+        }
     }
 }

@@ -10,6 +10,7 @@ import dev.tandem.saga.coordinator.TransactionEvent;
 import dev.tandem.saga.coordinator.TransactionEvent.StepRequested;
 import dev.tandem.saga.definition.StepDefinition;
 import dev.tandem.saga.protocol.BranchCommand;
+import dev.tandem.saga.protocol.ProtocolJson;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,19 +45,19 @@ final class TransactionEventCodec {
             StepDefinition step = tx.stepDefinition(r.step());
             BranchCommand command = new BranchCommand(transactionId, tx.definition().id(), r.step(), step.name(), r.phase(),
                     step.operation(r.phase()), r.attempt(), tx.input(), replyTo, r.timeoutAt(), r.at());
-            return new NewEvent(r.commandId(), BranchCommand.TYPE, Json.encode(command), Json.CONTENT_TYPE, meta,
+            return new NewEvent(r.commandId(), BranchCommand.TYPE, ProtocolJson.encode(command), Json.CONTENT_TYPE, meta,
                     Route.to(step.participant(), transactionId));
         }
-        return new NewEvent(NewEvent.newId(), PREFIX + event.getClass().getSimpleName(), Json.encode(event), Json.CONTENT_TYPE, meta, null);
+        return new NewEvent(NewEvent.newId(), PREFIX + event.getClass().getSimpleName(), ProtocolJson.encode(event), Json.CONTENT_TYPE, meta, null);
     }
 
     /** The coordinator event a stored event stands for, or null for a stored event that is not one (e.g. an ownership claim). */
     static TransactionEvent decode(RecordedEvent e) {
         if (e.type().equals(BranchCommand.TYPE)) {
-            BranchCommand c = e.payloadAs(BranchCommand.class);
+            BranchCommand c = ProtocolJson.decode(e.payload(), BranchCommand.class);
             return new StepRequested(c.step(), c.phase(), c.attempt(), e.id(), c.timeoutAt(), c.at());
         }
         Class<? extends TransactionEvent> type = TYPES.get(e.type());
-        return type == null ? null : e.payloadAs(type);
+        return type == null ? null : ProtocolJson.decode(e.payload(), type);
     }
 }

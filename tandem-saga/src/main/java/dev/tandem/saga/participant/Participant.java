@@ -17,6 +17,7 @@ import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.saga.protocol.BranchCommand;
 import dev.tandem.saga.protocol.BranchReply;
+import dev.tandem.saga.protocol.ProtocolJson;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class Participant implements MessageHandler {
         if (!message.type().equals(BranchCommand.TYPE)) {
             throw new NonTransientException("participant " + name + " cannot handle message type " + message.type() + " of " + message.id());
         }
-        BranchCommand command = message.payloadAs(BranchCommand.class);
+        BranchCommand command = ProtocolJson.decode(message.payload(), BranchCommand.class);
         BranchHandler handler = handlers.get(command.operation());
         if (handler == null) {
             throw new NonTransientException("participant " + name + " has no handler for operation " + command.operation()
@@ -76,7 +77,7 @@ public final class Participant implements MessageHandler {
         List<RecordedEvent> recorded = readAll(stream);
         BarrierState state = BarrierState.EMPTY;
         for (RecordedEvent e : recorded) {
-            state = Barrier.evolve(state, e.payloadAs(BarrierRecord.class).event());
+            state = Barrier.evolve(state, ProtocolJson.decode(e.payload(), BarrierRecord.class).event());
         }
         BarrierEvent event;
         List<StreamWrite> writes = List.of();
@@ -90,7 +91,7 @@ public final class Participant implements MessageHandler {
         }
         Metadata meta = new Metadata(command.transactionId(), message.id().toString(), command.transactionId(), Map.of());
         NewEvent reply = new NewEvent(NewEvent.newId(), BranchReply.TYPE,
-                Json.encode(BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt())),
+                ProtocolJson.encode(BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt())),
                 Json.CONTENT_TYPE, meta, Route.to(command.replyTo(), command.transactionId()));
         Commit.Builder commit = Commit.builder();
         writes.forEach(commit::append);

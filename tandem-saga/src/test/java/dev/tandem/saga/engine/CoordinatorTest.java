@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.LegStatus;
 import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.participant.ActionState;
@@ -15,7 +19,10 @@ import dev.tandem.saga.protocol.BranchCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -241,5 +248,92 @@ class CoordinatorTest {
 
     static BranchCommand command(Message m) {
         return Json.decode(new String(m.payload(), StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), BranchCommand.class);
+    }
+
+    @Nested
+    @DisplayName("outcome futures and the state cache")
+    class Outcomes {
+
+        @Test
+        void whenTerminalCompletesOnceTheFinalDecisionIsDurable() throws Exception {
+            bankB.limit = 5;
+            CompletableFuture<Transaction> committed = subject.whenTerminal("t1");
+            CompletableFuture<Transaction> compensated = subject.whenTerminal("t2");
+
+            subject.start("t1", "transfer", "{\"amount\":3}");
+            subject.start("t2", "transfer", TEN);
+            assertThat(committed).isNotDone();
+            network.runUntilQuiet();
+
+            assertThat(committed.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            assertThat(compensated.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.COMPENSATED);
+            assertThat(subject.terminalWaiters()).isZero();
+            assertThat(subject.whenTerminal("t1")).isCompletedWithValueMatching(t -> t.status() == Status.COMMITTED);
+            assertThat(subject.cachedTransactions()).as("final transactions leave the cache").isZero();
+        }
+
+        @Test
+        void whenTerminalCompletesOnATimerDecisionAndAfterRecovery() throws Exception {
+            network.drop = m -> m.destination().equals("bank-b") && m.type().equals(BranchCommand.TYPE);
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+
+            Coordinator restarted = newCoordinator();
+            assertThat(restarted.recover()).isEqualTo(1);
+            CompletableFuture<Transaction> outcome = restarted.whenTerminal("t1");
+            assertThat(outcome).isNotDone();
+            clock.advance(Duration.ofSeconds(5));
+            restarted.fireDueTimers();
+            network.drop = m -> m.destination().equals("coordinator"); // replies go to the restarted instance
+            for (int round = 0; round < 10 && !outcome.isDone(); round++) {
+                network.dropped.clear();
+                network.runUntilQuiet();
+                for (Message reply : List.copyOf(network.dropped)) {
+                    Commit commit = restarted.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build();
+                    coordinatorStore.commit(commit);
+                    ((CommitAwareHandler) restarted.replyHandler()).committed(reply, commit);
+                }
+            }
+
+            assertThat(outcome.get(5, TimeUnit.SECONDS).status()).isEqualTo(Status.COMPENSATED);
+            assertThat(bankA.balance()).isEqualTo(100);
+        }
+
+        @Test
+        void aDecisionThatWasNeverCommittedIsNotTrusted() throws Exception {
+            network.drop = m -> m.destination().equals("coordinator");
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+            Message reply = network.dropped.getLast();
+
+            subject.replyHandler().handle(reply); // decided, but the inbox never commits it
+            network.drop = m -> false;
+            network.redeliver(reply);
+            network.runUntilQuiet();
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(bankA.balance()).isEqualTo(90);
+            assertThat(bankB.balance()).isEqualTo(10);
+        }
+
+        @Test
+        void anotherWritersDecisionInTheSamePlaceReplacesTheCachedOne() throws Exception {
+            network.drop = m -> m.destination().equals("coordinator");
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+            Message reply = network.dropped.getLast();
+
+            subject.replyHandler().handle(reply); // decided and cached, never committed
+            Coordinator other = newCoordinator();
+            coordinatorStore.commit(other.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+            long versionAfterOther = coordinatorStore.streamVersion(TransactionStreams.streamOf("t1"));
+            network.drop = m -> false;
+            network.runUntilQuiet(); // the credit command the other instance sent, and its reply to this one
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(subject.find("t1").orElseThrow().version()).isGreaterThan(versionAfterOther);
+            assertThat(bankA.balance()).isEqualTo(90);
+            assertThat(bankB.balance()).isEqualTo(10);
+        }
     }
 }

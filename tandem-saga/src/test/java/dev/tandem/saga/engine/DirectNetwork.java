@@ -8,6 +8,7 @@ import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.inbox.CommitAwareHandler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -87,8 +88,11 @@ final class DirectNetwork {
         }
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                Commit.Builder commit = target.handler().handle(m);
-                target.store().commit(commit.inbox(InboxEntry.of(target.name(), m.id())).build());
+                Commit commit = target.handler().handle(m).inbox(InboxEntry.of(target.name(), m.id())).build();
+                target.store().commit(commit);
+                if (target.handler() instanceof CommitAwareHandler aware) { // as the inbox does
+                    aware.committed(m, commit);
+                }
                 return;
             } catch (DuplicateMessageException e) {
                 return;

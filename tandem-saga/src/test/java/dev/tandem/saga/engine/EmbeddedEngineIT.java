@@ -51,10 +51,13 @@ class EmbeddedEngineIT {
     }
 
     @Test
-    void aSagaAndATccCommit() {
+    void aSagaAndATccCommit() throws Exception {
+        java.util.concurrent.CompletableFuture<dev.tandem.saga.coordinator.Transaction> t1 = system.coordinator.whenTerminal("t1");
         system.coordinator.start("t1", "transfer", CoordinatorTest.TEN);
         system.coordinator.start("h1", "hold", CoordinatorTest.TEN);
 
+        assertThat(t1.get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+        assertThat(system.coordinator.whenTerminal("h1").get(20, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
         awaitStatus("t1", Status.COMMITTED);
         awaitStatus("h1", Status.COMMITTED);
         assertThat(system.bankA.balance()).as("transfer and hold both take 10 from A").isEqualTo(980);

@@ -1,0 +1,19 @@
+package dev.tandem.messaging.inbox;
+
+import dev.tandem.eventstore.Commit;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+
+/**
+ * A {@link MessageHandler} that learns when an {@link InboxConsumer} has durably committed the writes it returned
+ * for a message (e.g. to complete futures waiting for an outcome without polling the store).
+ *
+ * <p>{@link #committed} is called once per successful handling commit, after it is durable, on the inbox's
+ * thread; it is not called for duplicates, failed or conflicting attempts, or parked messages. It must be quick
+ * and must not throw (a failure is logged and otherwise ignored: the commit stands).
+ */
+public interface CommitAwareHandler extends MessageHandler {
+
+    /** @param commit the commit that was made durable: the handler's writes plus the inbox entry of {@code message} */
+    void committed(Message message, Commit commit);
+}

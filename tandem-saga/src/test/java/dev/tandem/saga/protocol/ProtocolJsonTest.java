@@ -1,0 +1,73 @@
+package dev.tandem.saga.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.json.Json;
+import dev.tandem.saga.definition.Phase;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class ProtocolJsonTest {
+
+    @Test
+    void prints_instants_exactly_as_the_standard_formatter_and_reads_them_back() {
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < 100_000; i++) {
+            long seconds = random.nextLong(-40_000_000_000L, 260_000_000_000L);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(seconds, nanos);
+            String standard = DateTimeFormatter.ISO_INSTANT.format(instant);
+            String fast = ProtocolJson.format(instant);
+            if (fast != null) {
+                assertThat(fast).isEqualTo(standard);
+            }
+            Instant parsed = ProtocolJson.parse(standard);
+            if (parsed != null) {
+                assertThat(parsed).isEqualTo(instant);
+            }
+        }
+    }
+
+    @Test
+    void leaves_other_instant_forms_to_the_standard_parser() {
+        assertThat(ProtocolJson.parse("2026-02-30T00:00:00Z")).isNull();
+        assertThat(ProtocolJson.parse("2026-01-01T24:00:00Z")).isNull();
+        assertThat(ProtocolJson.parse("2026-01-01T00:00:00.Z")).isNull();
+        assertThat(ProtocolJson.parse("2026-01-01T00:00:00+01:00")).isNull();
+        assertThat(ProtocolJson.parse("+12026-01-01T00:00:00Z")).isNull();
+        record Stamp(Instant at) {}
+        assertThat(ProtocolJson.decode("{\"at\":\"2026-01-01T10:00:00.5Z\"}".getBytes(StandardCharsets.UTF_8), Stamp.class).at())
+                .isEqualTo(Instant.parse("2026-01-01T10:00:00.5Z"));
+        assertThat(ProtocolJson.decode("{\"at\":\"+12026-01-01T00:00:00Z\"}".getBytes(StandardCharsets.UTF_8), Stamp.class).at())
+                .isEqualTo(Instant.parse("+12026-01-01T00:00:00Z"));
+        assertThat(ProtocolJson.decode("{\"at\":1700000000.5}".getBytes(StandardCharsets.UTF_8), Stamp.class).at())
+                .isEqualTo(Json.decode("{\"at\":1700000000.5}".getBytes(StandardCharsets.UTF_8), Stamp.class).at());
+    }
+
+    @Test
+    void writes_the_same_documents_as_the_shared_codec() {
+        BranchCommand command = new BranchCommand("tx-1", "transfer", 1, "debit", Phase.ACTION, "debit", 2, "{\"amount\":5}", "coordinator",
+                Instant.parse("2026-11-25T09:23:14.120Z"), Instant.parse("2026-11-25T09:23:04.000001Z"));
+        byte[] fast = ProtocolJson.encode(command);
+        assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(Json.encode(command), StandardCharsets.UTF_8));
+        assertThat(ProtocolJson.decode(fast, BranchCommand.class)).isEqualTo(command);
+        assertThat(ProtocolJson.decode(Json.encode(command), BranchCommand.class)).isEqualTo(command);
+    }
+
+    @Test
+    void refuses_malformed_payloads_like_the_shared_codec() {
+        assertThatThrownBy(() -> ProtocolJson.decode("{not json".getBytes(StandardCharsets.UTF_8), BranchCommand.class))
+                .isInstanceOf(InvalidInputException.class)
+                .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("payload"));
+    }
+}
