@@ -48,8 +48,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
-    /** Index the unindexed events once this many have accumulated: the longest tail a stream read scans. */
-    static final int INDEX_EVERY = 1_024;
+    /**
+     * Index the unindexed events once this many have accumulated: the longest tail a stream read scans. Larger
+     * values write fewer index pages per event but make every stream read scan that tail; the engine and the inbox
+     * read streams on every message, so the default indexes every batch (system property
+     * {@code tandem.sqlite.indexEvery} to tune).
+     */
+    static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 1));
     private static final String UPSERT_STREAM =
             "INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
     private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
