@@ -50,11 +50,12 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
      * Index the unindexed events once this many have accumulated: the longest tail a stream read scans. Larger
-     * values write fewer index pages per event but make every stream read scan that tail; the engine and the inbox
-     * read streams on every message, so the default indexes every batch (system property
-     * {@code tandem.sqlite.indexEvery} to tune).
+     * values write fewer index pages per event but make every stream read scan that tail, and the engine and the
+     * inbox read streams on every message. Measured on 2 cores (docs/benchmarks.md): 1 gives 8k events/s with 64
+     * single-event appenders and ~600 sagas/s; 64 gives 21k and ~680; 1,024 gives 41k and ~440. The default is 64;
+     * the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
-    static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 1));
+    static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 64));
     private static final String UPSERT_STREAM =
             "INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
     private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
