@@ -13,8 +13,11 @@ import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.example.bank.account.Account;
 import dev.tandem.example.bank.account.AccountEvent;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How account events are stored (type name = record name, JSON payload, the transfer as transaction id); reads an
@@ -23,6 +26,15 @@ import java.util.Map;
 final class AccountStreams {
 
     private static final int PAGE = 1000;
+    /** Beyond this many accounts per store the cache starts over (a memory bound, not a correctness matter). */
+    private static final int MAX_CACHED = 100_000;
+
+    /**
+     * The last state read of each account, per store. Only states folded from events read back from the store go in,
+     * and streams are append-only with gapless versions, so a later read that continues from a cached state with the
+     * events after its version is exactly a full read, without re-folding a hot account's whole history.
+     */
+    private static final Map<EventStore, Map<String, Loaded>> READ = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** An account's state and the stream version it was read at. */
     record Loaded(Account account, long version) {}
@@ -34,8 +46,10 @@ final class AccountStreams {
     }
 
     static Loaded load(EventStore store, String accountId) {
-        Account state = Account.NONE;
-        long version = 0;
+        Map<String, Loaded> known = READ.computeIfAbsent(store, s -> new ConcurrentHashMap<>());
+        Loaded from = known.getOrDefault(accountId, new Loaded(Account.NONE, 0));
+        Account state = from.account();
+        long version = from.version();
         while (true) {
             List<RecordedEvent> page = store.readStream(stream(accountId), version + 1, ReadDirection.FORWARD, PAGE);
             for (RecordedEvent e : page) {
@@ -43,7 +57,12 @@ final class AccountStreams {
                 version = e.version();
             }
             if (page.size() < PAGE) {
-                return new Loaded(state, version);
+                Loaded loaded = new Loaded(state, version);
+                if (known.size() >= MAX_CACHED) {
+                    known.clear();
+                }
+                known.merge(accountId, loaded, (old, now) -> now.version() >= old.version() ? now : old);
+                return loaded;
             }
         }
     }
