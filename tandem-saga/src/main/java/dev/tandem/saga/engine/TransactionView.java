@@ -13,12 +13,14 @@ import java.util.List;
 /**
  * What an operator or a caller sees of one transaction: state, steps, definition version and timeline.
  *
+ * @param input the input the transaction started with
  * @param version the transaction stream's version this view was read at
  */
 public record TransactionView(
         String id,
         String definition,
         int definitionVersion,
+        String input,
         Status status,
         String reason,
         Instant startedAt,
@@ -44,7 +46,7 @@ public record TransactionView(
         for (RecordedEvent e : recorded) {
             timeline.add(new TimelineEntry(e.version(), e.type(), e.timestamp()));
         }
-        return new TransactionView(tx.id(), tx.definition().name(), tx.definition().version(), tx.status(), tx.reason(),
+        return new TransactionView(tx.id(), tx.definition().name(), tx.definition().version(), tx.input(), tx.status(), tx.reason(),
                 tx.startedAt(), tx.updatedAt(), steps, timeline, version);
     }
 }

@@ -1,14 +1,8 @@
 package dev.tandem.example.bank.tandem;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.EventStore;
-import dev.tandem.eventstore.ReadDirection;
-import dev.tandem.eventstore.RecordedEvent;
-import dev.tandem.eventstore.StreamId;
-import dev.tandem.eventstore.Subscription;
-import dev.tandem.eventstore.SubscriptionRequest;
 import dev.tandem.example.bank.account.Refusal;
 import dev.tandem.example.bank.account.RefusedException;
 import dev.tandem.example.bank.transfer.AccountRef;
@@ -18,7 +12,6 @@ import dev.tandem.example.bank.transfer.TransferResult;
 import dev.tandem.example.bank.verify.TransferClient;
 import dev.tandem.messaging.Transport;
 import dev.tandem.messaging.runtime.ServiceNode;
-import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
 import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
@@ -34,7 +27,6 @@ import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -51,33 +43,22 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     /** The coordinator's destination and service name. */
     public static final String NAME = "coordinator";
 
-    /*
-     * How the engine stores a transaction (its stream, its end events). The engine is to complete a future when a
-     * transaction ends; until then the end events are followed here, pushed by the store instead of polled.
-     */
-    private static final String TRANSACTION_STREAM_PREFIX = "saga-";
-    private static final java.util.Set<String> END_EVENTS = java.util.Set.of("tandem.saga.Committed", "tandem.saga.Compensated",
-            "tandem.saga.OperatorResolved");
-
-    private final EventStore store;
     private final List<String> banks;
     private final Coordinator coordinator;
     private final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
     private final int resumed;
-    private final ConcurrentHashMap<String, CompletableFuture<TransferOutcome>> pending = new ConcurrentHashMap<>();
+    private final TransferWatch watch;
     private ServiceNode node;
     private TimerDriver timers;
-    private Subscription ends;
 
     private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
-        this.store = store;
         this.banks = List.copyOf(banks);
         coordinator = new Coordinator(NAME, store, TransferDefinitions.registry(this.banks), clock, new SplittableRandom(), Ownership.all());
+        watch = new TransferWatch(coordinator);
         resumed = coordinator.recover();
         try {
             node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
             timers = new TimerDriver(coordinator, clock, Duration.ofMillis(50), timerErrors::add).start();
-            ends = store.subscribe(SubscriptionRequest.fromPosition("bank-transfer-ends", store.lastPosition()), this::onEvents);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -141,52 +122,14 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
         String id = transfer.toString();
         String definition = TransferDefinitions.name(request.mode(), request.from().bank(), request.to().bank());
         // Tracked only once the start is accepted: a refused start (a key reused for another transfer) must not
-        // be answered with the outcome of the transfer that already holds the key.
+        // be answered with the outcome of the transfer that already holds the key. Tracking reads the store, so it
+        // must not run on the thread that completes the start's commit (the store's syncer, which that read may
+        // wait for): hence async.
         CompletableFuture<TransferOutcome> outcome = coordinator
                 .startAsync(id, definition, new String(Json.encode(TransferInput.of(request)), StandardCharsets.UTF_8))
-                .handle((tx, failure) -> failure == null ? track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
+                .handleAsync((tx, failure) -> failure == null ? watch.track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
                 .thenCompose(f -> f);
         return outcome.thenApply(o -> new TransferResult(transfer, o, o == TransferOutcome.COMPENSATED ? reason(id) : null));
-    }
-
-    /**
-     * A future completed when transaction {@code id} is final: by the store subscription that sees its end event
-     * go by, or at once when it already ended (checked after registering, so that no end is missed).
-     */
-    private CompletableFuture<TransferOutcome> track(String id) {
-        CompletableFuture<TransferOutcome> f = pending.computeIfAbsent(id, k -> new CompletableFuture<>());
-        completeIfFinal(id);
-        return f;
-    }
-
-    private void completeIfFinal(String id) {
-        Optional<TransactionView> view = coordinator.find(id);
-        if (view.isPresent() && view.get().status().isFinal()) {
-            CompletableFuture<TransferOutcome> f = pending.remove(id);
-            if (f != null) {
-                f.complete(outcome(view.get().status()));
-            }
-        }
-    }
-
-    /** Follows the coordinator's store: a transaction's end event completes the future of that transfer, if one waits. */
-    private void onEvents(List<RecordedEvent> events) {
-        for (RecordedEvent e : events) {
-            if (END_EVENTS.contains(e.type()) && e.stream().value().startsWith(TRANSACTION_STREAM_PREFIX)) {
-                String id = e.stream().value().substring(TRANSACTION_STREAM_PREFIX.length());
-                if (pending.containsKey(id)) {
-                    completeIfFinal(id);
-                }
-            }
-        }
-    }
-
-    static TransferOutcome outcome(Status status) {
-        return switch (status) {
-            case COMMITTED -> TransferOutcome.COMMITTED;
-            case COMPENSATED -> TransferOutcome.COMPENSATED;
-            default -> TransferOutcome.PENDING;
-        };
     }
 
     private String reason(String id) {
@@ -207,20 +150,13 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
             return Optional.empty();
         }
         TransactionView view = found.get();
-        TransferInput input = input(id);
+        TransferInput input = Json.decode(view.input().getBytes(StandardCharsets.UTF_8), TransferInput.class);
         List<TransferState.Entry> timeline = new ArrayList<>();
         for (TransactionView.TimelineEntry e : view.timeline()) {
             timeline.add(new TransferState.Entry(e.type(), e.recordedAt(), e.version()));
         }
-        return Optional.of(new TransferState(id, outcome(view.status()), view.status().name(), view.reason(),
+        return Optional.of(new TransferState(id, TransferWatch.outcome(view.status()), view.status().name(), view.reason(),
                 input.from(), input.to(), input.amount(), input.currency(), input.mode(), List.copyOf(timeline)));
-    }
-
-    /** The request a transaction started with: the input of the first event of its stream. */
-    private TransferInput input(UUID id) {
-        List<RecordedEvent> first = store.readStream(StreamId.of(TRANSACTION_STREAM_PREFIX + id), 1, ReadDirection.FORWARD, 1);
-        JsonNode started = Json.decode(first.getFirst().payload(), JsonNode.class);
-        return Json.decode(started.path("input").asText().getBytes(StandardCharsets.UTF_8), TransferInput.class);
     }
 
     @Override
@@ -236,7 +172,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
 
     @Override
     public TransferOutcome query(UUID id) {
-        return coordinator.find(id.toString()).map(v -> outcome(v.status())).orElse(TransferOutcome.PENDING);
+        return coordinator.find(id.toString()).map(v -> TransferWatch.outcome(v.status())).orElse(TransferOutcome.PENDING);
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -246,10 +182,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     /** Stops the timer driver and the messaging node; the store and the transport are the caller's. */
     @Override
     public void close() {
-        if (ends != null) {
-            ends.close();
-        }
-        pending.values().forEach(f -> f.complete(TransferOutcome.PENDING));
+        watch.close();
         if (timers != null) {
             timers.close();
         }

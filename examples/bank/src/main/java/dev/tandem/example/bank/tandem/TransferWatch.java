@@ -20,10 +20,6 @@ final class TransferWatch implements AutoCloseable {
         this.coordinator = coordinator;
     }
 
-    TransferWatch start() {
-        return this;
-    }
-
     CompletableFuture<TransferOutcome> track(String id) {
         CompletableFuture<TransferOutcome> future = new CompletableFuture<>();
         CompletableFuture<TransferOutcome> existing = pending.putIfAbsent(id, future);
@@ -39,13 +35,6 @@ final class TransferWatch implements AutoCloseable {
             }
         });
         return future;
-    }
-
-    void fail(String id, Throwable failure) {
-        CompletableFuture<TransferOutcome> f = pending.remove(id);
-        if (f != null) {
-            f.completeExceptionally(failure);
-        }
     }
 
     static TransferOutcome outcome(Status status) {
