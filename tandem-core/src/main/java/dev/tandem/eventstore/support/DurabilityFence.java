@@ -13,10 +13,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * visible when they commit but durable only at a later sync (see {@link GroupCommitter.Syncer}).
  *
  * <p>The writer numbers its transactions with {@link #begin} before each one may become visible and
- * reports {@link #written} when it has committed or rolled back, one transaction at a time. A syncer
- * reads {@link #written} before its fsync and reports that number {@link #durable} after it. A reader
- * calls {@link #awaitReadable} after its query: whatever the query saw was begun by then, so once
- * everything begun is durable, the query saw nothing that a crash of the machine could take back.
+ * reports {@link #written} when it has committed or rolled back, one transaction at a time, with the
+ * highest event position committed so far. A syncer reads {@link #written()} and {@link #writtenPosition()}
+ * before its fsync and reports them {@link #durable} after it. A reader waits after its query, for as
+ * little as what it saw needs:
+ * <ul>
+ *   <li>{@link #awaitDurable(long)} when all it saw are events up to a position: a read that saw no
+ *       event (a stream with nothing from the version asked, an inbox key not there) waits for nothing,
+ *       as a crash can only take writes away, never add them;
+ *   <li>{@link #awaitReadable} when it saw rows without positions (an inbox entry, a checkpoint): whatever
+ *       the query saw was begun by then, so once everything begun is durable, it saw nothing that a
+ *       crash of the machine could take back.
+ * </ul>
  */
 public final class DurabilityFence {
 
@@ -25,7 +33,9 @@ public final class DurabilityFence {
     private volatile GroupCommitter.Syncer syncer;
     private final AtomicLong begun = new AtomicLong();
     private volatile long written;
+    private volatile long writtenPosition;
     private volatile long durable;
+    private volatile long durablePosition;
     private volatile TandemException failure;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
@@ -50,8 +60,14 @@ public final class DurabilityFence {
         return begun.incrementAndGet();
     }
 
-    /** The writer's transaction {@code number} has committed or rolled back (so have all before it). */
-    public void written(long number) {
+    /**
+     * The writer's transaction {@code number} has committed or rolled back (so have all before it), and every event
+     * up to {@code position} is committed.
+     */
+    public void written(long number, long position) {
+        if (position > writtenPosition) {
+            writtenPosition = position;
+        }
         written = number;
     }
 
@@ -60,14 +76,22 @@ public final class DurabilityFence {
         return written;
     }
 
-    /** Every transaction numbered up to {@code number} is durable (or was rolled back). */
-    public void durable(long number) {
+    /** The highest event position committed: a sync that starts now makes every event up to it durable. */
+    public long writtenPosition() {
+        return writtenPosition;
+    }
+
+    /** Every transaction numbered up to {@code number}, and so every event up to {@code position}, is durable (or was rolled back). */
+    public void durable(long number, long position) {
         lock.lock();
         try {
+            if (position > durablePosition) {
+                durablePosition = position;
+            }
             if (number > durable) {
                 durable = number;
-                advanced.signalAll();
             }
+            advanced.signalAll();
         } finally {
             lock.unlock();
         }
@@ -101,10 +125,33 @@ public final class DurabilityFence {
             syncHere(own, target);
             return;
         }
+        await(() -> durable >= target);
+    }
+
+    /**
+     * Waits until every event up to {@code position} is durable, or until every write begun so far is (events this
+     * store did not write, such as another connection's on the same file, are that writer's to make durable). Returns
+     * at once for 0 (the read saw no event) and for a position made durable already.
+     */
+    public void awaitDurable(long position) {
+        long target = begun.get();
+        if (durablePosition >= position || durable >= target) {
+            checkNotFailed();
+            return;
+        }
+        GroupCommitter.Syncer own = syncer;
+        if (own != null && GroupCommitter.syncerOfCurrentThread() == own) {
+            syncHere(own, target);
+            return;
+        }
+        await(() -> durablePosition >= position || durable >= target);
+    }
+
+    private void await(java.util.function.BooleanSupplier reached) {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
-            while (durable < target && failure == null) {
+            while (!reached.getAsBoolean() && failure == null) {
                 if (nanos <= 0) {
                     throw new StoreUnavailableException(name + ": a write was not made durable within " + timeout + "; reading could see it before it is", null);
                 }

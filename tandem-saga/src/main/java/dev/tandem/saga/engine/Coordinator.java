@@ -176,6 +176,8 @@ public final class Coordinator {
                     version = entry.version();
                     if (after.status().isFinal()) {
                         cache.remove(id, entry);
+                    } else {
+                        cache.confirm(id, entry);
                     }
                 } else if (streams.current(id, cache) instanceof TransactionStreams.Loaded l && l.state() instanceof Transaction tx) {
                     after = tx; // a newer decision replaced the entry: what the store holds now

@@ -58,6 +58,16 @@ final class TransactionCache {
         entries.remove(transactionId, entry);
     }
 
+    /**
+     * The decision of {@code entry} is known to be durable: replaces it, if it is still the entry, with a stored one at
+     * its version, so the next read checks only for events after it instead of re-reading the decided ones.
+     */
+    void confirm(String transactionId, Entry entry) {
+        if (!entry.pending().isEmpty()) {
+            entries.replace(transactionId, entry, Entry.stored(entry.state(), entry.version(), entry.claimToken()));
+        }
+    }
+
     int size() {
         return entries.size();
     }

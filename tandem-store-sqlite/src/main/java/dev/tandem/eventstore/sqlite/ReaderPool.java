@@ -23,6 +23,17 @@ final class ReaderPool implements AutoCloseable {
         T run(StatementCache reader) throws Exception;
     }
 
+    /**
+     * What a read's result rests on, for the {@link DurabilityFence}: the highest event position it holds, 0 when it
+     * holds no event (nothing a crash could take back), or {@link #UNPOSITIONED} for rows without positions.
+     */
+    interface Seen<T> {
+        long position(T result);
+    }
+
+    /** A result that holds rows without event positions (an inbox entry, a checkpoint, a snapshot): it waits for every write begun. */
+    static final long UNPOSITIONED = Long.MAX_VALUE;
+
     private final Path file;
     private final String name;
     private final int busyTimeoutMillis;
@@ -32,7 +43,7 @@ final class ReaderPool implements AutoCloseable {
     private final DurabilityFence fence;
     private volatile boolean closed;
 
-    /** @param fence each read waits, after its query, until what it may have seen is durable */
+    /** @param fence each read waits, after its query and with its connection given back, until what it saw is durable */
     ReaderPool(Path file, String name, int max, int busyTimeoutMillis, DurabilityFence fence) {
         this.fence = fence;
         this.file = file;
@@ -42,19 +53,30 @@ final class ReaderPool implements AutoCloseable {
         this.idle = new ArrayBlockingQueue<>(max);
     }
 
-    <T> T read(String action, Read<T> read) {
+    /**
+     * Runs {@code read} on a pooled connection, gives the connection back, then waits until what the result rests on
+     * ({@code seen}) is durable. The connection is not held while waiting, so a read waiting for an fsync never keeps
+     * another read (say, one on the thread that completes commits) from a connection.
+     */
+    <T> T read(String action, Read<T> read, Seen<T> seen) {
+        T result;
         StatementCache reader = borrow();
         boolean healthy = false;
         try {
-            T result = read.run(reader);
+            result = read.run(reader);
             healthy = true;
-            fence.awaitReadable();
-            return result;
         } catch (Exception e) {
             throw SqliteErrors.map(file, action, e);
         } finally {
             release(reader, healthy);
         }
+        long position = seen.position(result);
+        if (position == UNPOSITIONED) {
+            fence.awaitReadable();
+        } else {
+            fence.awaitDurable(position);
+        }
+        return result;
     }
 
     private StatementCache borrow() {

@@ -173,12 +173,35 @@ public final class SqliteEventStore implements EventStore {
         checkOpen();
         ReadChecks.check(stream, fromVersion, direction, limit);
         return readers.read("reading stream " + stream, r -> {
+            // Most reads ask for what follows a version already known (a cache check, a barrier look-up on a new
+            // stream) and find nothing: the stream's version, one primary-key look-up, answers them.
+            long version = version(r, stream);
+            if (direction == ReadDirection.FORWARD ? version < fromVersion : version == 0) {
+                return List.of();
+            }
             PreparedStatement query = r.get(direction == ReadDirection.FORWARD ? READ_FORWARD : READ_BACKWARD);
             query.setString(1, stream.value());
             query.setLong(2, fromVersion);
             query.setInt(3, limit);
             return events(query, limit);
-        });
+        }, SqliteEventStore::highestPosition);
+    }
+
+    private static long version(StatementCache reader, StreamId stream) throws SQLException {
+        PreparedStatement query = reader.get(WriterLookup.STREAM_VERSION);
+        query.setString(1, stream.value());
+        try (ResultSet rs = query.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0L;
+        }
+    }
+
+    /** The highest position among {@code events}, 0 for none: what a read of them waits to be durable. */
+    private static long highestPosition(List<RecordedEvent> events) {
+        long highest = 0;
+        for (RecordedEvent e : events) {
+            highest = Math.max(highest, e.position());
+        }
+        return highest;
     }
 
     /**
@@ -194,7 +217,7 @@ public final class SqliteEventStore implements EventStore {
             query.setLong(1, afterPosition);
             query.setInt(2, limit);
             return events(query, limit);
-        });
+        }, SqliteEventStore::highestPosition);
     }
 
     private static List<RecordedEvent> events(PreparedStatement query, int limit) throws SQLException {
@@ -212,19 +235,14 @@ public final class SqliteEventStore implements EventStore {
     public long streamVersion(StreamId stream) {
         checkOpen();
         InvalidInputException.requireNonNull(stream, "stream");
-        return readers.read("reading the version of " + stream, r -> {
-            PreparedStatement query = r.get(WriterLookup.STREAM_VERSION);
-            query.setString(1, stream.value());
-            try (ResultSet rs = query.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0L;
-            }
-        });
+        return readers.read("reading the version of " + stream, r -> version(r, stream), v -> v == 0 ? 0 : ReaderPool.UNPOSITIONED);
     }
 
     @Override
     public long lastPosition() {
         checkOpen();
-        return readers.read("reading the last position", r -> WriterLookup.lastPosition(r.get(WriterLookup.LAST_POSITION)));
+        return readers.read("reading the last position", r -> WriterLookup.lastPosition(r.get(WriterLookup.LAST_POSITION)),
+                position -> position);
     }
 
     @Override
@@ -232,7 +250,8 @@ public final class SqliteEventStore implements EventStore {
         checkOpen();
         InvalidInputException.requireText(consumer, "consumer", 200);
         InvalidInputException.requireNonNull(messageId, "messageId");
-        return readers.read("reading the inbox", r -> Optional.ofNullable(WriterLookup.findInbox(r.get(WriterLookup.INBOX_BY_KEY), consumer, messageId)));
+        return readers.read("reading the inbox", r -> Optional.ofNullable(WriterLookup.findInbox(r.get(WriterLookup.INBOX_BY_KEY), consumer, messageId)),
+                found -> found.isPresent() ? ReaderPool.UNPOSITIONED : 0);
     }
 
     @Override
@@ -256,7 +275,7 @@ public final class SqliteEventStore implements EventStore {
             try (ResultSet rs = query.executeQuery()) {
                 return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
             }
-        });
+        }, found -> found.isPresent() ? ReaderPool.UNPOSITIONED : 0);
     }
 
     @Override
@@ -282,7 +301,7 @@ public final class SqliteEventStore implements EventStore {
                         ? Optional.of(new Snapshot(stream, rs.getLong(1), rs.getString(2), EventRows.orEmpty(rs.getBytes(3))))
                         : Optional.<Snapshot>empty();
             }
-        });
+        }, found -> found.isPresent() ? ReaderPool.UNPOSITIONED : 0);
     }
 
     @Override

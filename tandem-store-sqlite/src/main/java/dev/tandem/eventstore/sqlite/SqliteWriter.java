@@ -123,6 +123,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         syncLock.lock();
         try {
             long written = fence.written();
+            long position = fence.writtenPosition();
             try {
                 if (walChannel == null) {
                     walChannel = FileChannel.open(wal, StandardOpenOption.WRITE);
@@ -133,7 +134,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
                 throw e;
             }
             syncs.incrementAndGet();
-            fence.durable(written);
+            fence.durable(written, position);
         } finally {
             syncLock.unlock();
         }
@@ -144,7 +145,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         try {
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements), now, lookupAllIds);
             insert(plan);
-            commit();
+            commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
             transactions.incrementAndGet();
             return plan.outcomes();
         } catch (Exception e) {
@@ -241,13 +242,17 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     /**
      * Commits the open transaction, numbered in the {@link DurabilityFence}: only from here on can readers see it,
      * so a read waits for its sync, and not for a transaction still waiting for SQLite's write lock.
+     *
+     * @param lastPosition the highest event position it writes, 0 when it writes no event
      */
-    private void commit() throws SQLException {
+    private void commit(long lastPosition) throws SQLException {
         long number = fence.begin();
+        boolean committed = false;
         try {
             control.execute("COMMIT");
+            committed = true;
         } finally {
-            fence.written(number);
+            fence.written(number, committed ? lastPosition : 0);
         }
     }
 
@@ -272,7 +277,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         control.execute("BEGIN IMMEDIATE");
         try {
             T result = work.run();
-            commit();
+            commit(0);
             transactions.incrementAndGet();
             return result;
         } catch (SQLException | RuntimeException e) {
