@@ -5,7 +5,6 @@ import dev.tandem.core.TandemException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,7 +29,6 @@ public final class DurabilityFence {
 
     private final String name;
     private final Duration timeout;
-    private volatile GroupCommitter.Syncer syncer;
     private final AtomicLong begun = new AtomicLong();
     private volatile long written;
     private volatile long writtenPosition;
@@ -44,14 +42,6 @@ public final class DurabilityFence {
     public DurabilityFence(String name, Duration timeout) {
         this.name = name;
         this.timeout = timeout;
-    }
-
-    /**
-     * The syncer that reports to this fence: a read on its own thread (a continuation of a commit's future) runs it
-     * itself rather than wait for it.
-     */
-    public void syncedBy(GroupCommitter.Syncer owner) {
-        this.syncer = owner;
     }
 
     /** The writer is about to run a transaction that may become visible; returns its number. */
@@ -120,11 +110,6 @@ public final class DurabilityFence {
             checkNotFailed();
             return;
         }
-        GroupCommitter.Syncer own = syncer;
-        if (own != null && GroupCommitter.syncerOfCurrentThread() == own) {
-            syncHere(own, target);
-            return;
-        }
         await(() -> durable >= target);
     }
 
@@ -137,11 +122,6 @@ public final class DurabilityFence {
         long target = begun.get();
         if (durablePosition >= position || durable >= target) {
             checkNotFailed();
-            return;
-        }
-        GroupCommitter.Syncer own = syncer;
-        if (own != null && GroupCommitter.syncerOfCurrentThread() == own) {
-            syncHere(own, target);
             return;
         }
         await(() -> durablePosition >= position || durable >= target);
@@ -162,23 +142,6 @@ public final class DurabilityFence {
             throw new StoreUnavailableException("interrupted while waiting for a write of " + name + " to become durable", e);
         } finally {
             lock.unlock();
-        }
-        checkNotFailed();
-    }
-
-    /** On the syncer's own thread: waits for the writer to finish what it has begun (it never waits for the syncer), then syncs. */
-    private void syncHere(GroupCommitter.Syncer own, long target) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (written < target) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new StoreUnavailableException(name + ": the writer did not finish a transaction within " + timeout, null);
-            }
-            LockSupport.parkNanos(20_000);
-        }
-        try {
-            own.sync();
-        } catch (Exception e) {
-            throw new StoreUnavailableException(name + ": making writes durable before a read failed: " + e, e);
         }
         checkNotFailed();
     }

@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While one batch is being made durable, the next one queues up, so the number of fsyncs (or
  * round trips) grows with time spent, not with the number of callers. Each commit's future
- * completes only after its batch is durable; continuations attached without {@code *Async} run on
- * the thread that completes it, so keep them short. The queue is bounded: when it is full,
- * submitters block.
+ * completes only after its batch is durable, on a virtual thread started for that batch: a
+ * continuation attached without {@code *Async} runs there, so it never holds up the writer or the
+ * next sync, and it may block (read the store, even commit and wait) without waiting for itself.
+ * The queue is bounded: when it is full, submitters block.
  *
  * <p>With a {@link Syncer} (a backend whose {@link BatchWriter#write} hands the batch to the OS but
  * does not wait for the disk), durability is a second stage on a thread of its own: the writer
@@ -50,9 +51,6 @@ public final class GroupCommitter implements AutoCloseable {
     public interface Syncer {
         void sync() throws Exception;
     }
-
-    /** The syncer whose thread is the current thread, so a read on that thread can sync itself instead of waiting for it. */
-    private static final ThreadLocal<Syncer> SYNCING = new ThreadLocal<>();
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
@@ -202,11 +200,11 @@ public final class GroupCommitter implements AutoCloseable {
             return;
         }
         if (error != null) {
-            fail(batch, error);
+            completeLater(List.of(new Written(List.copyOf(batch), null, error)), null);
             return;
         }
         afterBatch();
-        complete(batch, outcomes);
+        completeLater(List.of(new Written(List.copyOf(batch), outcomes, null)), null);
     }
 
     private void afterBatch() {
@@ -215,6 +213,24 @@ public final class GroupCommitter implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("{}: after-batch hook failed", name, e);
         }
+    }
+
+    /**
+     * Completes the futures of {@code written} (failing them with {@code error} when it is not null) on a virtual
+     * thread of their own, in order: continuations then run off the writer and syncer threads.
+     */
+    private void completeLater(List<Written> written, TandemException error) {
+        Thread.ofVirtual().name("tandem-" + name + "-completion").start(() -> {
+            for (Written w : written) {
+                if (w.error() != null) {
+                    fail(w.batch(), w.error());
+                } else if (error != null) {
+                    fail(w.batch(), error);
+                } else {
+                    complete(w.batch(), w.outcomes());
+                }
+            }
+        });
     }
 
     private static void complete(List<Pending> batch, List<BatchPlanner.Outcome> outcomes) {
@@ -282,16 +298,7 @@ public final class GroupCommitter implements AutoCloseable {
         }
     }
 
-    /**
-     * The syncer running on the current thread, or null: futures complete on the syncer thread, and a continuation
-     * there that waits for a sync would otherwise wait for itself (see {@link DurabilityFence}).
-     */
-    static Syncer syncerOfCurrentThread() {
-        return SYNCING.get();
-    }
-
     private void syncLoop() {
-        SYNCING.set(syncer);
         while (true) {
             List<Written> taken;
             try {
@@ -314,15 +321,7 @@ public final class GroupCommitter implements AutoCloseable {
             if (syncError == null) {
                 afterBatch();
             }
-            for (Written w : taken) {
-                if (w.error() != null) {
-                    fail(w.batch(), w.error());
-                } else if (syncError != null) {
-                    fail(w.batch(), syncError);
-                } else {
-                    complete(w.batch(), w.outcomes());
-                }
-            }
+            completeLater(taken, syncError);
         }
     }
 

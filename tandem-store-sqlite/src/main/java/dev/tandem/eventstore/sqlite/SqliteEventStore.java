@@ -97,9 +97,7 @@ public final class SqliteEventStore implements EventStore {
         DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
         this.writer = new SqliteWriter(connection, file, fence, options.clock());
         this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS, fence);
-        GroupCommitter.Syncer syncer = writer::sync;
-        fence.syncedBy(syncer);
-        this.committer = new GroupCommitter("sqlite", options, writer, syncer,
+        this.committer = new GroupCommitter("sqlite", options, writer, writer::sync,
                 e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
     }
 
