@@ -122,12 +122,10 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
         String id = transfer.toString();
         String definition = TransferDefinitions.name(request.mode(), request.from().bank(), request.to().bank());
         // Tracked only once the start is accepted: a refused start (a key reused for another transfer) must not
-        // be answered with the outcome of the transfer that already holds the key. Tracking reads the store, so it
-        // must not run on the thread that completes the start's commit (the store's syncer, which that read may
-        // wait for): hence async.
+        // be answered with the outcome of the transfer that already holds the key.
         CompletableFuture<TransferOutcome> outcome = coordinator
                 .startAsync(id, definition, new String(Json.encode(TransferInput.of(request)), StandardCharsets.UTF_8))
-                .handleAsync((tx, failure) -> failure == null ? watch.track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
+                .handle((tx, failure) -> failure == null ? watch.track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
                 .thenCompose(f -> f);
         return outcome.thenApply(o -> new TransferResult(transfer, o, o == TransferOutcome.COMPENSATED ? reason(id) : null));
     }
