@@ -166,7 +166,12 @@ final class BatchRun {
         boolean transientFailure = failure instanceof StreamVersionConflict || RetryPolicy.isTransient(failure);
         if (transientFailure && retry.allowsRetry(item.failures)) {
             long delay = retry.delayAfter(item.failures).toNanos();
-            log.warn("{} failed on {} (attempt {}); retrying in {} ms", inbox.consumer(), item.message, item.failures, delay / 1_000_000, failure);
+            if (failure instanceof StreamVersionConflict) { // contention on a hot stream: expected, and resolved by the retry
+                log.debug("{} kept conflicting on {} (attempt {}); retrying in {} ms: {}", inbox.consumer(), item.message, item.failures,
+                        delay / 1_000_000, failure.getMessage());
+            } else {
+                log.warn("{} failed on {} (attempt {}); retrying in {} ms", inbox.consumer(), item.message, item.failures, delay / 1_000_000, failure);
+            }
             item.notBeforeNanos = System.nanoTime() + delay;
             return;
         }
