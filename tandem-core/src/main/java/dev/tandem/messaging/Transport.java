@@ -21,6 +21,16 @@ public interface Transport extends AutoCloseable {
     CompletableFuture<Void> publish(List<Message> messages);
 
     /**
+     * How many publishes the outbox relay may keep in flight at once. More than one is safe only for a transport
+     * that refuses a publish before {@link #publish} returns (the future already failed) or not at all, short of
+     * being closed, and that delivers the publishes it accepted in the order they were made: then a later publish can
+     * never overtake a refused, retried one. One, the default, for any other.
+     */
+    default int publishesInFlight() {
+        return 1;
+    }
+
+    /**
      * Starts delivering {@code destination}'s messages to {@code listener} as a member of consumer
      * {@code group}. A batch is acknowledged only after {@code listener} returns; when it throws,
      * the batch (at least the unacknowledged part) is delivered again.

@@ -10,10 +10,22 @@ public final class ScriptedTransport implements Transport {
 
     private final Function<List<Message>, CompletableFuture<Void>> script;
     private final List<Message> published = new ArrayList<>();
+    private final int publishesInFlight;
     private int calls;
 
     public ScriptedTransport(Function<List<Message>, CompletableFuture<Void>> script) {
+        this(script, 1);
+    }
+
+    /** @param publishesInFlight what it tells the relay it may keep in flight */
+    public ScriptedTransport(Function<List<Message>, CompletableFuture<Void>> script, int publishesInFlight) {
         this.script = script;
+        this.publishesInFlight = publishesInFlight;
+    }
+
+    @Override
+    public int publishesInFlight() {
+        return publishesInFlight;
     }
 
     public static ScriptedTransport accepting() {

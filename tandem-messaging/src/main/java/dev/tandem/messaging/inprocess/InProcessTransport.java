@@ -106,6 +106,9 @@ public final class InProcessTransport implements Transport {
         this.threads = InvalidInputException.requireNonNull(threads, "threads");
     }
 
+    /** What {@link #publishesInFlight()} allows: enough to keep every consumer busy while the relay reads ahead. */
+    static final int PUBLISHES_IN_FLIGHT = 8;
+
     @Override
     public CompletableFuture<Void> publish(List<Message> messages) {
         try {
@@ -131,6 +134,15 @@ public final class InProcessTransport implements Transport {
         } catch (TandemException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * A publish is accepted or refused while {@link #publish} runs (each destination's queue takes it or refuses it
+     * at once) and, once accepted, is delivered in order and acknowledged, failing only when the transport closes.
+     */
+    @Override
+    public int publishesInFlight() {
+        return PUBLISHES_IN_FLIGHT;
     }
 
     @Override

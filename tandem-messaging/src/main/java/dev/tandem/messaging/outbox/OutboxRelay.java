@@ -19,11 +19,16 @@ import dev.tandem.messaging.deadletter.DeadLetterReason;
 import dev.tandem.messaging.deadletter.DeadLetters;
 import dev.tandem.messaging.retry.RetryPolicy;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +38,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>It follows the store with a durable subscription and stores its checkpoint only after the
  * transport confirmed the batch, so a crash between a commit and its publish re-publishes after the
- * restart (the message id is the event id, so consumers de-duplicate). One batch is in flight at a
- * time, which keeps order per key across retries and bounds memory: a slow consumer slows the relay.
+ * restart (the message id is the event id, so consumers de-duplicate). Batches in flight are bounded by
+ * {@link Transport#publishesInFlight()}: one for a transport whose publish may fail after it returned (so a
+ * retried batch can never be overtaken by a later one and order per key holds across retries), a few for one
+ * that refuses at once or never (the in-process transport), so the consumer always has the next batch while the
+ * relay reads ahead. Either way memory is bounded: a slow consumer slows the relay. The checkpoint, and
+ * {@link #position()}, only ever move to the end of a batch that was confirmed together with every batch before it.
  *
  * <p>Transient transport failures, and a transport that is closed under the relay, are retried with
  * the backoff of {@link RelayOptions#retry()}, without limit. A message the transport can never take (too large, unknown destination, other non-transient
@@ -53,6 +62,16 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile Subscription subscription;
     private volatile boolean closed;
 
+    /** A published batch not yet known to be confirmed, and the store position its confirmation lets the checkpoint reach. */
+    private record InFlight(CompletableFuture<Void> confirmed, long position) {}
+
+    private final Semaphore window;
+    private final ReentrantLock confirmLock = new ReentrantLock();
+    private final Condition advanced = confirmLock.newCondition();
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private long confirmed = -1; // the checkpoint's position once started
+    private volatile TandemException broken;
+
     /** @param service the sending service, the {@code source} of every message */
     public OutboxRelay(EventStore store, String service, Transport transport, RelayOptions options) {
         this.store = InvalidInputException.requireNonNull(store, "store");
@@ -60,6 +79,7 @@ public final class OutboxRelay implements AutoCloseable {
         this.transport = InvalidInputException.requireNonNull(transport, "transport");
         this.options = InvalidInputException.requireNonNull(options, "options");
         this.deadLetters = new DeadLetters(store, "outbox-" + options.name());
+        this.window = new Semaphore(Math.max(1, transport.publishesInFlight()));
     }
 
     /** Starts following the store from the relay's checkpoint; returns {@code this}. */
@@ -68,6 +88,13 @@ public final class OutboxRelay implements AutoCloseable {
             throw new ClosedException("outbox relay " + options.name());
         }
         if (subscription == null) {
+            long from = store.loadCheckpoint(options.checkpoint()).orElse(0L);
+            confirmLock.lock();
+            try {
+                confirmed = Math.max(confirmed, from);
+            } finally {
+                confirmLock.unlock();
+            }
             SubscriptionRequest request = SubscriptionRequest.durableHandlerCommits(options.checkpoint()).withBatchSize(options.batchSize());
             subscription = store.subscribe(request, this::relay);
         }
@@ -92,19 +119,37 @@ public final class OutboxRelay implements AutoCloseable {
         deadLetters.discard(messageId, note);
     }
 
-    /** The store position up to which every routed event has been published or parked. */
+    /** The store position up to which every routed event has been published (and confirmed) or parked. */
     public long position() {
-        Subscription s = subscription;
-        return s == null ? store.loadCheckpoint(options.checkpoint()).orElse(0L) : s.position();
+        confirmLock.lock();
+        try {
+            if (confirmed >= 0) {
+                return confirmed;
+            }
+        } finally {
+            confirmLock.unlock();
+        }
+        return store.loadCheckpoint(options.checkpoint()).orElse(0L);
     }
 
-    /** Waits until every event up to {@code position} is published or parked; false on timeout. */
+    /** Waits until every event up to {@code position} is published (and confirmed) or parked; false on timeout. */
     public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
-        Subscription s = subscription;
-        if (s == null) {
+        if (subscription == null) {
             throw InvalidInputException.of("relay", options.name() + " is not started");
         }
-        return s.awaitPosition(position, timeout);
+        long nanos = timeout.toNanos();
+        confirmLock.lock();
+        try {
+            while (confirmed < position) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = advanced.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            confirmLock.unlock();
+        }
     }
 
     private void relay(List<RecordedEvent> events) throws InterruptedException {
@@ -121,16 +166,98 @@ public final class OutboxRelay implements AutoCloseable {
                 messages.add(m);
             }
         }
-        if (!messages.isEmpty()) {
-            publish(messages);
+        long end = events.getLast().position();
+        TandemException failure = broken;
+        if (failure != null) {
+            throw failure; // a batch failed after it was accepted: hold at the checkpoint; a restart re-publishes from it
         }
-        // Fire and forget: a lost checkpoint write only means re-publishing after a restart.
-        store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), events.getLast().position()).build())
-                .whenComplete((r, e) -> {
-                    if (e != null && !closed) {
-                        log.warn("relay {} could not store its checkpoint at {}", options.name(), events.getLast().position(), e);
+        window.acquire(); // bounds the batches in flight: waits for the oldest to be confirmed
+        if (messages.isEmpty()) {
+            track(CompletableFuture.completedFuture(null), end);
+            return;
+        }
+        CompletableFuture<Void> published = transport.publishesInFlight() > 1 ? transport.publish(messages) : null;
+        if (published == null || published.isCompletedExceptionally()) {
+            // refused at once (or a transport with one publish in flight): publish it alone, retrying, once every
+            // earlier batch is confirmed, so nothing after it can overtake its retries
+            awaitInFlight();
+            publish(messages);
+            track(CompletableFuture.completedFuture(null), end);
+            return;
+        }
+        track(published, end);
+    }
+
+    /** Queues a batch in flight; when it and every batch before it are confirmed, the checkpoint moves to {@code position}. */
+    private void track(CompletableFuture<Void> delivery, long position) {
+        confirmLock.lock();
+        try {
+            inFlight.add(new InFlight(delivery, position));
+        } finally {
+            confirmLock.unlock();
+        }
+        delivery.whenComplete((ok, error) -> confirmDone());
+    }
+
+    /** Confirms the batches at the head of the queue that are done, in order, and stores the checkpoint they reach. */
+    private void confirmDone() {
+        long reached = -1;
+        confirmLock.lock();
+        try {
+            while (!inFlight.isEmpty() && inFlight.peek().confirmed().isDone()) {
+                InFlight head = inFlight.peek();
+                if (head.confirmed().isCompletedExceptionally()) {
+                    if (broken == null) {
+                        broken = failureOf(head.confirmed().exceptionNow());
+                        if (!closed) {
+                            log.error("relay {}: a batch accepted by the transport failed; stopping at position {}", options.name(), confirmed, broken);
+                        }
                     }
-                });
+                    break; // nothing after it counts as confirmed: a restart re-publishes from the checkpoint
+                }
+                inFlight.poll();
+                window.release();
+                reached = head.position();
+            }
+            if (reached > confirmed) {
+                confirmed = reached;
+                advanced.signalAll();
+            } else {
+                reached = -1;
+            }
+        } finally {
+            confirmLock.unlock();
+        }
+        if (reached > 0) {
+            long position = reached;
+            // Fire and forget: a lost checkpoint write only means re-publishing after a restart.
+            store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), position).build())
+                    .whenComplete((r, e) -> {
+                        if (e != null && !closed) {
+                            log.warn("relay {} could not store its checkpoint at {}", options.name(), position, e);
+                        }
+                    });
+        }
+    }
+
+    /** Waits until every batch in flight is confirmed (or one failed). */
+    private void awaitInFlight() throws InterruptedException {
+        confirmLock.lock();
+        try {
+            while (!inFlight.isEmpty() && broken == null) {
+                advanced.await(100, TimeUnit.MILLISECONDS); // woken by confirmDone; the bound re-checks a failed head
+            }
+        } finally {
+            confirmLock.unlock();
+        }
+        TandemException failure = broken;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static TandemException failureOf(Throwable cause) {
+        return cause instanceof TandemException te ? te : new DestinationUnavailableException("(several)", "publish failed: " + cause, cause);
     }
 
     /** Publishes {@code messages}, retrying transient failures; a batch refused for good is split to park only the culprits. */

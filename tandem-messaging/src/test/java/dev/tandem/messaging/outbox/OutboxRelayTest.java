@@ -127,6 +127,39 @@ class OutboxRelayTest {
         }
 
         @Test
+        void keepsAsManyBatchesInFlightAsTheTransportAllowsAndConfirmsThemOnlyInOrder() throws Exception {
+            List<CompletableFuture<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ScriptedTransport held = new ScriptedTransport(m -> {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                pending.add(f);
+                return f;
+            }, 3);
+            long[] ends = new long[5];
+            for (int i = 0; i < 50; i++) {
+                long p = send("d", Integer.toString(i), "M");
+                if (i % 10 == 9) {
+                    ends[i / 10] = p;
+                }
+            }
+            subject = new OutboxRelay(store, "svc", held, OPTIONS.withBatchSize(10)).start();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.calls() == 3);
+            pending.get(1).complete(null); // the second batch is confirmed before the first
+            assertThat(held.calls()).isEqualTo(3);
+            assertThat(subject.position()).isZero();
+
+            pending.get(0).complete(null);
+            assertThat(relayed(ends[1])).isTrue(); // both, in order
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.calls() == 5);
+            assertThat(subject.position()).isEqualTo(ends[1]);
+            pending.forEach(f -> f.complete(null));
+
+            assertThat(relayed(ends[4])).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.loadCheckpoint(OPTIONS.checkpoint()).orElse(0) == ends[4]);
+            assertThat(held.published()).extracting(Message::sequence).hasSize(50);
+        }
+
+        @Test
         void retriesTransientFailuresUntilTheTransportTakesTheBatch() throws Exception {
             AtomicInteger failures = new AtomicInteger(4);
             ScriptedTransport flaky = new ScriptedTransport(m -> failures.getAndDecrement() > 0
