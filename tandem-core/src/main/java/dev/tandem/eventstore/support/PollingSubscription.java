@@ -8,8 +8,6 @@ import dev.tandem.eventstore.SubscriptionRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +29,7 @@ public final class PollingSubscription implements Subscription {
     private final AppendSignal signal;
     private final Duration idlePoll;
     private final Thread thread;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition advanced = lock.newCondition();
-    private volatile long position;
+    private final PositionWatch position;
     private volatile boolean running = true;
 
     /**
@@ -45,7 +41,7 @@ public final class PollingSubscription implements Subscription {
         this.handler = handler;
         this.signal = signal;
         this.idlePoll = idlePoll;
-        this.position = request.durable() ? store.loadCheckpoint(request.name()).orElse(0L) : request.afterPosition();
+        this.position = new PositionWatch(request.durable() ? store.loadCheckpoint(request.name()).orElse(0L) : request.afterPosition());
         this.thread = Thread.ofPlatform().name("tandem-subscription-" + request.name()).daemon(true).unstarted(this::run);
     }
 
@@ -62,24 +58,12 @@ public final class PollingSubscription implements Subscription {
 
     @Override
     public long position() {
-        return position;
+        return position.get();
     }
 
     @Override
     public boolean awaitPosition(long target, Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
-        try {
-            while (position < target) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = advanced.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            lock.unlock();
-        }
+        return position.await(target, timeout);
     }
 
     private void run() {
@@ -87,7 +71,7 @@ public final class PollingSubscription implements Subscription {
         while (running) {
             try {
                 long seen = signal.generation();
-                List<RecordedEvent> batch = store.readAll(position, request.batchSize());
+                List<RecordedEvent> batch = store.readAll(position.get(), request.batchSize());
                 if (batch.isEmpty()) {
                     signal.awaitAfter(seen, idlePoll);
                     continue;
@@ -102,7 +86,7 @@ public final class PollingSubscription implements Subscription {
                 }
                 backoffMillis = backoffMillis == 0 ? 10 : Math.min(backoffMillis * 2, 5_000);
                 long jittered = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
-                log.warn("subscription {} failed at position {}; retrying in {} ms", request.name(), position, jittered, e);
+                log.warn("subscription {} failed at position {}; retrying in {} ms", request.name(), position.get(), jittered, e);
                 try {
                     Thread.sleep(jittered); // backoff before a retry, not synchronisation
                 } catch (InterruptedException ie) {
@@ -118,13 +102,7 @@ public final class PollingSubscription implements Subscription {
         if (request.durable() && !request.handlerCommitsCheckpoint()) {
             store.saveCheckpoint(request.name(), last);
         }
-        lock.lock();
-        try {
-            position = last;
-            advanced.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        position.advanceTo(last);
     }
 
     @Override

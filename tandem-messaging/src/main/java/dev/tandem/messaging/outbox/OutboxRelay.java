@@ -9,6 +9,7 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
+import dev.tandem.eventstore.support.PositionWatch;
 import dev.tandem.messaging.DestinationUnavailableException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageTooLargeException;
@@ -27,7 +28,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,10 +66,10 @@ public final class OutboxRelay implements AutoCloseable {
     private record InFlight(CompletableFuture<Void> confirmed, long position) {}
 
     private final Semaphore window;
-    private final ReentrantLock confirmLock = new ReentrantLock();
-    private final Condition advanced = confirmLock.newCondition();
+    private final ReentrantLock inFlightLock = new ReentrantLock();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    private long confirmed = -1; // the checkpoint's position once started
+    private volatile PositionWatch confirmed; // from the checkpoint, once started
+    private long lastTracked; // the end of the newest batch in flight; the subscription thread's own
     private volatile TandemException broken;
 
     /** @param service the sending service, the {@code source} of every message */
@@ -88,13 +88,7 @@ public final class OutboxRelay implements AutoCloseable {
             throw new ClosedException("outbox relay " + options.name());
         }
         if (subscription == null) {
-            long from = store.loadCheckpoint(options.checkpoint()).orElse(0L);
-            confirmLock.lock();
-            try {
-                confirmed = Math.max(confirmed, from);
-            } finally {
-                confirmLock.unlock();
-            }
+            confirmed = new PositionWatch(store.loadCheckpoint(options.checkpoint()).orElse(0L));
             SubscriptionRequest request = SubscriptionRequest.durableHandlerCommits(options.checkpoint()).withBatchSize(options.batchSize());
             subscription = store.subscribe(request, this::relay);
         }
@@ -121,35 +115,17 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** The store position up to which every routed event has been published (and confirmed) or parked. */
     public long position() {
-        confirmLock.lock();
-        try {
-            if (confirmed >= 0) {
-                return confirmed;
-            }
-        } finally {
-            confirmLock.unlock();
-        }
-        return store.loadCheckpoint(options.checkpoint()).orElse(0L);
+        PositionWatch c = confirmed;
+        return c == null ? store.loadCheckpoint(options.checkpoint()).orElse(0L) : c.get();
     }
 
     /** Waits until every event up to {@code position} is published (and confirmed) or parked; false on timeout. */
     public boolean awaitPosition(long position, Duration timeout) throws InterruptedException {
-        if (subscription == null) {
+        PositionWatch c = confirmed;
+        if (c == null) {
             throw InvalidInputException.of("relay", options.name() + " is not started");
         }
-        long nanos = timeout.toNanos();
-        confirmLock.lock();
-        try {
-            while (confirmed < position) {
-                if (nanos <= 0) {
-                    return false;
-                }
-                nanos = advanced.awaitNanos(nanos);
-            }
-            return true;
-        } finally {
-            confirmLock.unlock();
-        }
+        return c.await(position, timeout);
     }
 
     private void relay(List<RecordedEvent> events) throws InterruptedException {
@@ -190,27 +166,32 @@ public final class OutboxRelay implements AutoCloseable {
 
     /** Queues a batch in flight; when it and every batch before it are confirmed, the checkpoint moves to {@code position}. */
     private void track(CompletableFuture<Void> delivery, long position) {
-        confirmLock.lock();
+        lastTracked = position;
+        inFlightLock.lock();
         try {
             inFlight.add(new InFlight(delivery, position));
         } finally {
-            confirmLock.unlock();
+            inFlightLock.unlock();
         }
         delivery.whenComplete((ok, error) -> confirmDone());
     }
 
-    /** Confirms the batches at the head of the queue that are done, in order, and stores the checkpoint they reach. */
+    /**
+     * Confirms the batches at the head of the queue that are done, in order, and stores the checkpoint they reach
+     * (queued under the lock, so checkpoints reach the store in the order they were reached).
+     */
     private void confirmDone() {
-        long reached = -1;
-        confirmLock.lock();
+        inFlightLock.lock();
         try {
+            long reached = -1;
             while (!inFlight.isEmpty() && inFlight.peek().confirmed().isDone()) {
                 InFlight head = inFlight.peek();
                 if (head.confirmed().isCompletedExceptionally()) {
                     if (broken == null) {
                         broken = failureOf(head.confirmed().exceptionNow());
                         if (!closed) {
-                            log.error("relay {}: a batch accepted by the transport failed; stopping at position {}", options.name(), confirmed, broken);
+                            log.error("relay {}: a batch accepted by the transport failed; stopping at position {}", options.name(), confirmed.get(),
+                                    broken);
                         }
                     }
                     break; // nothing after it counts as confirmed: a restart re-publishes from the checkpoint
@@ -219,36 +200,29 @@ public final class OutboxRelay implements AutoCloseable {
                 window.release();
                 reached = head.position();
             }
-            if (reached > confirmed) {
-                confirmed = reached;
-                advanced.signalAll();
-            } else {
-                reached = -1;
+            if (reached > confirmed.get()) {
+                confirmed.advanceTo(reached);
+                storeCheckpoint(reached);
             }
         } finally {
-            confirmLock.unlock();
+            inFlightLock.unlock();
         }
-        if (reached > 0) {
-            long position = reached;
-            // Fire and forget: a lost checkpoint write only means re-publishing after a restart.
-            store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), position).build())
-                    .whenComplete((r, e) -> {
-                        if (e != null && !closed) {
-                            log.warn("relay {} could not store its checkpoint at {}", options.name(), position, e);
-                        }
-                    });
-        }
+    }
+
+    /** Fire and forget: a lost checkpoint write only means re-publishing after a restart. */
+    private void storeCheckpoint(long position) {
+        store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), position).build())
+                .whenComplete((r, e) -> {
+                    if (e != null && !closed) {
+                        log.warn("relay {} could not store its checkpoint at {}", options.name(), position, e);
+                    }
+                });
     }
 
     /** Waits until every batch in flight is confirmed (or one failed). */
     private void awaitInFlight() throws InterruptedException {
-        confirmLock.lock();
-        try {
-            while (!inFlight.isEmpty() && broken == null) {
-                advanced.await(100, TimeUnit.MILLISECONDS); // woken by confirmDone; the bound re-checks a failed head
-            }
-        } finally {
-            confirmLock.unlock();
+        while (broken == null && !confirmed.await(lastTracked, Duration.ofMillis(100))) {
+            // a failed batch does not move the position: the bound re-checks for one
         }
         TandemException failure = broken;
         if (failure != null) {
