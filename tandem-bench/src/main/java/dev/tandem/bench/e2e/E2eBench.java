@@ -64,6 +64,10 @@ public class E2eBench implements BenchSuite {
     @Override
     public void run(BenchReport report, BenchOptions options) throws Exception {
         List<Integer> clients = options.quick() ? List.of(8, 128) : List.of(1, 8, 32, 128);
+        String only = System.getProperty("tandem.bench.e2e.clients"); // e.g. -Dtandem.bench.e2e.clients=128, for profiling one case
+        if (only != null) {
+            clients = java.util.Arrays.stream(only.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        }
         if (embedded) {
             for (int c : clients) {
                 runEmbedded(report, options, c);

@@ -9,10 +9,12 @@ import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.PipelinedBatchListener;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetters;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Use it as the {@link MessageBatchListener} of a {@link dev.tandem.messaging.Transport}; a batch
  * returns (and is acknowledged) when every message in it is handled, recognised as a duplicate or
- * parked. Within a batch, messages with the same partition key are handled strictly in order, one
- * commit after the other; different keys are pipelined ({@code commitAsync}), so one group commit
- * carries many of them.
+ * parked. Messages with the same partition key are handled strictly in order, one commit after the
+ * other; different keys are pipelined ({@code commitAsync}), so one group commit carries many of them.
+ * A transport that takes it as a {@link PipelinedBatchListener} (the in-process one) hands it several
+ * batches at once, and a key's next message starts as soon as its previous one settled, whatever batch
+ * it came in ({@link InboxPipeline}); otherwise each batch is handled on the transport's thread, in
+ * rounds ({@link BatchRun}).
  *
  * <ul>
  *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs (see
@@ -38,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *       park it twice; {@link #replay} handles it again on an operator's request.
  * </ul>
  */
-public final class InboxConsumer implements MessageBatchListener {
+public final class InboxConsumer implements PipelinedBatchListener {
 
     private static final Logger log = LoggerFactory.getLogger(InboxConsumer.class);
 
@@ -48,6 +53,8 @@ public final class InboxConsumer implements MessageBatchListener {
     private final InboxOptions options;
     private final DeadLetters deadLetters;
     private final Replies replies;
+    private final Handling handling = new Handling(this);
+    private final InboxPipeline pipeline;
 
     /** @param consumer the inbox key's consumer part, stable across restarts (e.g. {@code bank-b/transfers}) */
     public InboxConsumer(EventStore store, String consumer, MessageHandler handler, InboxOptions options) {
@@ -57,6 +64,7 @@ public final class InboxConsumer implements MessageBatchListener {
         this.options = InvalidInputException.requireNonNull(options, "options");
         this.deadLetters = new DeadLetters(store, "inbox-" + consumer);
         this.replies = options.replies() == null ? null : new Replies(store, options.replies(), options.service());
+        this.pipeline = new InboxPipeline(handling, consumer);
     }
 
     public String consumer() {
@@ -71,7 +79,17 @@ public final class InboxConsumer implements MessageBatchListener {
     @Override
     public void onMessages(List<Message> messages) throws InterruptedException {
         InvalidInputException.requireNonNull(messages, "messages");
-        new BatchRun(this, messages).run();
+        new BatchRun(handling, messages).run();
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(List<Message> messages) {
+        return pipeline.submit(messages);
+    }
+
+    @Override
+    public void resume() {
+        pipeline.resume();
     }
 
     /** Whether {@code messageId} was handled (or parked) by this consumer and is still remembered. */
@@ -95,7 +113,7 @@ public final class InboxConsumer implements MessageBatchListener {
         deadLetters.discard(messageId, note);
     }
 
-    // --- used by BatchRun ---
+    // --- used by Handling ---
 
     EventStore store() {
         return store;

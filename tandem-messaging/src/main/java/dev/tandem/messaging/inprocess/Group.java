@@ -3,11 +3,14 @@ package dev.tandem.messaging.inprocess;
 import dev.tandem.core.ClosedException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
+import dev.tandem.messaging.PipelinedBatchListener;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -21,6 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A batch is acknowledged (its publishes' tickets counted down) only when the listener returned;
  * when it throws, the same batch is delivered again after a short backoff.
+ *
+ * <p>A {@link PipelinedBatchListener} gets up to {@link #PIPELINED_BATCHES} batches at once; each is
+ * acknowledged when its future completes, in any order. When one fails, or a member leaves, the
+ * delivery thread first waits for every batch in flight to complete, then puts the failed ones back at
+ * the head of the queue in their order (and resumes their listener), and only then delivers on: so a
+ * key's messages reach its member, whichever it is now, in publish order.
  */
 final class Group {
 
@@ -36,6 +45,17 @@ final class Group {
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** Set when a pipelined batch failed or a member left: the delivery thread must take stock before going on. */
+    private volatile boolean attention;
+    /** The delivery thread's own: pipelined members that may have batches in flight. */
+    private final List<Member> delivering = new ArrayList<>();
+    private long backoffMillis = 1;
+
+    /** How many batches a {@link PipelinedBatchListener} may have in flight. */
+    static final int PIPELINED_BATCHES = 4;
+
+    /** A batch handed to a pipelined member and not yet taken stock of. */
+    private record InFlight(List<Entry> part, CompletableFuture<Void> done) {}
 
     Group(String destination, String name, int maxBatch, Duration maxBackoff, ThreadFactory threads) {
         this.destination = destination;
@@ -49,11 +69,15 @@ final class Group {
     /** A consumer of this group; delivery stops after its batch in progress when {@code close}d. */
     final class Member implements dev.tandem.messaging.Consumption {
         private final MessageBatchListener listener;
+        private final PipelinedBatchListener pipelined;
         private final ReentrantLock busy = new ReentrantLock();
+        private final Semaphore window = new Semaphore(PIPELINED_BATCHES);
+        private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>(); // the delivery thread's own
         private volatile boolean closed;
 
         Member(MessageBatchListener listener) {
             this.listener = listener;
+            this.pipelined = listener instanceof PipelinedBatchListener p ? p : null;
         }
 
         @Override
@@ -70,9 +94,14 @@ final class Group {
         public void close() {
             closed = true;
             members.remove(this);
+            attend();
             if (Thread.currentThread() != thread) {
                 busy.lock(); // waits for the batch in progress
                 busy.unlock();
+                if (pipelined != null) {
+                    window.acquireUninterruptibly(PIPELINED_BATCHES); // and for every batch in flight
+                    window.release(PIPELINED_BATCHES);
+                }
             }
         }
     }
@@ -82,6 +111,7 @@ final class Group {
         lock.lock();
         try {
             members.add(m);
+            attention = true; // keys move between members: batches in flight elsewhere complete first
             ready.signalAll();
         } finally {
             lock.unlock();
@@ -128,8 +158,20 @@ final class Group {
         try {
             while (running) {
                 List<Entry> batch = take();
+                if (attention) {
+                    attention = false;
+                    List<Entry> again = takeStock();
+                    if (!again.isEmpty()) {
+                        again.addAll(batch);
+                        requeue(again);
+                        TimeUnit.MILLISECONDS.sleep(backoffMillis); // backoff before redelivery, not synchronisation
+                        backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+                        continue;
+                    }
+                    backoffMillis = 1;
+                }
                 List<Member> now = List.copyOf(members);
-                if (now.isEmpty()) {
+                if (now.isEmpty() || batch.isEmpty()) {
                     requeue(batch);
                     continue;
                 }
@@ -147,7 +189,7 @@ final class Group {
     private List<Entry> take() throws InterruptedException {
         lock.lock();
         try {
-            while (queue.isEmpty() || members.isEmpty()) {
+            while ((queue.isEmpty() || members.isEmpty()) && !attention) {
                 ready.await();
             }
             List<Entry> batch = new ArrayList<>(Math.min(queue.size(), maxBatch));
@@ -184,6 +226,10 @@ final class Group {
         for (Entry e : part) {
             messages.add(e.message());
         }
+        if (member.pipelined != null) {
+            deliverPipelined(member, part, messages);
+            return;
+        }
         long backoffMillis = 1;
         while (running) {
             member.busy.lock();
@@ -208,6 +254,72 @@ final class Group {
             backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
         }
         requeue(part);
+    }
+
+    /** Hands {@code part} to a pipelined member once it has room; its future acknowledges it or calls for attention. */
+    private void deliverPipelined(Member member, List<Entry> part, List<Message> messages) throws InterruptedException {
+        member.window.acquire();
+        if (member.closed) {
+            member.window.release();
+            requeue(part);
+            return;
+        }
+        member.inFlight.removeIf(f -> f.done().isDone() && !f.done().isCompletedExceptionally());
+        if (member.inFlight.isEmpty() && !delivering.contains(member)) {
+            delivering.add(member);
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = member.pipelined.submit(messages);
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        member.inFlight.add(new InFlight(part, done));
+        done.whenComplete((ok, error) -> {
+            if (error == null) {
+                part.forEach(e -> e.ticket().acknowledge());
+            } else {
+                log.warn("consumer of {} in group {} failed on a batch of {}; delivering it again", destination, name, part.size(), error);
+                attend();
+            }
+            member.window.release();
+        });
+    }
+
+    /** Wakes the delivery thread to take stock of its pipelined members. */
+    private void attend() {
+        attention = true;
+        lock.lock();
+        try {
+            ready.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until no pipelined batch is in flight; returns the entries of the failed ones, in delivery order per
+     * member, and lets their listeners accept batches again.
+     */
+    private List<Entry> takeStock() throws InterruptedException {
+        List<Entry> again = new ArrayList<>();
+        for (Member m : delivering) {
+            m.window.acquire(PIPELINED_BATCHES);
+            m.window.release(PIPELINED_BATCHES);
+            boolean failed = false;
+            for (InFlight f : m.inFlight) {
+                if (f.done().isCompletedExceptionally()) {
+                    again.addAll(f.part());
+                    failed = true;
+                }
+            }
+            m.inFlight.clear();
+            if (failed) {
+                m.pipelined.resume();
+            }
+        }
+        delivering.clear();
+        return again;
     }
 
     /** Puts undelivered entries back at the head, in their order, for the next member. */

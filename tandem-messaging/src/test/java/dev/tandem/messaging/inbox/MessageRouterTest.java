@@ -50,7 +50,7 @@ class MessageRouterTest {
                 .isInstanceOf(MalformedMessageException.class);
         assertThatThrownBy(() -> subject.handle(message("Debit", "text/plain", "42")))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("text/plain");
-        assertThat(BatchRun.reasonFor(new MalformedMessageException("x"))).hasToString("UNDECODABLE");
+        assertThat(Handling.reasonFor(new MalformedMessageException("x"))).hasToString("UNDECODABLE");
     }
 
     @Test

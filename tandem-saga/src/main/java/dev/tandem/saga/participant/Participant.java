@@ -13,8 +13,9 @@ import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Route;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
+import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.messaging.Message;
-import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.protocol.BranchCommand;
 import dev.tandem.saga.protocol.BranchReply;
 import dev.tandem.saga.protocol.ProtocolJson;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A participant service's handler for branch commands: applies the {@link Barrier} in the same atomic commit as
@@ -32,6 +34,10 @@ import java.util.Map;
  * concurrent commands for one branch cannot both pass the barrier: the loser's commit fails with a version
  * conflict and the inbox re-runs it on fresh state.
  *
+ * <p>Each barrier state this participant committed is kept ({@link CommittedStates}), so a confirm or cancel reads
+ * only what came after it (usually nothing) instead of the branch's whole barrier stream. Listeners registered with
+ * {@link Builder#afterCommit} learn of each durable handling commit the same way, e.g. to keep their own states.
+ *
  * <pre>{@code
  * Participant bankA = Participant.builder("bank-a", store)
  *         .on("debit", ctx -> BranchResult.succeeded(accounts.debit(ctx.input(Transfer.class))))
@@ -40,18 +46,22 @@ import java.util.Map;
  * transport.consume("bank-a", "bank-a", inbox(bankA));   // a MessageHandler
  * }</pre>
  */
-public final class Participant implements MessageHandler {
+public final class Participant implements CommitAwareHandler {
 
     private static final int PAGE = 100;
+    private static final int MAX_KNOWN_BARRIERS = 100_000;
 
     private final String name;
     private final EventStore store;
     private final Map<String, BranchHandler> handlers;
+    private final List<Consumer<Commit>> afterCommit;
+    private final CommittedStates<BarrierState> barriers = new CommittedStates<>(MAX_KNOWN_BARRIERS);
 
-    private Participant(String name, EventStore store, Map<String, BranchHandler> handlers) {
+    private Participant(String name, EventStore store, Map<String, BranchHandler> handlers, List<Consumer<Commit>> afterCommit) {
         this.name = name;
         this.store = store;
         this.handlers = Map.copyOf(handlers);
+        this.afterCommit = List.copyOf(afterCommit);
     }
 
     public static Builder builder(String name, EventStore store) {
@@ -74,10 +84,16 @@ public final class Participant implements MessageHandler {
                     + " (known: " + handlers.keySet() + ")");
         }
         StreamId stream = barrierStream(command.transactionId(), command.step());
-        List<RecordedEvent> recorded = readAll(stream);
-        BarrierState state = BarrierState.EMPTY;
-        for (RecordedEvent e : recorded) {
+        CommittedStates.Versioned<BarrierState> known = barriers.get(stream);
+        BarrierState state = known == null ? BarrierState.EMPTY : known.state();
+        long version = known == null ? 0 : known.version();
+        List<RecordedEvent> newer = readFrom(stream, version + 1);
+        for (RecordedEvent e : newer) {
             state = Barrier.evolve(state, ProtocolJson.decode(e.payload(), BarrierRecord.class).event());
+            version = e.version();
+        }
+        if (!newer.isEmpty()) {
+            barriers.read(stream, state, version);
         }
         BarrierEvent event;
         List<StreamWrite> writes = List.of();
@@ -95,9 +111,17 @@ public final class Participant implements MessageHandler {
                 Json.CONTENT_TYPE, meta, Route.to(command.replyTo(), command.transactionId()));
         Commit.Builder commit = Commit.builder();
         writes.forEach(commit::append);
-        long version = recorded.isEmpty() ? 0 : recorded.getLast().version();
         commit.append(stream, ExpectedVersion.exactly(version), List.of(reply));
+        barriers.expect(stream, reply.id(), Barrier.evolve(state, event), version + 1);
         return commit;
+    }
+
+    @Override
+    public void committed(Message message, Commit commit) {
+        barriers.committed(commit);
+        for (Consumer<Commit> listener : afterCommit) {
+            listener.accept(commit);
+        }
     }
 
     /** The barrier stream of one branch of this participant. */
@@ -115,9 +139,13 @@ public final class Participant implements MessageHandler {
     }
 
     private List<RecordedEvent> readAll(StreamId stream) {
+        return readFrom(stream, 1);
+    }
+
+    private List<RecordedEvent> readFrom(StreamId stream, long from) {
         List<RecordedEvent> all = new ArrayList<>();
         while (true) {
-            List<RecordedEvent> page = store.readStream(stream, all.size() + 1L, ReadDirection.FORWARD, PAGE);
+            List<RecordedEvent> page = store.readStream(stream, from + all.size(), ReadDirection.FORWARD, PAGE);
             all.addAll(page);
             if (page.size() < PAGE) {
                 return all;
@@ -130,6 +158,7 @@ public final class Participant implements MessageHandler {
         private final String name;
         private final EventStore store;
         private final Map<String, BranchHandler> handlers = new HashMap<>();
+        private final List<Consumer<Commit>> afterCommit = new ArrayList<>();
 
         private Builder(String name, EventStore store) {
             this.name = InvalidInputException.requireText(name, "participant.name", 60);
@@ -146,11 +175,20 @@ public final class Participant implements MessageHandler {
             return this;
         }
 
+        /**
+         * Tells {@code listener} of every durable handling commit (business writes, barrier record, reply and inbox
+         * entry), on the inbox's thread; it must be quick and must not fail the commit it is told of.
+         */
+        public Builder afterCommit(Consumer<Commit> listener) {
+            afterCommit.add(InvalidInputException.requireNonNull(listener, "listener"));
+            return this;
+        }
+
         public Participant build() {
             if (handlers.isEmpty()) {
                 throw InvalidInputException.of("participant.handlers", "participant " + name + " has no operations");
             }
-            return new Participant(name, store, handlers);
+            return new Participant(name, store, handlers, afterCommit);
         }
     }
 }

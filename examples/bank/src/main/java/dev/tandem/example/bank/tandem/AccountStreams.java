@@ -10,6 +10,8 @@ import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.example.bank.account.Account;
 import dev.tandem.example.bank.account.AccountEvent;
 import java.util.ArrayList;
@@ -17,7 +19,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How account events are stored (type name = record name, JSON payload, the transfer as transaction id); reads an
@@ -30,11 +31,12 @@ final class AccountStreams {
     private static final int MAX_CACHED = 100_000;
 
     /**
-     * The last state read of each account, per store. Only states folded from events read back from the store go in,
-     * and streams are append-only with gapless versions, so a later read that continues from a cached state with the
-     * events after its version is exactly a full read, without re-folding a hot account's whole history.
+     * The last state known of each account, per store: read back from the store, or committed by this process (see
+     * {@link CommittedStates}). Streams are append-only with gapless versions, so a read that continues from a known
+     * state with the events after its version is exactly a full read, without re-folding a hot account's history, and
+     * a bank never reads back the events it just wrote.
      */
-    private static final Map<EventStore, Map<String, Loaded>> READ = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final Map<EventStore, CommittedStates<Account>> KNOWN = Collections.synchronizedMap(new WeakHashMap<>());
 
     /** An account's state and the stream version it was read at. */
     record Loaded(Account account, long version) {}
@@ -45,36 +47,50 @@ final class AccountStreams {
         return StreamId.of("account", accountId);
     }
 
+    private static CommittedStates<Account> known(EventStore store) {
+        return KNOWN.computeIfAbsent(store, s -> new CommittedStates<>(MAX_CACHED));
+    }
+
     static Loaded load(EventStore store, String accountId) {
-        Map<String, Loaded> known = READ.computeIfAbsent(store, s -> new ConcurrentHashMap<>());
-        Loaded from = known.getOrDefault(accountId, new Loaded(Account.NONE, 0));
-        Account state = from.account();
-        long version = from.version();
+        CommittedStates<Account> known = known(store);
+        StreamId stream = stream(accountId);
+        CommittedStates.Versioned<Account> from = known.get(stream);
+        Account state = from == null ? Account.NONE : from.state();
+        long version = from == null ? 0 : from.version();
         while (true) {
-            List<RecordedEvent> page = store.readStream(stream(accountId), version + 1, ReadDirection.FORWARD, PAGE);
+            List<RecordedEvent> page = store.readStream(stream, version + 1, ReadDirection.FORWARD, PAGE);
             for (RecordedEvent e : page) {
                 state = state.evolve(decode(e));
                 version = e.version();
             }
             if (page.size() < PAGE) {
-                Loaded loaded = new Loaded(state, version);
-                if (known.size() >= MAX_CACHED) {
-                    known.clear();
+                if (from == null || version != from.version()) {
+                    known.read(stream, state, version);
                 }
-                known.merge(accountId, loaded, (old, now) -> now.version() >= old.version() ? now : old);
-                return loaded;
+                return new Loaded(state, version);
             }
         }
     }
 
-    /** The write of {@code events} after {@code loaded}; a concurrent change makes the commit conflict and re-run. */
-    static StreamWrite write(String accountId, Loaded loaded, List<AccountEvent> events) {
+    /**
+     * The write of {@code events} after {@code loaded}; a concurrent change makes the commit conflict and re-run.
+     * Once {@link #committed} hears of its commit, the account's next load starts after these events.
+     */
+    static StreamWrite write(EventStore store, String accountId, Loaded loaded, List<AccountEvent> events) {
         List<NewEvent> encoded = new ArrayList<>(events.size());
+        Account after = loaded.account();
         for (AccountEvent e : events) {
             Metadata metadata = e.transfer() == null ? Metadata.EMPTY : new Metadata(null, null, e.transfer().toString(), Map.of());
             encoded.add(new NewEvent(NewEvent.newId(), e.typeName(), Json.encode(e), Json.CONTENT_TYPE, metadata, null));
+            after = after.evolve(e);
         }
+        known(store).expect(stream(accountId), encoded.getLast().id(), after, loaded.version() + events.size());
         return new StreamWrite(stream(accountId), ExpectedVersion.exactly(loaded.version()), encoded);
+    }
+
+    /** A commit to {@code store} is durable: the account states its writes were expected to reach are now known. */
+    static void committed(EventStore store, Commit commit) {
+        known(store).committed(commit);
     }
 
     /** Decodes a stored account event. */

@@ -54,7 +54,9 @@ public final class BankAccounts {
                         return loaded.account();
                     }
                     try {
-                        store.commit(Commit.builder().append(AccountStreams.write(accountId, loaded, a.events())).build());
+                        Commit commit = Commit.builder().append(AccountStreams.write(store, accountId, loaded, a.events())).build();
+                        store.commit(commit);
+                        AccountStreams.committed(store, commit);
                     } catch (StreamVersionConflict e) {
                         if (attempt >= MAX_CONFLICT_RETRIES) {
                             throw e;

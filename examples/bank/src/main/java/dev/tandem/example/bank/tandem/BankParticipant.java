@@ -31,6 +31,7 @@ public final class BankParticipant {
                 .on(TransferDefinitions.REFUND, ctx -> payer(store, ctx, t -> new AccountCommand.Refund(t.transfer())))
                 .on(TransferDefinitions.CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.Credit(t.transfer(), t.money())))
                 .on(TransferDefinitions.REVERSE_CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.ReverseCredit(t.transfer())))
+                .afterCommit(commit -> AccountStreams.committed(store, commit))
                 .build();
     }
 
@@ -50,7 +51,7 @@ public final class BankParticipant {
             case Decision.Refused r -> BranchResult.failed(r.refusal().toString());
             case Decision.Accepted a -> a.events().isEmpty()
                     ? BranchResult.succeeded()
-                    : BranchResult.succeeded(AccountStreams.write(accountId, loaded, a.events()));
+                    : BranchResult.succeeded(AccountStreams.write(store, accountId, loaded, a.events()));
         };
     }
 }

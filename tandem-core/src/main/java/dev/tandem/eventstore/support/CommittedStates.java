@@ -1,0 +1,77 @@
+package dev.tandem.eventstore.support;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamWrite;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The states of streams as this process last committed them: a handler that appends to a stream notes what the
+ * stream's state will be if the append commits ({@link #expect}); once the commit is durable ({@link #committed}),
+ * that state is what the next read of the stream starts from, so a process never reads back the events it wrote
+ * itself. A state is only a starting point: the reader still reads whatever came after its version, and appends
+ * still expect the exact version they read, so a state that is stale, or an expectation whose commit failed, costs
+ * a read, never correctness.
+ *
+ * @param <S> the state folded from a stream's events
+ */
+public final class CommittedStates<S> {
+
+    /** A stream's state and the stream version it was folded to. */
+    public record Versioned<S>(S state, long version) {}
+
+    private record Expected<S>(StreamId stream, Versioned<S> after) {}
+
+    private final int max;
+    private final Map<StreamId, Versioned<S>> committed = new ConcurrentHashMap<>();
+    private final Map<UUID, Expected<S>> expected = new ConcurrentHashMap<>();
+
+    /** @param max how many states (and how many expectations) it keeps before it starts over: a memory bound */
+    public CommittedStates(int max) {
+        if (max < 1) {
+            throw InvalidInputException.of("max", "must be positive, was " + max);
+        }
+        this.max = max;
+    }
+
+    /** The last state known of {@code stream}, or null. */
+    public Versioned<S> get(StreamId stream) {
+        return committed.get(stream);
+    }
+
+    /** Keeps {@code state} as read from the store at {@code version} (a later version already kept wins). */
+    public void read(StreamId stream, S state, long version) {
+        put(stream, new Versioned<>(state, version));
+    }
+
+    /**
+     * Notes that once the append to {@code stream} whose last event has id {@code lastEventId} commits, the stream
+     * is at {@code version} with {@code state}.
+     */
+    public void expect(StreamId stream, UUID lastEventId, S state, long version) {
+        if (expected.size() >= max) {
+            expected.clear(); // expectations of attempts that never committed: dropping them costs reads only
+        }
+        expected.put(lastEventId, new Expected<>(stream, new Versioned<>(state, version)));
+    }
+
+    /** A commit is durable: each of its writes that was expected makes its state the stream's known state. */
+    public void committed(Commit commit) {
+        for (StreamWrite w : commit.writes()) {
+            Expected<S> e = expected.remove(w.events().getLast().id());
+            if (e != null && e.stream().equals(w.stream())) {
+                put(w.stream(), e.after());
+            }
+        }
+    }
+
+    private void put(StreamId stream, Versioned<S> state) {
+        if (committed.size() >= max) {
+            committed.clear();
+        }
+        committed.merge(stream, state, (old, now) -> now.version() >= old.version() ? now : old);
+    }
+}

@@ -1,0 +1,169 @@
+package dev.tandem.messaging.inbox;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.DuplicateMessageException;
+import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.messaging.MalformedMessageException;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageTooLargeException;
+import dev.tandem.messaging.UnknownMessageTypeException;
+import dev.tandem.messaging.deadletter.DeadLetter;
+import dev.tandem.messaging.deadletter.DeadLetterReason;
+import dev.tandem.messaging.retry.RetryPolicy;
+import dev.tandem.core.InvalidInputException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How one message is handled, attempt by attempt, whoever schedules the attempts ({@link BatchRun} in rounds,
+ * {@link InboxPipeline} continuously): start an attempt (inbox check, size check, handler, commit in flight), then
+ * settle its outcome (done, duplicate, run again on fresh state, retry after a backoff, park).
+ */
+final class Handling {
+
+    private static final Logger log = LoggerFactory.getLogger(Handling.class);
+
+    /** A message and its attempts so far. */
+    static class Item {
+        final Message message;
+        int failures;
+        int conflicts;
+        long notBeforeNanos;
+        boolean inboxChecked;
+        Commit attempted;
+
+        Item(Message message) {
+            this.message = message;
+        }
+    }
+
+    /** What to do with an item after its attempt settled. */
+    enum Verdict {
+        /** Handled, recognised as a duplicate, or parked: the next message of its key may go. */
+        DONE,
+        /** Attempt it again, not before {@link Item#notBeforeNanos}. */
+        AGAIN
+    }
+
+    private final InboxConsumer inbox;
+
+    Handling(InboxConsumer inbox) {
+        this.inbox = inbox;
+    }
+
+    /** Starts handling {@code item}: a finished future for a known duplicate, else the commit in flight. */
+    CompletableFuture<?> attempt(Item item) {
+        Message m = item.message;
+        item.attempted = null;
+        try {
+            if (inbox.options().checkInboxFirst() && !item.inboxChecked) {
+                item.inboxChecked = true;
+                InboxRecord previous = inbox.lookup(m.id());
+                if (previous != null) {
+                    return CompletableFuture.failedFuture(new DuplicateMessageException(previous));
+                }
+            }
+            long size = MessageTooLargeException.sizeOf(m);
+            if (size > inbox.options().maxMessageBytes()) {
+                return CompletableFuture.failedFuture(new MessageTooLargeException(m.id(), size, inbox.options().maxMessageBytes()));
+            }
+            Commit effects = inbox.effects(m);
+            Commit handling = inbox.handling(m, effects);
+            item.attempted = handling;
+            return inbox.store().commitAsync(handling);
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The failure a finished attempt came to, null for success. */
+    static Throwable failureOf(CompletableFuture<?> f) throws InterruptedException {
+        try {
+            f.get();
+            return null;
+        } catch (ExecutionException | CompletionException e) {
+            return unwrap(e);
+        }
+    }
+
+    static Throwable unwrap(Throwable e) {
+        return (e instanceof ExecutionException || e instanceof CompletionException) && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /**
+     * Settles an attempt that ended with {@code failure} (null: committed). Throws what must stop the whole delivery:
+     * an interrupt, a closed store, or a failure to park.
+     */
+    Verdict settle(Item item, Throwable failure) throws InterruptedException {
+        if (failure == null) {
+            inbox.committed(item.message, item.attempted);
+            return Verdict.DONE;
+        }
+        if (failure instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
+            throw closed;
+        }
+        if (failure instanceof DuplicateMessageException d) {
+            inbox.duplicate(d.previous());
+            return Verdict.DONE;
+        }
+        if (failure instanceof StreamVersionConflict && item.conflicts++ < inbox.options().maxConflictRetries()) {
+            item.notBeforeNanos = System.nanoTime(); // stays at the head of its lane: runs again on fresh state
+            return Verdict.AGAIN;
+        }
+        if (!item.inboxChecked) {
+            item.inboxChecked = true;
+            InboxRecord previous = inbox.lookup(item.message.id());
+            if (previous != null) { // a duplicate the handler choked on: it was handled before
+                inbox.duplicate(previous);
+                return Verdict.DONE;
+            }
+        }
+        item.failures++;
+        RetryPolicy retry = inbox.options().retry();
+        boolean transientFailure = failure instanceof StreamVersionConflict || RetryPolicy.isTransient(failure);
+        if (transientFailure && retry.allowsRetry(item.failures)) {
+            long delay = retry.delayAfter(item.failures).toNanos();
+            if (failure instanceof StreamVersionConflict) { // contention on a hot stream: expected, and resolved by the retry
+                log.debug("{} kept conflicting on {} (attempt {}); retrying in {} ms: {}", inbox.consumer(), item.message, item.failures,
+                        delay / 1_000_000, failure.getMessage());
+            } else {
+                log.warn("{} failed on {} (attempt {}); retrying in {} ms", inbox.consumer(), item.message, item.failures, delay / 1_000_000, failure);
+            }
+            item.notBeforeNanos = System.nanoTime() + delay;
+            return Verdict.AGAIN;
+        }
+        DeadLetterReason reason = transientFailure ? DeadLetterReason.OUT_OF_ATTEMPTS : reasonFor(failure);
+        park(item, reason, failure);
+        return Verdict.DONE;
+    }
+
+    private void park(Item item, DeadLetterReason reason, Throwable failure) {
+        log.error("{} parks {} after {} attempts: {}", inbox.consumer(), item.message, item.failures, reason, failure);
+        DeadLetter letter = new DeadLetter(item.message, reason, item.failures, DeadLetter.describe(failure), null);
+        try {
+            inbox.store().commit(inbox.parking(letter));
+        } catch (DuplicateMessageException already) {
+            // handled or parked meanwhile by another delivery: the first record stands
+        }
+    }
+
+    static DeadLetterReason reasonFor(Throwable failure) {
+        return switch (failure) {
+            case MalformedMessageException m -> DeadLetterReason.UNDECODABLE;
+            case UnknownMessageTypeException u -> DeadLetterReason.UNKNOWN_TYPE;
+            case MessageTooLargeException t -> DeadLetterReason.TOO_LARGE;
+            case InvalidInputException i when i.field().equals("payload") -> DeadLetterReason.UNDECODABLE;
+            default -> DeadLetterReason.REJECTED;
+        };
+    }
+}
