@@ -1,0 +1,199 @@
+package dev.tandem.messaging.inbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.tandem.core.ClosedException;
+import dev.tandem.core.StoreUnavailableException;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StoreOptions;
+import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.sqlite.SqliteEventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.retry.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The inbox's pipelined delivery: several batches in flight at once, on a real SQLite store. */
+@DisplayName("The inbox pipeline")
+class InboxPipelineTest {
+
+    private static final InboxOptions FAST = InboxOptions.defaults()
+            .withRetry(new RetryPolicy(1_000, Duration.ofMillis(1), Duration.ofMillis(2), 0.5, new Random(7)));
+
+    @TempDir
+    Path dir;
+
+    private EventStore store;
+
+    /** The order in which messages took effect (their commits succeeded), by body. */
+    private final List<String> applied = Collections.synchronizedList(new ArrayList<>());
+
+    @BeforeEach
+    void open() {
+        store = SqliteEventStore.open(dir.resolve("pipeline.db"), StoreOptions.defaults());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        store.close();
+    }
+
+    private static Message message(String key, String body) {
+        return new Message(UUID.randomUUID(), "a", "b", key, 1, Instant.parse("2026-01-01T00:00:00Z"), "Apply", "application/json",
+                body.getBytes(StandardCharsets.UTF_8), Metadata.EMPTY);
+    }
+
+    private static String body(Message m) {
+        return new String(m.payload(), StandardCharsets.UTF_8);
+    }
+
+    /** Appends the message's body to its key's stream at the exact next version, and notes it once durable. */
+    private final class Appending implements CommitAwareHandler {
+        @Override
+        public Commit.Builder handle(Message m) throws Exception {
+            StreamId stream = StreamId.of("key-" + m.partitionKey());
+            return Commit.builder().append(stream, ExpectedVersion.exactly(store.streamVersion(stream)),
+                    List.of(NewEvent.json("Applied", Map.of("body", body(m)))));
+        }
+
+        @Override
+        public void committed(Message message, Commit commit) {
+            applied.add(body(message));
+        }
+    }
+
+    private List<String> stored(String key) {
+        List<String> bodies = new ArrayList<>();
+        for (RecordedEvent e : store.readStream(StreamId.of("key-" + key), 1, ReadDirection.FORWARD, 10_000)) {
+            bodies.add(String.valueOf(e.payloadAs(Map.class).get("body")));
+        }
+        return bodies;
+    }
+
+    private static void awaitAll(List<CompletableFuture<Void>> futures) throws Exception {
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void appliesEveryKeysMessagesOnceAndInOrderWithManyBatchesInFlight() throws Exception {
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", new Appending(), FAST);
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
+        int keys = 7;
+        int perBatch = 40;
+        for (int b = 0; b < 25; b++) {
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < perBatch; i++) {
+                int n = b * perBatch + i;
+                batch.add(message("k" + n % keys, "k" + n % keys + ":" + n));
+            }
+            batches.add(inbox.submit(batch)); // all submitted before the first is handled
+        }
+        awaitAll(batches);
+
+        for (int k = 0; k < keys; k++) {
+            List<String> expected = new ArrayList<>();
+            for (int n = 0; n < 25 * perBatch; n++) {
+                if (n % keys == k) {
+                    expected.add("k" + k + ":" + n);
+                }
+            }
+            assertThat(stored("k" + k)).as("key k%d", k).containsExactlyElementsOf(expected);
+        }
+        assertThat(applied).hasSize(25 * perBatch).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aKeyWaitingForARetryHoldsOnlyItsOwnLaterMessages() throws Exception {
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        Appending appending = new Appending();
+        MessageHandler handler = new CommitAwareHandler() {
+            @Override
+            public Commit.Builder handle(Message m) throws Exception {
+                if (body(m).equals("slow:1") && !handled.contains("fast:2")) {
+                    throw new StoreUnavailableException("not yet: fast:2 goes first", null);
+                }
+                handled.add(body(m));
+                return appending.handle(m);
+            }
+
+            @Override
+            public void committed(Message message, Commit commit) {
+                appending.committed(message, commit);
+            }
+        };
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+
+        CompletableFuture<Void> first = inbox.submit(List.of(message("slow", "slow:1"), message("fast", "fast:1")));
+        CompletableFuture<Void> second = inbox.submit(List.of(message("fast", "fast:2"), message("slow", "slow:2")));
+        awaitAll(List.of(first, second));
+
+        assertThat(stored("slow")).containsExactly("slow:1", "slow:2");
+        assertThat(stored("fast")).containsExactly("fast:1", "fast:2");
+        assertThat(applied.indexOf("fast:2")).as("the later batch's other key went ahead").isLessThan(applied.indexOf("slow:1"));
+    }
+
+    @Test
+    void failsEveryBatchInFlightWhenDeliveryMustStopAndTakesThemAgainAfterResume() throws Exception {
+        Set<String> failedOnce = ConcurrentHashMap.newKeySet();
+        Appending appending = new Appending();
+        MessageHandler handler = new CommitAwareHandler() {
+            @Override
+            public Commit.Builder handle(Message m) throws Exception {
+                if (body(m).equals("k:2") && failedOnce.add("k:2")) {
+                    throw new ClosedException("event store (shutting down)");
+                }
+                return appending.handle(m);
+            }
+
+            @Override
+            public void committed(Message message, Commit commit) {
+                appending.committed(message, commit);
+            }
+        };
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+        List<Message> one = List.of(message("k", "k:1"), message("k", "k:2"));
+        List<Message> two = List.of(message("k", "k:3"), message("j", "j:1"));
+
+        CompletableFuture<Void> f1 = inbox.submit(one);
+        CompletableFuture<Void> f2 = inbox.submit(two);
+
+        assertThatThrownBy(() -> f1.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(ClosedException.class);
+        assertThatThrownBy(() -> f2.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        assertThatThrownBy(() -> inbox.submit(List.of(message("x", "x:1"))).get(30, TimeUnit.SECONDS))
+                .as("refused until resumed").isInstanceOf(ExecutionException.class);
+        assertThat(stored("k")).as("nothing after the failed message of its key").containsExactly("k:1");
+
+        inbox.resume();
+        awaitAll(List.of(inbox.submit(one), inbox.submit(two)));
+
+        assertThat(stored("k")).containsExactly("k:1", "k:2", "k:3");
+        assertThat(stored("j")).containsExactly("j:1");
+        assertThat(stored("x")).as("the refused batch was not applied").isEmpty();
+    }
+}

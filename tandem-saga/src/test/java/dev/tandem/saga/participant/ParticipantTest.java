@@ -1,0 +1,101 @@
+package dev.tandem.saga.participant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.inbox.InboxConsumer;
+import dev.tandem.messaging.inbox.InboxOptions;
+import dev.tandem.saga.definition.Phase;
+import dev.tandem.saga.protocol.BranchCommand;
+import dev.tandem.saga.protocol.ProtocolJson;
+import dev.tandem.saga.protocol.ReplyOutcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The participant's handler through a real inbox: the barrier in the same commit, from the barrier states it committed. */
+@DisplayName("A participant")
+class ParticipantTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final EventStore store = new InMemoryEventStore();
+    private final AtomicInteger actions = new AtomicInteger();
+    private final AtomicInteger compensations = new AtomicInteger();
+    private final AtomicInteger confirms = new AtomicInteger();
+    private final List<Commit> toldOf = new ArrayList<>();
+    private final Participant participant = Participant.builder("bank", store)
+            .on("debit", ctx -> {
+                actions.incrementAndGet();
+                return BranchResult.succeeded();
+            })
+            .on("refund", ctx -> {
+                compensations.incrementAndGet();
+                return BranchResult.succeeded();
+            })
+            .on("settle", ctx -> {
+                confirms.incrementAndGet();
+                return BranchResult.succeeded();
+            })
+            .afterCommit(toldOf::add)
+            .build();
+    private final InboxConsumer inbox = new InboxConsumer(store, "bank/commands", participant, InboxOptions.defaults());
+
+    private static Message command(Phase phase, String operation) {
+        BranchCommand c = new BranchCommand("t1", "transfer", 0, "debit", phase, operation, 1, "{}", "coordinator", NOW.plusSeconds(60), NOW);
+        return new Message(UUID.randomUUID(), "coordinator", "bank", "t1", 1, NOW, BranchCommand.TYPE, Json.CONTENT_TYPE,
+                ProtocolJson.encode(c), Metadata.EMPTY);
+    }
+
+    @Test
+    void confirmsOnceFromTheBarrierStateItCommitted() throws Exception {
+        inbox.onMessages(List.of(command(Phase.ACTION, "debit")));
+        inbox.onMessages(List.of(command(Phase.CONFIRM, "settle")));
+        inbox.onMessages(List.of(command(Phase.CONFIRM, "settle"))); // a new delivery of the same confirm
+
+        assertThat(actions).hasValue(1);
+        assertThat(confirms).hasValue(1);
+        assertThat(participant.barrierState("t1", 0).confirmed()).isTrue();
+        assertThat(store.streamVersion(participant.barrierStream("t1", 0))).as("one barrier record per answered command").isEqualTo(3);
+        assertThat(toldOf).as("after-commit listeners hear of each handling commit").hasSize(3);
+    }
+
+    @Test
+    void stillSeesWhatWasAppendedToTheBarrierBehindTheStateItKnows() throws Exception {
+        inbox.onMessages(List.of(command(Phase.ACTION, "debit")));
+        // another instance of this participant compensated the branch meanwhile
+        BarrierEvent compensated = Barrier.recordOutcome(Phase.COMPENSATION, ReplyOutcome.SUCCEEDED, null);
+        store.commit(Commit.of(participant.barrierStream("t1", 0), ExpectedVersion.exactly(1), List.of(new NewEvent(NewEvent.newId(),
+                "tandem.saga.BranchReply", ProtocolJson.encode(BarrierRecord.of(compensated, "t1", 0, 1)), Json.CONTENT_TYPE, Metadata.EMPTY, null))));
+
+        inbox.onMessages(List.of(command(Phase.COMPENSATION, "refund")));
+        inbox.onMessages(List.of(command(Phase.CONFIRM, "settle")));
+
+        assertThat(compensations).as("compensated once, by the other instance").hasValue(0);
+        assertThat(confirms).as("no confirm after a compensation").hasValue(0);
+        assertThat(participant.barrierState("t1", 0).compensated()).isTrue();
+        assertThat(participant.barrierState("t1", 0).confirmed()).isFalse();
+    }
+
+    @Test
+    void refusesAnActionThatArrivesAfterItsCompensation() throws Exception {
+        inbox.onMessages(List.of(command(Phase.COMPENSATION, "refund")));
+        inbox.onMessages(List.of(command(Phase.ACTION, "debit")));
+
+        assertThat(compensations).as("a null compensation runs no handler").hasValue(0);
+        assertThat(actions).as("no hanging action").hasValue(0);
+        assertThat(participant.barrierState("t1", 0).nullCompensation()).isTrue();
+        assertThat(participant.barrierState("t1", 0).action()).isEqualTo(ActionState.REFUSED);
+    }
+}
