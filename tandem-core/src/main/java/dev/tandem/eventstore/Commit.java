@@ -7,22 +7,25 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * One atomic write: events on one or more streams, inbox records and checkpoint updates.
- * Either all of it is durable or none of it is.
+ * One atomic write: events on one or more streams, inbox records and checkpoint updates, and
+ * guards on streams it does not write (conditions on their versions, checked atomically with the
+ * writes). Either all of it is durable or none of it is.
  *
  * <p>This is what makes "outbox + inbox + barrier in one append" possible: a message handler's
  * resulting events (including routed events, which are its outgoing messages), the record of the
  * message it consumed and a subscriber's checkpoint commit together.
  */
-public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<CheckpointUpdate> checkpoints) {
+public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<CheckpointUpdate> checkpoints, List<StreamGuard> guards) {
 
     public Commit {
         InvalidInputException.requireNonNull(writes, "writes");
         InvalidInputException.requireNonNull(inbox, "inbox");
         InvalidInputException.requireNonNull(checkpoints, "checkpoints");
+        InvalidInputException.requireNonNull(guards, "guards");
         writes = List.copyOf(writes);
         inbox = List.copyOf(inbox);
         checkpoints = List.copyOf(checkpoints);
+        guards = List.copyOf(guards);
         if (writes.isEmpty() && inbox.isEmpty() && checkpoints.isEmpty()) {
             throw InvalidInputException.of("commit", "is empty: it has no events, inbox entries or checkpoints");
         }
@@ -38,6 +41,16 @@ public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<Chec
                 }
             }
         }
+        for (StreamGuard g : guards) {
+            if (!streams.add(g.stream())) {
+                throw InvalidInputException.of("guards", "stream " + g.stream() + " is guarded twice, or both guarded and written, in one commit");
+            }
+        }
+    }
+
+    /** A commit without guards. */
+    public Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<CheckpointUpdate> checkpoints) {
+        this(writes, inbox, checkpoints, List.of());
     }
 
     public static Commit of(StreamId stream, ExpectedVersion expected, List<NewEvent> events) {
@@ -62,6 +75,7 @@ public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<Chec
         private final List<StreamWrite> writes = new ArrayList<>();
         private final List<InboxEntry> inbox = new ArrayList<>();
         private final List<CheckpointUpdate> checkpoints = new ArrayList<>();
+        private final List<StreamGuard> guards = new ArrayList<>();
 
         public Builder append(StreamId stream, ExpectedVersion expected, List<NewEvent> events) {
             writes.add(new StreamWrite(stream, expected, events));
@@ -83,12 +97,24 @@ public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<Chec
             return this;
         }
 
+        /** Commits only if {@code stream}, which this commit does not write, is at a version {@code expected} accepts. */
+        public Builder guard(StreamId stream, ExpectedVersion expected) {
+            guards.add(new StreamGuard(stream, expected));
+            return this;
+        }
+
+        public Builder guard(StreamGuard guard) {
+            guards.add(InvalidInputException.requireNonNull(guard, "guard"));
+            return this;
+        }
+
+        /** Whether it has nothing to write (guards alone are not a commit). */
         public boolean isEmpty() {
             return writes.isEmpty() && inbox.isEmpty() && checkpoints.isEmpty();
         }
 
         public Commit build() {
-            return new Commit(writes, inbox, checkpoints);
+            return new Commit(writes, inbox, checkpoints, guards);
         }
     }
 }

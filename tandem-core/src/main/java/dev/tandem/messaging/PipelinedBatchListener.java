@@ -24,4 +24,11 @@ public interface PipelinedBatchListener extends MessageBatchListener {
 
     /** Accepts batches again after a failure, once every batch submitted before it has completed. */
     void resume();
+
+    /**
+     * Returns once the listener has started all it can start of what it was given and is waiting (for commits, for
+     * backoffs, or for more work). A transport calls it before {@link #submit}: while the listener is busy, messages
+     * gather into one larger batch instead of many small ones; once it only waits, the next batch overlaps that wait.
+     */
+    default void awaitCaughtUp() throws InterruptedException {}
 }

@@ -12,6 +12,7 @@ import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamGuard;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.StreamWrite;
@@ -87,6 +88,9 @@ public final class BatchPlanner {
             for (StreamWrite w : c.writes()) {
                 streams.add(w.stream());
             }
+            for (StreamGuard g : c.guards()) {
+                streams.add(g.stream());
+            }
             for (InboxEntry e : c.inbox()) {
                 inboxKeys.add(new InboxKey(e.consumer(), e.messageId()));
             }
@@ -135,6 +139,12 @@ public final class BatchPlanner {
         }
 
         private Outcome planOne(Commit commit) {
+            for (StreamGuard g : commit.guards()) {
+                long current = versions.getOrDefault(g.stream(), 0L);
+                if (!g.expected().accepts(current)) {
+                    return new Outcome.Refused(StreamVersionConflict.expected(g.stream(), g.expected(), current));
+                }
+            }
             for (InboxEntry e : commit.inbox()) {
                 InboxRecord previous = inbox.get(new InboxKey(e.consumer(), e.messageId()));
                 if (previous != null) {

@@ -92,6 +92,11 @@ public final class InboxConsumer implements PipelinedBatchListener {
         pipeline.resume();
     }
 
+    @Override
+    public void awaitCaughtUp() throws InterruptedException {
+        pipeline.awaitCaughtUp();
+    }
+
     /** Whether {@code messageId} was handled (or parked) by this consumer and is still remembered. */
     public boolean handled(UUID messageId) {
         return store.findInbox(consumer, messageId).isPresent();
@@ -143,6 +148,7 @@ public final class InboxConsumer implements PipelinedBatchListener {
             effects.writes().forEach(b::append);
             effects.inbox().forEach(b::inbox);
             effects.checkpoints().forEach(c -> b.checkpoint(c.name(), c.position()));
+            effects.guards().forEach(b::guard);
         }
         return b.inbox(entry);
     }

@@ -54,12 +54,15 @@ final class InboxPipeline {
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
+    private final Condition caughtUp = lock.newCondition();
 
     // guarded by lock
     private List<Item> arrived = new ArrayList<>();
     private List<Settled> settled = new ArrayList<>();
     private Throwable broken;
     private boolean driving;
+    /** The driver has started all it can and waits: true from just before it waits until work arrives. */
+    private boolean waiting;
 
     // the driver thread's own
     private final Map<String, ArrayDeque<Item>> lanes = new HashMap<>();
@@ -88,6 +91,7 @@ final class InboxPipeline {
                 return CompletableFuture.failedFuture(broken);
             }
             arrived.addAll(items);
+            waiting = false;
             if (!driving) {
                 driving = true;
                 Thread.ofPlatform().name("tandem-inbox-" + name).daemon(true).start(this::drive);
@@ -98,6 +102,18 @@ final class InboxPipeline {
             lock.unlock();
         }
         return batch.done;
+    }
+
+    /** See {@link dev.tandem.messaging.PipelinedBatchListener#awaitCaughtUp()}. */
+    void awaitCaughtUp() throws InterruptedException {
+        lock.lock();
+        try {
+            while (driving && !waiting) {
+                caughtUp.await();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     void resume() {
@@ -132,7 +148,12 @@ final class InboxPipeline {
                         long wait = delayed.isEmpty() ? LINGER_NANOS : delayed.peek().notBeforeNanos - System.nanoTime();
                         if (lanes.isEmpty() && System.nanoTime() - idleSince >= LINGER_NANOS) {
                             driving = false;
+                            caughtUp.signalAll();
                             return;
+                        }
+                        if (!waiting) {
+                            waiting = true;
+                            caughtUp.signalAll();
                         }
                         wake.awaitNanos(Math.max(wait, 1));
                     }
@@ -177,6 +198,7 @@ final class InboxPipeline {
             lock.lock();
             try {
                 driving = false;
+                caughtUp.signalAll();
             } finally {
                 lock.unlock();
             }

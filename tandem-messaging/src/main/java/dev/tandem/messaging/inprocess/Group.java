@@ -157,6 +157,9 @@ final class Group {
     private void run() {
         try {
             while (running) {
+                for (Member m : delivering) {
+                    m.pipelined.awaitCaughtUp(); // while it is busy, what arrives gathers into one batch
+                }
                 List<Entry> batch = take();
                 if (attention) {
                     attention = false;

@@ -319,7 +319,11 @@ public final class Coordinator {
             return CompletableFuture.completedFuture(decided.after());
         }
         ExpectedVersion expected = ExpectedVersion.exactly(loaded.version());
-        return store.commitAsync(Commit.of(TransactionStreams.streamOf(id), expected, decided.events()))
+        Commit.Builder commit = Commit.builder().append(TransactionStreams.streamOf(id), expected, decided.events());
+        if (loaded.version() == 0) {
+            ownership.guard(id).ifPresent(commit::guard); // no claim can fence a new transaction yet: the lease must still be ours
+        }
+        return store.commitAsync(commit.build())
                 .handle((result, error) -> {
                     if (error == null) {
                         Transaction after = decided.after();
@@ -338,6 +342,9 @@ public final class Coordinator {
                     // the store may report the race as a duplicate event instead of a version conflict: re-decide either way
                     if ((cause instanceof StreamVersionConflict || cause instanceof DuplicateEventException) && attempt < MAX_CONFLICT_RETRIES) {
                         return execute(id, command, attempt + 1);
+                    }
+                    if (cause instanceof StreamVersionConflict c && !c.stream().equals(TransactionStreams.streamOf(id))) {
+                        return CompletableFuture.<Transaction>failedFuture(new NotOwnerException(name, id)); // the lease moved on
                     }
                     return CompletableFuture.<Transaction>failedFuture(cause);
                 })

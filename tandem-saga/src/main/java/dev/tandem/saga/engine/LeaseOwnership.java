@@ -7,6 +7,7 @@ import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamGuard;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamVersionConflict;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -76,6 +78,14 @@ public final class LeaseOwnership implements Ownership {
     public long fencingToken(String transactionId) {
         Lease lease = held.get(partitionOf(transactionId));
         return lease != null && clock.instant().isBefore(lease.expiresAt()) ? lease.token() : -1;
+    }
+
+    /** The lease stream of {@code transactionId}'s partition still at the version of this instance's grant. */
+    @Override
+    public Optional<StreamGuard> guard(String transactionId) {
+        int partition = partitionOf(transactionId);
+        Lease lease = held.get(partition);
+        return lease == null ? Optional.empty() : Optional.of(new StreamGuard(streamOf(partition), ExpectedVersion.exactly(lease.token())));
     }
 
     /**

@@ -158,4 +158,37 @@ class OwnershipTest {
         assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).isEqualTo(claimed);
         assertThat(one.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
     }
+
+    @Test
+    void aStaleOwnerCannotStartATransactionOnceItsLeaseWasTakenOver() {
+        MutableClock pausedClock = new MutableClock(clock.instant());
+        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
+        LeaseOwnership twoLease = lease("two");
+        oneLease.acquire();
+        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
+        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
+        one.start("t1", "transfer", CoordinatorTest.TEN); // while its lease is current
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(twoLease.acquire()).hasSize(8);
+        two.recover();
+
+        assertThat(oneLease.owns("t2")).as("by its own clock the stale lease is still valid").isTrue();
+        assertThatThrownBy(() -> one.start("t2", "transfer", CoordinatorTest.TEN)).isInstanceOf(NotOwnerException.class);
+        assertThat(store.streamVersion(TransactionStreams.streamOf("t2"))).as("nothing of t2 was written").isZero();
+
+        assertThat(two.start("t2", "transfer", CoordinatorTest.TEN).status()).isEqualTo(Status.RUNNING);
+    }
+
+    @Test
+    void anOwnerStartsTransactionsAcrossRenewalsOfItsLease() {
+        LeaseOwnership oneLease = lease("one");
+        oneLease.acquire();
+        Coordinator one = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(1), oneLease);
+        one.start("t1", "transfer", CoordinatorTest.TEN);
+        clock.advance(Duration.ofSeconds(5));
+        oneLease.acquire(); // renews: a new grant, a higher token
+
+        assertThat(one.start("t2", "transfer", CoordinatorTest.TEN).status()).isEqualTo(Status.RUNNING);
+        assertThat(oneLease.leases().getFirst().token()).isGreaterThan(1);
+    }
 }

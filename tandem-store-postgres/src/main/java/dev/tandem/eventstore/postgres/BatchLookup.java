@@ -6,6 +6,7 @@ import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamGuard;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.eventstore.support.BatchPlanner;
@@ -70,6 +71,9 @@ final class BatchLookup implements BatchPlanner.Lookup {
                         ids.add(e.id());
                     }
                 }
+            }
+            for (StreamGuard g : commit.guards()) {
+                streams.add(g.stream().value());
             }
             for (InboxEntry e : commit.inbox()) {
                 keys.add(new BatchPlanner.InboxKey(e.consumer(), e.messageId()));

@@ -230,6 +230,46 @@ public abstract class EventStoreContract {
             assertThat(subject.lastPosition()).isEqualTo(before);
             assertThat(subject.loadCheckpoint("cp")).isEmpty();
         }
+
+        @Test
+        void commitsWhenAGuardedStreamIsAtTheVersionItExpects() {
+            StreamId lease = stream("lease");
+            StreamId work = stream("work");
+            subject.append(lease, ExpectedVersion.any(), events(2));
+
+            subject.commit(Commit.builder().append(work, ExpectedVersion.noStream(), events(1)).guard(lease, ExpectedVersion.exactly(2)).build());
+
+            assertThat(subject.streamVersion(work)).isEqualTo(1);
+            assertThat(subject.streamVersion(lease)).as("a guard writes nothing").isEqualTo(2);
+        }
+
+        @Test
+        void writesNothingWhenAGuardedStreamMovedOn() {
+            StreamId lease = stream("lease");
+            StreamId work = stream("work");
+            subject.append(lease, ExpectedVersion.any(), events(3));
+            long before = subject.lastPosition();
+
+            assertThatThrownBy(() -> subject.commit(Commit.builder()
+                    .append(work, ExpectedVersion.noStream(), events(1))
+                    .inbox(InboxEntry.of("consumer", UUID.randomUUID()))
+                    .guard(lease, ExpectedVersion.exactly(2))
+                    .build()))
+                    .isInstanceOfSatisfying(StreamVersionConflict.class, c -> {
+                        assertThat(c.stream()).isEqualTo(lease);
+                        assertThat(c.actualVersion()).isEqualTo(3);
+                    });
+            assertThat(subject.streamVersion(work)).isZero();
+            assertThat(subject.lastPosition()).isEqualTo(before);
+        }
+
+        @Test
+        void refusesAStreamBothGuardedAndWrittenInOneCommit() {
+            StreamId s = stream("x");
+
+            assertThatThrownBy(() -> Commit.builder().append(s, ExpectedVersion.any(), events(1)).guard(s, ExpectedVersion.exactly(0)).build())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("guarded");
+        }
     }
 
     @Nested
