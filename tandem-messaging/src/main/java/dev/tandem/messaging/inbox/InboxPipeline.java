@@ -61,7 +61,7 @@ final class InboxPipeline {
     private List<Settled> settled = new ArrayList<>();
     private Throwable broken;
     private boolean driving;
-    /** The driver has started all it can and waits: true from just before it waits until work arrives. */
+    /** The driver has started all it can of what was submitted: true from then until more arrives. */
     private boolean waiting;
 
     // the driver thread's own
@@ -189,6 +189,7 @@ final class InboxPipeline {
                 while ((lane = ready.poll()) != null) {
                     start(lane.peek());
                 }
+                caughtUpIfNothingArrived();
             }
         } catch (InterruptedException | RuntimeException | Error e) {
             if (!(e instanceof InterruptedException)) {
@@ -202,6 +203,19 @@ final class InboxPipeline {
             } finally {
                 lock.unlock();
             }
+        }
+    }
+
+    /** Everything submitted so far is started or waiting behind its key: the transport may hand over more. */
+    private void caughtUpIfNothingArrived() {
+        lock.lock();
+        try {
+            if (arrived.isEmpty() && !waiting) {
+                waiting = true;
+                caughtUp.signalAll();
+            }
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -66,7 +66,10 @@ final class Group {
         thread.start();
     }
 
-    /** A consumer of this group; delivery stops after its batch in progress when {@code close}d. */
+    /**
+     * A consumer of this group; delivery stops after its batch in progress (for a pipelined listener, after every
+     * batch in flight) when {@code close}d. A pipelined listener's handler must not close its own consumption.
+     */
     final class Member implements dev.tandem.messaging.Consumption {
         private final MessageBatchListener listener;
         private final PipelinedBatchListener pipelined;
