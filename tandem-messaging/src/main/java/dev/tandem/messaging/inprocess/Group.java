@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * One consumer group of one destination: a queue and a delivery thread that hands batches to the
  * group's members, each partition key always to the same member while membership is unchanged.
  *
- * <p>A batch is acknowledged (its publishes' tickets counted down) only when the listener returned;
- * when it throws, the same batch is delivered again after a short backoff.
+ * <p>A batch for a plain listener is acknowledged (its publishes' tickets counted down) only when the
+ * listener returned; when it throws, the same batch is delivered again after a short backoff.
  *
  * <p>A {@link PipelinedBatchListener} gets up to {@link #PIPELINED_BATCHES} batches at once; each is
  * acknowledged when its future completes, in any order. When one fails, or a member leaves, the

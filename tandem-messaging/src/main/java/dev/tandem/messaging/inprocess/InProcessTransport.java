@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The embedded transport: delivers published messages to consumers in the same JVM.
  *
  * <p>It keeps no log of its own: it is durable because the outbox is. A publish completes only when
- * every consumer group of the destination has handled the messages (its listener returned), so the
+ * every consumer group of the destination has handled the messages (its listener returned, or a
+ * {@link dev.tandem.messaging.PipelinedBatchListener}'s batch completed), so the
  * outbox relay never moves its checkpoint past an unhandled message; after a crash the relay
  * publishes again from its checkpoint.
  *
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link dev.tandem.messaging.DestinationUnavailableException}, so the relay backs off and
  *       retries. Nothing is lost either way.
  *   <li>Back-pressure: a group with {@link Options#maxWaitingPerDestination()} messages queued refuses more
- *       the same way; the outbox relay, which has one batch in flight, never gets near it.
+ *       the same way; the outbox relay, with at most {@link #publishesInFlight()} batches in flight,
+ *       never gets near it.
  *   <li>A message larger than {@link Options#maxMessageBytes()} fails the publish with
  *       {@link MessageTooLargeException} before anything of it is delivered.
  * </ul>
