@@ -2,11 +2,16 @@ package dev.tandem.eventstore.support;
 
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.ReadDirection;
+import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * The states of streams as this process last committed them: a handler that appends to a stream notes what the
@@ -42,9 +47,30 @@ public final class CommittedStates<S> {
         return committed.get(stream);
     }
 
-    /** Keeps {@code state} as read from the store at {@code version} (a later version already kept wins). */
-    public void read(StreamId stream, S state, long version) {
-        put(stream, new Versioned<>(state, version));
+    /**
+     * The current state of {@code stream} in {@code store}: the last state known, with the events after its version
+     * folded on (read {@code page} at a time); from {@code empty} at version 0 when none is known. A state that moved
+     * on is kept for the next load.
+     */
+    public Versioned<S> load(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
+        Versioned<S> from = committed.get(stream);
+        S state = from == null ? empty : from.state();
+        long known = from == null ? 0 : from.version();
+        long version = known;
+        while (true) {
+            List<RecordedEvent> events = store.readStream(stream, version + 1, ReadDirection.FORWARD, page);
+            for (RecordedEvent e : events) {
+                state = fold.apply(state, e);
+                version = e.version();
+            }
+            if (events.size() < page) {
+                Versioned<S> loaded = new Versioned<>(state, version);
+                if (version != known) {
+                    put(stream, loaded);
+                }
+                return loaded;
+            }
+        }
     }
 
     /**

@@ -8,9 +8,11 @@ import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 @DisplayName("Committed states")
@@ -63,8 +65,13 @@ class CommittedStatesTest {
 
     @Test
     void neverStepsBackToAnOlderVersion() {
-        states.read(A, "v5", 5);
-        states.read(A, "v4", 4);
+        NewEvent newer = event();
+        NewEvent older = event();
+        states.expect(A, newer.id(), "v5", 5);
+        states.expect(A, older.id(), "v4", 4);
+
+        states.committed(Commit.of(A, ExpectedVersion.exactly(4), List.of(newer)));
+        states.committed(Commit.of(A, ExpectedVersion.exactly(3), List.of(older))); // told of late
 
         assertThat(states.get(A)).isEqualTo(new CommittedStates.Versioned<>("v5", 5L));
     }
@@ -72,12 +79,46 @@ class CommittedStatesTest {
     @Test
     void startsOverBeyondItsBound() {
         CommittedStates<String> small = new CommittedStates<>(2);
-        small.read(A, "a", 1);
-        small.read(B, "b", 1);
-        small.read(StreamId.of("c"), "c", 1);
+        for (StreamId s : List.of(A, B, StreamId.of("c"))) {
+            NewEvent e = event();
+            small.expect(s, e.id(), s.value(), 1);
+            small.committed(Commit.of(s, ExpectedVersion.exactly(0), List.of(e)));
+        }
 
         assertThat(small.get(A)).isNull();
         assertThat(small.get(StreamId.of("c")).state()).isEqualTo("c");
+    }
+
+    @Nested
+    @DisplayName("loading from a store")
+    class Loading {
+
+        private final InMemoryEventStore store = new InMemoryEventStore();
+
+        /** Folds event types onto the state, so the result shows where the fold started. */
+        private CommittedStates.Versioned<String> load() {
+            return states.load(store, A, "", 2, (state, e) -> state + e.type());
+        }
+
+        @Test
+        void foldsTheWholeStreamWhenNoStateIsKnown() {
+            store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of()), NewEvent.json("y", Map.of()), NewEvent.json("z", Map.of())));
+
+            assertThat(load()).as("across pages of 2").isEqualTo(new CommittedStates.Versioned<>("xyz", 3L));
+            assertThat(states.get(A)).as("kept for the next load").isEqualTo(new CommittedStates.Versioned<>("xyz", 3L));
+        }
+
+        @Test
+        void foldsOnlyWhatCameAfterTheCommittedState() {
+            NewEvent mine = NewEvent.json("m", Map.of());
+            Commit commit = Commit.of(A, ExpectedVersion.noStream(), List.of(mine));
+            store.commit(commit);
+            states.expect(A, mine.id(), "committed", 1);
+            states.committed(commit);
+            store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("n", Map.of())));
+
+            assertThat(load()).isEqualTo(new CommittedStates.Versioned<>("committedn", 2L));
+        }
     }
 
     @Test

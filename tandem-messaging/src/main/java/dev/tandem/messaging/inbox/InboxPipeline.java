@@ -143,6 +143,10 @@ final class InboxPipeline {
                 Throwable brokenNow;
                 lock.lock();
                 try {
+                    if (arrived.isEmpty() && !waiting) { // everything submitted is started or waits behind its key
+                        waiting = true;
+                        caughtUp.signalAll();
+                    }
                     long idleSince = System.nanoTime();
                     while (arrived.isEmpty() && settled.isEmpty() && !due()) {
                         long wait = delayed.isEmpty() ? LINGER_NANOS : delayed.peek().notBeforeNanos - System.nanoTime();
@@ -150,10 +154,6 @@ final class InboxPipeline {
                             driving = false;
                             caughtUp.signalAll();
                             return;
-                        }
-                        if (!waiting) {
-                            waiting = true;
-                            caughtUp.signalAll();
                         }
                         wake.awaitNanos(Math.max(wait, 1));
                     }
@@ -189,7 +189,6 @@ final class InboxPipeline {
                 while ((lane = ready.poll()) != null) {
                     start(lane.peek());
                 }
-                caughtUpIfNothingArrived();
             }
         } catch (InterruptedException | RuntimeException | Error e) {
             if (!(e instanceof InterruptedException)) {
@@ -203,19 +202,6 @@ final class InboxPipeline {
             } finally {
                 lock.unlock();
             }
-        }
-    }
-
-    /** Everything submitted so far is started or waiting behind its key: the transport may hand over more. */
-    private void caughtUpIfNothingArrived() {
-        lock.lock();
-        try {
-            if (arrived.isEmpty() && !waiting) {
-                waiting = true;
-                caughtUp.signalAll();
-            }
-        } finally {
-            lock.unlock();
         }
     }
 

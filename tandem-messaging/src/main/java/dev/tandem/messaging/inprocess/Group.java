@@ -49,7 +49,8 @@ final class Group {
     private volatile boolean attention;
     /** The delivery thread's own: pipelined members that may have batches in flight. */
     private final List<Member> delivering = new ArrayList<>();
-    private long backoffMillis = 1;
+    /** The pause before failed pipelined batches go out again; doubles while they keep failing. */
+    private long redeliveryBackoffMillis = 1;
 
     /** How many batches a {@link PipelinedBatchListener} may have in flight. */
     static final int PIPELINED_BATCHES = 4;
@@ -170,11 +171,11 @@ final class Group {
                     if (!again.isEmpty()) {
                         again.addAll(batch);
                         requeue(again);
-                        TimeUnit.MILLISECONDS.sleep(backoffMillis); // backoff before redelivery, not synchronisation
-                        backoffMillis = Math.min(backoffMillis * 2, maxBackoff.toMillis());
+                        TimeUnit.MILLISECONDS.sleep(redeliveryBackoffMillis); // backoff before redelivery, not synchronisation
+                        redeliveryBackoffMillis = Math.min(redeliveryBackoffMillis * 2, maxBackoff.toMillis());
                         continue;
                     }
-                    backoffMillis = 1;
+                    redeliveryBackoffMillis = 1;
                 }
                 List<Member> now = List.copyOf(members);
                 if (now.isEmpty() || batch.isEmpty()) {
@@ -271,7 +272,7 @@ final class Group {
             return;
         }
         member.inFlight.removeIf(f -> f.done().isDone() && !f.done().isCompletedExceptionally());
-        if (member.inFlight.isEmpty() && !delivering.contains(member)) {
+        if (!delivering.contains(member)) {
             delivering.add(member);
         }
         CompletableFuture<Void> done;

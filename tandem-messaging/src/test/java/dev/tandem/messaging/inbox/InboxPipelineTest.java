@@ -16,7 +16,6 @@ import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.sqlite.SqliteEventStore;
 import dev.tandem.messaging.Message;
-import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.retry.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -73,10 +72,30 @@ class InboxPipelineTest {
         return new String(m.payload(), StandardCharsets.UTF_8);
     }
 
-    /** Appends the message's body to its key's stream at the exact next version, and notes it once durable. */
+    /** What a handler does before its effect: nothing, or throw to fail the attempt. */
+    @FunctionalInterface
+    private interface Before {
+        void check(Message m) throws Exception;
+    }
+
+    /**
+     * Appends the message's body to its key's stream at the exact next version, after {@code before}, and notes it
+     * once durable.
+     */
     private final class Appending implements CommitAwareHandler {
+        private final Before before;
+
+        Appending() {
+            this(m -> {});
+        }
+
+        Appending(Before before) {
+            this.before = before;
+        }
+
         @Override
         public Commit.Builder handle(Message m) throws Exception {
+            before.check(m);
             StreamId stream = StreamId.of("key-" + m.partitionKey());
             return Commit.builder().append(stream, ExpectedVersion.exactly(store.streamVersion(stream)),
                     List.of(NewEvent.json("Applied", Map.of("body", body(m)))));
@@ -131,23 +150,12 @@ class InboxPipelineTest {
     @Test
     void aKeyWaitingForARetryHoldsOnlyItsOwnLaterMessages() throws Exception {
         Set<String> handled = ConcurrentHashMap.newKeySet();
-        Appending appending = new Appending();
-        MessageHandler handler = new CommitAwareHandler() {
-            @Override
-            public Commit.Builder handle(Message m) throws Exception {
-                if (body(m).equals("slow:1") && !handled.contains("fast:2")) {
-                    throw new StoreUnavailableException("not yet: fast:2 goes first", null);
-                }
-                handled.add(body(m));
-                return appending.handle(m);
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", new Appending(m -> {
+            if (body(m).equals("slow:1") && !handled.contains("fast:2")) {
+                throw new StoreUnavailableException("not yet: fast:2 goes first", null);
             }
-
-            @Override
-            public void committed(Message message, Commit commit) {
-                appending.committed(message, commit);
-            }
-        };
-        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+            handled.add(body(m));
+        }), FAST);
 
         CompletableFuture<Void> first = inbox.submit(List.of(message("slow", "slow:1"), message("fast", "fast:1")));
         CompletableFuture<Void> second = inbox.submit(List.of(message("fast", "fast:2"), message("slow", "slow:2")));
@@ -161,22 +169,11 @@ class InboxPipelineTest {
     @Test
     void failsEveryBatchInFlightWhenDeliveryMustStopAndTakesThemAgainAfterResume() throws Exception {
         Set<String> failedOnce = ConcurrentHashMap.newKeySet();
-        Appending appending = new Appending();
-        MessageHandler handler = new CommitAwareHandler() {
-            @Override
-            public Commit.Builder handle(Message m) throws Exception {
-                if (body(m).equals("k:2") && failedOnce.add("k:2")) {
-                    throw new ClosedException("event store (shutting down)");
-                }
-                return appending.handle(m);
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", new Appending(m -> {
+            if (body(m).equals("k:2") && failedOnce.add("k:2")) {
+                throw new ClosedException("event store (shutting down)");
             }
-
-            @Override
-            public void committed(Message message, Commit commit) {
-                appending.committed(message, commit);
-            }
-        };
-        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+        }), FAST);
         List<Message> one = List.of(message("k", "k:1"), message("k", "k:2"));
         List<Message> two = List.of(message("k", "k:3"), message("j", "j:1"));
 

@@ -84,17 +84,10 @@ public final class Participant implements CommitAwareHandler {
                     + " (known: " + handlers.keySet() + ")");
         }
         StreamId stream = barrierStream(command.transactionId(), command.step());
-        CommittedStates.Versioned<BarrierState> known = barriers.get(stream);
-        BarrierState state = known == null ? BarrierState.EMPTY : known.state();
-        long version = known == null ? 0 : known.version();
-        List<RecordedEvent> newer = readFrom(stream, version + 1);
-        for (RecordedEvent e : newer) {
-            state = Barrier.evolve(state, ProtocolJson.decode(e.payload(), BarrierRecord.class).event());
-            version = e.version();
-        }
-        if (!newer.isEmpty()) {
-            barriers.read(stream, state, version);
-        }
+        CommittedStates.Versioned<BarrierState> loaded = barriers.load(store, stream, BarrierState.EMPTY, PAGE,
+                (s, e) -> Barrier.evolve(s, ProtocolJson.decode(e.payload(), BarrierRecord.class).event()));
+        BarrierState state = loaded.state();
+        long version = loaded.version();
         BarrierEvent event;
         List<StreamWrite> writes = List.of();
         switch (Barrier.decide(state, command.phase())) {
@@ -139,13 +132,9 @@ public final class Participant implements CommitAwareHandler {
     }
 
     private List<RecordedEvent> readAll(StreamId stream) {
-        return readFrom(stream, 1);
-    }
-
-    private List<RecordedEvent> readFrom(StreamId stream, long from) {
         List<RecordedEvent> all = new ArrayList<>();
         while (true) {
-            List<RecordedEvent> page = store.readStream(stream, from + all.size(), ReadDirection.FORWARD, PAGE);
+            List<RecordedEvent> page = store.readStream(stream, all.size() + 1L, ReadDirection.FORWARD, PAGE);
             all.addAll(page);
             if (page.size() < PAGE) {
                 return all;

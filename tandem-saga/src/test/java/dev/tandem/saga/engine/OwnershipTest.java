@@ -41,6 +41,26 @@ class OwnershipTest {
         return new LeaseOwnership(store, "coordinators", owner, 8, Duration.ofSeconds(10), clock);
     }
 
+    // set by givenAStaleOwnerAndANewOne()
+    MutableClock pausedClock;
+    LeaseOwnership staleLease;
+    LeaseOwnership newLease;
+    Coordinator stale;
+    Coordinator newOwner;
+
+    /**
+     * Owner "one" holds every lease and runs on a clock of its own that stops while it is paused (its view of time);
+     * owner "two" runs on the test's clock and takes the leases over once they expire by it.
+     */
+    void givenAStaleOwnerAndANewOne() {
+        pausedClock = new MutableClock(clock.instant());
+        staleLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
+        newLease = lease("two");
+        staleLease.acquire();
+        stale = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), staleLease);
+        newOwner = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), newLease);
+    }
+
     @Test
     void twoInstancesRacingForTheSamePartitionsEachGetDisjointOnes() throws Exception {
         List<LeaseOwnership> instances = List.of(lease("one"), lease("two"), lease("three"));
@@ -109,74 +129,59 @@ class OwnershipTest {
 
     @Test
     void aPausedOwnerThatStillBelievesItHoldsTheLeaseCannotAppendOnceANewOwnerClaimedTheTransaction() throws Exception {
-        MutableClock pausedClock = new MutableClock(clock.instant()); // the stale owner's view of time stopped while it was paused
-        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
-        LeaseOwnership twoLease = lease("two");
-        oneLease.acquire();
-        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
-        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
+        givenAStaleOwnerAndANewOne();
         Bank a = new Bank("bank-a", storeA, 100);
         new Bank("bank-b", storeB, 0);
         DirectNetwork network = new DirectNetwork().service("bank-a", storeA, a.participant());
-        one.start("t1", "transfer", CoordinatorTest.TEN);
-        network.service("coordinator", store, one.replyHandler());
+        stale.start("t1", "transfer", CoordinatorTest.TEN);
+        network.service("coordinator", store, stale.replyHandler());
         network.drop = m -> m.destination().equals("coordinator");
         network.runUntilQuiet();
         Message reply = network.dropped.getFirst();
         clock.advance(Duration.ofSeconds(11));
-        assertThat(twoLease.acquire()).hasSize(8);
-        assertThat(two.recover()).isEqualTo(1);
+        assertThat(newLease.acquire()).hasSize(8);
+        assertThat(newOwner.recover()).isEqualTo(1);
         long claimed = store.streamVersion(TransactionStreams.streamOf("t1"));
 
-        assertThat(oneLease.owns("t1")).as("by its own clock the stale lease is still valid").isTrue();
-        assertThatThrownBy(() -> one.replyHandler().handle(reply)).isInstanceOf(NotOwnerException.class);
+        assertThat(staleLease.owns("t1")).as("by its own clock the stale lease is still valid").isTrue();
+        assertThatThrownBy(() -> stale.replyHandler().handle(reply)).isInstanceOf(NotOwnerException.class);
         pausedClock.advance(Duration.ofSeconds(6)); // past the debit's timeout, still inside the stale lease
-        one.fireDueTimers();
+        stale.fireDueTimers();
         assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).as("the stale owner appended nothing").isEqualTo(claimed);
 
-        store.commit(two.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
-        assertThat(two.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(dev.tandem.saga.coordinator.LegStatus.SUCCEEDED);
+        store.commit(newOwner.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+        assertThat(newOwner.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(dev.tandem.saga.coordinator.LegStatus.SUCCEEDED);
     }
 
     @Test
     void aStaleOwnersDueTimerDoesNotFireIntoATransactionClaimedByANewOwner() throws Exception {
-        MutableClock pausedClock = new MutableClock(clock.instant());
-        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
-        LeaseOwnership twoLease = lease("two");
-        oneLease.acquire();
-        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
-        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
-        one.start("t1", "transfer", CoordinatorTest.TEN);
+        givenAStaleOwnerAndANewOne();
+        stale.start("t1", "transfer", CoordinatorTest.TEN);
         clock.advance(Duration.ofSeconds(11));
-        twoLease.acquire();
-        two.recover();
+        newLease.acquire();
+        newOwner.recover();
         long claimed = store.streamVersion(TransactionStreams.streamOf("t1"));
         pausedClock.advance(Duration.ofSeconds(6)); // the debit timed out by the stale owner's clock
 
-        one.fireDueTimers();
+        stale.fireDueTimers();
 
         assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).isEqualTo(claimed);
-        assertThat(one.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
+        assertThat(stale.find("t1").orElseThrow().status()).isEqualTo(Status.RUNNING);
     }
 
     @Test
     void aStaleOwnerCannotStartATransactionOnceItsLeaseWasTakenOver() {
-        MutableClock pausedClock = new MutableClock(clock.instant());
-        LeaseOwnership oneLease = new LeaseOwnership(store, "coordinators", "one", 8, Duration.ofSeconds(10), pausedClock);
-        LeaseOwnership twoLease = lease("two");
-        oneLease.acquire();
-        Coordinator one = new Coordinator("coordinator", store, registry, pausedClock, new SplittableRandom(1), oneLease);
-        Coordinator two = new Coordinator("coordinator", store, registry, clock, new SplittableRandom(2), twoLease);
-        one.start("t1", "transfer", CoordinatorTest.TEN); // while its lease is current
+        givenAStaleOwnerAndANewOne();
+        stale.start("t1", "transfer", CoordinatorTest.TEN); // while its lease is current
         clock.advance(Duration.ofSeconds(11));
-        assertThat(twoLease.acquire()).hasSize(8);
-        two.recover();
+        assertThat(newLease.acquire()).hasSize(8);
+        newOwner.recover();
 
-        assertThat(oneLease.owns("t2")).as("by its own clock the stale lease is still valid").isTrue();
-        assertThatThrownBy(() -> one.start("t2", "transfer", CoordinatorTest.TEN)).isInstanceOf(NotOwnerException.class);
+        assertThat(staleLease.owns("t2")).as("by its own clock the stale lease is still valid").isTrue();
+        assertThatThrownBy(() -> stale.start("t2", "transfer", CoordinatorTest.TEN)).isInstanceOf(NotOwnerException.class);
         assertThat(store.streamVersion(TransactionStreams.streamOf("t2"))).as("nothing of t2 was written").isZero();
 
-        assertThat(two.start("t2", "transfer", CoordinatorTest.TEN).status()).isEqualTo(Status.RUNNING);
+        assertThat(newOwner.start("t2", "transfer", CoordinatorTest.TEN).status()).isEqualTo(Status.RUNNING);
     }
 
     @Test

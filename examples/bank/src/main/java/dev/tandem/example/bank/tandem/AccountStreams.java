@@ -2,15 +2,14 @@ package dev.tandem.example.bank.tandem;
 
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
+import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
-import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
-import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.example.bank.account.Account;
 import dev.tandem.example.bank.account.AccountEvent;
@@ -52,24 +51,8 @@ final class AccountStreams {
     }
 
     static Loaded load(EventStore store, String accountId) {
-        CommittedStates<Account> known = known(store);
-        StreamId stream = stream(accountId);
-        CommittedStates.Versioned<Account> from = known.get(stream);
-        Account state = from == null ? Account.NONE : from.state();
-        long version = from == null ? 0 : from.version();
-        while (true) {
-            List<RecordedEvent> page = store.readStream(stream, version + 1, ReadDirection.FORWARD, PAGE);
-            for (RecordedEvent e : page) {
-                state = state.evolve(decode(e));
-                version = e.version();
-            }
-            if (page.size() < PAGE) {
-                if (from == null || version != from.version()) {
-                    known.read(stream, state, version);
-                }
-                return new Loaded(state, version);
-            }
-        }
+        CommittedStates.Versioned<Account> loaded = known(store).load(store, stream(accountId), Account.NONE, PAGE, (a, e) -> a.evolve(decode(e)));
+        return new Loaded(loaded.state(), loaded.version());
     }
 
     /**
