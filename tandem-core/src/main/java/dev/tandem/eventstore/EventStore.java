@@ -1,8 +1,12 @@
 package dev.tandem.eventstore;
 
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.TandemException;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -51,6 +55,19 @@ public interface EventStore extends AutoCloseable {
 
     /** The inbox record of {@code consumer} for {@code messageId}, if that message was handled. */
     Optional<InboxRecord> findInbox(String consumer, UUID messageId);
+
+    /**
+     * The inbox records of {@code consumer} for those of {@code messageIds} that were handled, by message id: one
+     * look-up for a whole delivered batch. The default asks {@link #findInbox(String, UUID)} once per id.
+     */
+    default Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
+        InvalidInputException.requireNonNull(messageIds, "messageIds");
+        Map<UUID, InboxRecord> found = new HashMap<>();
+        for (UUID id : messageIds) {
+            findInbox(consumer, id).ifPresent(r -> found.put(id, r));
+        }
+        return found;
+    }
 
     /** Deletes inbox records recorded before {@code cutoff}; returns how many. */
     int purgeInbox(Instant cutoff);

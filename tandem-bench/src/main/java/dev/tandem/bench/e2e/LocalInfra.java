@@ -88,7 +88,7 @@ public final class LocalInfra implements AutoCloseable {
         Postgres(Path dataDir, int port, Path log) {
             this.dataDir = dataDir;
             this.port = port;
-            this.wrapper = new ServiceProcess("postgres", port, PostgresMain.class.getName(), List.of("-Xmx64m", "-XX:+UseSerialGC"),
+            this.wrapper = new ServiceProcess("postgres", port, PostgresMain.class.getName(), List.of("-Xmx256m", "-XX:+UseSerialGC"),
                     List.of(dataDir.toString(), Integer.toString(port)), log);
         }
 

@@ -24,6 +24,7 @@ import dev.tandem.eventstore.support.ReadChecks;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -191,6 +192,20 @@ public final class InMemoryEventStore implements EventStore {
     public synchronized Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
         checkOpen();
         return Optional.ofNullable(inbox.get(new BatchPlanner.InboxKey(consumer, messageId)));
+    }
+
+    @Override
+    public synchronized Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
+        checkOpen();
+        InvalidInputException.requireNonNull(messageIds, "messageIds");
+        Map<UUID, InboxRecord> found = new HashMap<>();
+        for (UUID id : messageIds) {
+            InboxRecord r = inbox.get(new BatchPlanner.InboxKey(consumer, id));
+            if (r != null) {
+                found.put(id, r);
+            }
+        }
+        return found;
     }
 
     @Override

@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * One consumer-group member on its own named poll thread.
  *
  * <p>Each poll's records become one batch for the listener. Offsets move only after the listener
- * returned (or an undecodable record was parked): committed asynchronously after each batch and
- * synchronously when partitions are revoked or the consumption closes, so a rebalance never loses
- * processed work and never commits past an unprocessed record. When the listener throws, every
+ * returned (or an undecodable record was parked): committed asynchronously at most every
+ * {@link KafkaTransportConfig#offsetCommitInterval()} (so a busy consumer sends one commit for many small
+ * batches, and an idle one commits what is left after its next poll), and synchronously when partitions
+ * are revoked or the consumption closes, so a rebalance never loses processed work and never commits
+ * past an unprocessed record. When the listener throws, every
  * partition of the batch is rewound to its first record of the batch and paused for a capped,
  * jittered backoff, then the batch is delivered again.
  */
@@ -47,6 +49,9 @@ final class KafkaConsumption implements Consumption {
     private final java.util.function.Consumer<KafkaConsumption> onClose;
     private final Thread thread;
     private final Map<TopicPartition, OffsetAndMetadata> processed = new HashMap<>();
+    /** Offsets handled since the last asynchronous commit. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long lastCommitNanos = System.nanoTime();
     private volatile boolean running = true;
     private int failures;
     private long resumeAtNanos;
@@ -100,6 +105,7 @@ final class KafkaConsumption implements Consumption {
                 if (!records.isEmpty()) {
                     deliver(records);
                 }
+                commitWhenDue();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -138,11 +144,21 @@ final class KafkaConsumption implements Consumption {
         }
         failures = 0;
         processed.putAll(nextOffsets);
-        consumer.commitAsync(Map.copyOf(nextOffsets), (offsets, failure) -> {
+        uncommitted.putAll(nextOffsets);
+    }
+
+    /** Commits the offsets handled since the last commit once the commit interval has passed. */
+    private void commitWhenDue() {
+        if (uncommitted.isEmpty() || System.nanoTime() - lastCommitNanos < config.offsetCommitInterval().toNanos()) {
+            return;
+        }
+        consumer.commitAsync(Map.copyOf(uncommitted), (offsets, failure) -> {
             if (failure != null) {
                 log.debug("Asynchronous offset commit for {} failed; a later commit covers it", destination, failure);
             }
         });
+        uncommitted.clear();
+        lastCommitNanos = System.nanoTime();
     }
 
     /** Puts every partition of a failed batch back to its first record and pauses delivery for a backoff. */
@@ -201,6 +217,7 @@ final class KafkaConsumption implements Consumption {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             Map<TopicPartition, OffsetAndMetadata> revoked = new HashMap<>();
             for (TopicPartition partition : partitions) {
+                uncommitted.remove(partition);
                 OffsetAndMetadata offset = processed.remove(partition);
                 if (offset != null) {
                     revoked.put(partition, offset);
@@ -212,6 +229,7 @@ final class KafkaConsumption implements Consumption {
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             partitions.forEach(processed::remove); // another member owns them already; committing would fail
+            partitions.forEach(uncommitted::remove);
         }
 
         @Override

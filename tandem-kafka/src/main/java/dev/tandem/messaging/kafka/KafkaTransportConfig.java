@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param pollTimeout how long one consumer poll waits for records
  * @param retryBackoff the first pause before a failed batch is delivered again; doubles up to {@code maxRetryBackoff}
  * @param maxRetryBackoff the longest pause before a failed batch is delivered again
+ * @param offsetCommitInterval how often a consumer commits the offsets of handled records (zero: after every batch);
+ *     records handled since the last commit are redelivered after a crash, and the inbox de-duplicates them
  * @param clientProperties extra Kafka client properties (security, tuning) applied to producer, consumer and admin
  */
 public record KafkaTransportConfig(
@@ -40,6 +42,7 @@ public record KafkaTransportConfig(
         Duration pollTimeout,
         Duration retryBackoff,
         Duration maxRetryBackoff,
+        Duration offsetCommitInterval,
         Map<String, String> clientProperties) {
 
     /** The suffix of a destination's dead-letter topic, which takes records that cannot be decoded. */
@@ -72,6 +75,10 @@ public record KafkaTransportConfig(
         positive(pollTimeout, "kafka.pollTimeout");
         positive(retryBackoff, "kafka.retryBackoff");
         positive(maxRetryBackoff, "kafka.maxRetryBackoff");
+        InvalidInputException.requireNonNull(offsetCommitInterval, "kafka.offsetCommitInterval");
+        if (offsetCommitInterval.isNegative()) {
+            throw InvalidInputException.of("kafka.offsetCommitInterval", "must not be negative, was " + offsetCommitInterval);
+        }
         if (maxRetryBackoff.compareTo(retryBackoff) < 0) {
             throw InvalidInputException.of("kafka.maxRetryBackoff", maxRetryBackoff + " is shorter than retryBackoff " + retryBackoff);
         }
@@ -132,6 +139,7 @@ public record KafkaTransportConfig(
         private Duration pollTimeout = Duration.ofMillis(100);
         private Duration retryBackoff = Duration.ofMillis(50);
         private Duration maxRetryBackoff = Duration.ofSeconds(5);
+        private Duration offsetCommitInterval = Duration.ofMillis(50);
         private final Map<String, String> clientProperties = new TreeMap<>();
 
         private Builder(String bootstrapServers) {
@@ -150,12 +158,13 @@ public record KafkaTransportConfig(
         public Builder maxPollRecords(int records) { this.maxPollRecords = records; return this; }
         public Builder pollTimeout(Duration timeout) { this.pollTimeout = timeout; return this; }
         public Builder retryBackoff(Duration first, Duration max) { this.retryBackoff = first; this.maxRetryBackoff = max; return this; }
+        public Builder offsetCommitInterval(Duration interval) { this.offsetCommitInterval = interval; return this; }
         public Builder clientProperty(String key, String value) { this.clientProperties.put(key, value); return this; }
 
         public KafkaTransportConfig build() {
             return new KafkaTransportConfig(bootstrapServers, topicPrefix, createTopics, partitions, replicationFactor,
                     maxMessageBytes, deliveryTimeout, requestTimeout, linger, batchBytes, maxPollRecords, pollTimeout,
-                    retryBackoff, maxRetryBackoff, clientProperties);
+                    retryBackoff, maxRetryBackoff, offsetCommitInterval, clientProperties);
         }
     }
 }

@@ -57,6 +57,16 @@ class KafkaTransportConfigTest {
         }
 
         @Test
+        void rejectsANegativeOffsetCommitIntervalAndTakesZeroAsEveryBatch() {
+            assertThatThrownBy(() -> KafkaTransportConfig.builder("h:1").offsetCommitInterval(Duration.ofMillis(-1)).build())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("kafka.offsetCommitInterval");
+            assertThatThrownBy(() -> KafkaTransportConfig.builder("h:1").offsetCommitInterval(null).build())
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("kafka.offsetCommitInterval");
+            assertThat(KafkaTransportConfig.builder("h:1").offsetCommitInterval(Duration.ZERO).build().offsetCommitInterval()).isZero();
+            assertThat(KafkaTransportConfig.builder("h:1").build().offsetCommitInterval()).isEqualTo(Duration.ofMillis(50));
+        }
+
+        @Test
         void rejectsABackoffCapBelowTheFirstBackoff() {
             assertThatThrownBy(() -> KafkaTransportConfig.builder("h:1")
                             .retryBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())

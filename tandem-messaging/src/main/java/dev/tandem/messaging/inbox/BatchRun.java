@@ -26,6 +26,7 @@ final class BatchRun {
             InvalidInputException.requireNonNull(m, "messages[]");
             lanes.computeIfAbsent(m.partitionKey(), k -> new ArrayDeque<>()).add(new Handling.Item(m));
         }
+        handling.precheck(lanes.values().stream().flatMap(ArrayDeque::stream).toList());
     }
 
     void run() throws InterruptedException {

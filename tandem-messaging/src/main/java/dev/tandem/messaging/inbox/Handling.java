@@ -13,6 +13,12 @@ import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetterReason;
 import dev.tandem.messaging.retry.RetryPolicy;
 import dev.tandem.core.InvalidInputException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +41,8 @@ final class Handling {
         int conflicts;
         long notBeforeNanos;
         boolean inboxChecked;
+        /** The inbox record found by {@link #precheck}: a known duplicate. */
+        InboxRecord previous;
         Commit attempted;
 
         Item(Message message) {
@@ -56,11 +64,44 @@ final class Handling {
         this.inbox = inbox;
     }
 
+    /**
+     * Looks a delivered batch up in the inbox at once (when {@link InboxOptions#checkInboxFirst()}), so each item's
+     * attempt needs no read of its own. A failed look-up leaves the items to be checked one by one.
+     */
+    void precheck(List<? extends Item> items) {
+        if (!inbox.options().checkInboxFirst() || items.isEmpty()) {
+            return;
+        }
+        List<UUID> ids = new ArrayList<>(items.size());
+        for (Item item : items) {
+            ids.add(item.message.id());
+        }
+        Map<UUID, InboxRecord> found;
+        try {
+            found = inbox.lookup(ids);
+        } catch (RuntimeException e) {
+            log.debug("{}: looking up a batch of {} in the inbox failed; checking one by one", inbox.consumer(), items.size(), e);
+            return;
+        }
+        Set<UUID> seen = new HashSet<>();
+        for (Item item : items) {
+            if (seen.add(item.message.id())) { // a later copy in the same batch is looked up when its turn comes
+                item.previous = found.get(item.message.id());
+                item.inboxChecked = true;
+            }
+        }
+    }
+
     /** Starts handling {@code item}: a finished future for a known duplicate, else the commit in flight. */
     CompletableFuture<?> attempt(Item item) {
         Message m = item.message;
         item.attempted = null;
         try {
+            if (item.previous != null) { // found by the batch's pre-check
+                InboxRecord previous = item.previous;
+                item.previous = null;
+                return CompletableFuture.failedFuture(new DuplicateMessageException(previous));
+            }
             if (inbox.options().checkInboxFirst() && !item.inboxChecked) {
                 item.inboxChecked = true;
                 InboxRecord previous = inbox.lookup(m.id());

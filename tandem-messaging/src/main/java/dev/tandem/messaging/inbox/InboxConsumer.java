@@ -13,6 +13,7 @@ import dev.tandem.messaging.PipelinedBatchListener;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetters;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -173,6 +174,10 @@ public final class InboxConsumer implements PipelinedBatchListener {
 
     InboxRecord lookup(UUID messageId) {
         return store.findInbox(consumer, messageId).orElse(null);
+    }
+
+    Map<UUID, InboxRecord> lookup(List<UUID> messageIds) {
+        return store.findInbox(consumer, messageIds);
     }
 
     void duplicate(InboxRecord previous) {

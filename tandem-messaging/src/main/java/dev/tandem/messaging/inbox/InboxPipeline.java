@@ -85,6 +85,7 @@ final class InboxPipeline {
             return CompletableFuture.completedFuture(null);
         }
         batch.remaining = items.size();
+        handling.precheck(items); // on the delivering thread, before the driver sees them
         lock.lock();
         try {
             if (broken != null) {

@@ -71,6 +71,9 @@ public final class OutboxRelay implements AutoCloseable {
     private volatile PositionWatch confirmed; // from the checkpoint, once started
     private long lastTracked; // the end of the newest batch in flight; the subscription thread's own
     private volatile TandemException broken;
+    private final Object checkpointLock = new Object();
+    private boolean checkpointWriting; // a checkpoint commit is in flight
+    private long checkpointPending = -1; // the position to store once it completes, -1 for none
 
     /** @param service the sending service, the {@code source} of every message */
     public OutboxRelay(EventStore store, String service, Transport transport, RelayOptions options) {
@@ -209,12 +212,36 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** Fire and forget: a lost checkpoint write only means re-publishing after a restart. */
+    /**
+     * Fire and forget, one write in flight at a time: positions reached meanwhile are coalesced into the next write, so
+     * a busy relay stores one checkpoint per commit of its store, not one per batch. A lost or not yet written
+     * checkpoint only means re-publishing after a restart (consumers de-duplicate).
+     */
     private void storeCheckpoint(long position) {
+        synchronized (checkpointLock) {
+            if (checkpointWriting) {
+                checkpointPending = Math.max(checkpointPending, position);
+                return;
+            }
+            checkpointWriting = true;
+        }
+        writeCheckpoint(position);
+    }
+
+    private void writeCheckpoint(long position) {
         store.commitAsync(Commit.builder().checkpoint(options.checkpoint(), position).build())
                 .whenComplete((r, e) -> {
                     if (e != null && !closed) {
                         log.warn("relay {} could not store its checkpoint at {}", options.name(), position, e);
+                    }
+                    long next;
+                    synchronized (checkpointLock) {
+                        next = checkpointPending;
+                        checkpointPending = -1;
+                        checkpointWriting = next >= 0;
+                    }
+                    if (next >= 0) {
+                        writeCheckpoint(next);
                     }
                 });
     }

@@ -90,6 +90,22 @@ class InboxConsumerTest {
         }
 
         @Test
+        void looksABatchUpAtOnceAndRunsTheHandlerOnlyForTheNewMessagesInIt() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST);
+            Message first = message("k1", "Count", "{}");
+            Message second = message("k2", "Count", "{}");
+            subject.onMessages(List.of(first, second));
+            Message third = message("k1", "Count", "{}");
+
+            subject.onMessages(List.of(second, third, first, third));
+
+            assertThat(counted()).isEqualTo(3);
+            assertThat(calls).as("the handler runs once per new message").hasValue(3);
+            assertThat(subject.handled(third.id())).isTrue();
+        }
+
+        @Test
         void refusesARedeliveryAtCommitWhenItDoesNotLookFirst() throws Exception {
             AtomicInteger calls = new AtomicInteger();
             InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withCheckInboxFirst(false));

@@ -7,6 +7,8 @@ import dev.tandem.eventstore.DuplicateEventException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.StreamGuard;
+import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.messaging.Message;
@@ -163,6 +165,13 @@ public final class Coordinator {
 
         @Override
         public void committed(Message message, Commit commit) {
+            for (StreamGuard guard : commit.guards()) { // a reply consumed without an append: the state it was decided on holds
+                String id = TransactionStreams.transactionIdOf(guard.stream());
+                TransactionCache.Entry entry = id == null ? null : cache.get(id);
+                if (entry != null && entry.pending().isEmpty() && guard.expected().equals(ExpectedVersion.exactly(entry.baseVersion()))) {
+                    cache.confirm(id, entry);
+                }
+            }
             for (StreamWrite write : commit.writes()) {
                 String id = TransactionStreams.transactionIdOf(write.stream());
                 if (id == null) {
@@ -208,10 +217,16 @@ public final class Coordinator {
                 reply.reason(), clock.instant(), nextRandom());
         Decided decided = decide(reply.transactionId(), loaded, command);
         Commit.Builder commit = Commit.builder();
-        if (!decided.events().isEmpty()) {
-            commit.append(TransactionStreams.streamOf(reply.transactionId()), ExpectedVersion.exactly(loaded.version()), decided.events());
-            // a hint for the next reply, checked against the store before use: the inbox may yet fail this commit
-            cache.put(reply.transactionId(), new TransactionCache.Entry(decided.after(), loaded.version(), decided.events(), loaded.claimToken()));
+        StreamId stream = TransactionStreams.streamOf(reply.transactionId());
+        if (decided.events().isEmpty()) {
+            // nothing to append, yet the reply is consumed on this state: only if the stream is still at that version
+            commit.guard(new StreamGuard(stream, ExpectedVersion.exactly(loaded.version())));
+        } else {
+            commit.append(stream, ExpectedVersion.exactly(loaded.version()), decided.events());
+        }
+        if (!decided.events().isEmpty() || !decided.after().status().isFinal()) {
+            // untrusted until the inbox reports the commit durable (committed below); a failed commit leaves it to be checked
+            cache.put(reply.transactionId(), TransactionCache.Entry.decided(decided.after(), loaded.version(), decided.events(), loaded.claimToken()));
         }
         return commit;
     }

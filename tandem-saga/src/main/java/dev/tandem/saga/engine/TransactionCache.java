@@ -7,9 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The coordinator's last known state of each transaction it is driving, so a reply does not re-read and re-fold the
- * whole stream. An entry is only a hint: {@link TransactionStreams#current} checks it against the store before use
- * (it reads the events after the entry and, for a decision not yet known to be durable, checks they are exactly the
- * decided events), and every append still expects the exact stream version it was decided on.
+ * whole stream. A <em>trusted</em> entry holds state known to be durable (read from the store, or decided by this
+ * coordinator and since reported durable) and is used as is; any other entry is a hint that
+ * {@link TransactionStreams#current} checks against the store before use (it reads the events after the entry and,
+ * for a decision not yet known to be durable, checks they are exactly the decided events). A trusted entry may be
+ * stale only if another coordinator appended since (after taking the lease over): every commit decided on it is
+ * conditional on the exact stream version it was decided on (an append expecting it, or a guard), so staleness
+ * ends in a conflict, and the conflict path checks the store again.
  */
 final class TransactionCache {
 
@@ -19,16 +23,26 @@ final class TransactionCache {
     /**
      * {@code state} is the fold of the stream up to {@code baseVersion} plus {@code pending}: events decided on top of
      * version {@code baseVersion} that may or may not have been committed (empty once known to be in the store);
-     * {@code claimToken} is the highest fencing token claimed in the stream up to {@code baseVersion}.
+     * {@code claimToken} is the highest fencing token claimed in the stream up to {@code baseVersion}; {@code trusted}
+     * says the entry is known to be durable (then {@code pending} is empty).
      */
-    record Entry(Transaction state, long baseVersion, List<NewEvent> pending, long claimToken) {
+    record Entry(Transaction state, long baseVersion, List<NewEvent> pending, long claimToken, boolean trusted) {
 
         Entry {
             pending = List.copyOf(pending);
+            if (trusted && !pending.isEmpty()) {
+                throw new IllegalArgumentException("a trusted entry has no pending events");
+            }
         }
 
+        /** State known to be durable at {@code version}. */
         static Entry stored(Transaction state, long version, long claimToken) {
-            return new Entry(state, version, List.of(), claimToken);
+            return new Entry(state, version, List.of(), claimToken, true);
+        }
+
+        /** A decision on top of {@code baseVersion} whose commit (of {@code pending}, or of a guard only) is not yet known durable. */
+        static Entry decided(Transaction state, long baseVersion, List<NewEvent> pending, long claimToken) {
+            return new Entry(state, baseVersion, pending, claimToken, false);
         }
 
         long version() {
@@ -59,11 +73,11 @@ final class TransactionCache {
     }
 
     /**
-     * The decision of {@code entry} is known to be durable: replaces it, if it is still the entry, with a stored one at
-     * its version, so the next read checks only for events after it instead of re-reading the decided ones.
+     * The decision of {@code entry} is known to be durable: replaces it, if it is still the entry, with a trusted one at
+     * its version, so the next decision needs no read at all.
      */
     void confirm(String transactionId, Entry entry) {
-        if (!entry.pending().isEmpty()) {
+        if (!entry.trusted()) {
             entries.replace(transactionId, entry, Entry.stored(entry.state(), entry.version(), entry.claimToken()));
         }
     }

@@ -45,19 +45,23 @@ final class TransactionStreams {
     }
 
     /**
-     * The transaction's state as of now, from {@code cache} when its entry still holds: reads only the events after
-     * the entry's base version, checks that the entry's pending events are exactly the ones stored there (so they
-     * were committed), and folds whatever else was appended since. Falls back to {@link #load} otherwise and
-     * refreshes the entry. The returned {@link Loaded#recorded()} is empty: use {@link #load} for the timeline.
+     * The transaction's state as of now, from {@code cache}: a trusted entry as is (see {@link TransactionCache});
+     * otherwise, when the entry still holds, reads only the events after the entry's base version, checks that the
+     * entry's pending events are exactly the ones stored there (so they were committed), and folds whatever else was
+     * appended since. Falls back to {@link #load} otherwise and refreshes the entry. The returned
+     * {@link Loaded#recorded()} is empty: use {@link #load} for the timeline.
      */
     Loaded current(String transactionId, TransactionCache cache) {
         TransactionCache.Entry entry = cache.get(transactionId);
+        if (entry != null && entry.trusted()) {
+            return new Loaded(entry.state(), entry.version(), List.of(), entry.claimToken());
+        }
         if (entry != null) {
             Loaded fresh = verify(streamOf(transactionId), entry);
             if (fresh != null) {
                 if (((Transaction) fresh.state()).status().isFinal()) {
                     cache.remove(transactionId, entry); // nothing more to decide: no need to keep it
-                } else if (fresh.version() != entry.version() || !entry.pending().isEmpty()) {
+                } else {
                     cache.put(transactionId, TransactionCache.Entry.stored((Transaction) fresh.state(), fresh.version(), fresh.claimToken()));
                 }
                 return fresh;

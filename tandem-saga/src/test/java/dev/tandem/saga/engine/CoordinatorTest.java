@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.InboxEntry;
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
@@ -334,6 +338,58 @@ class CoordinatorTest {
             assertThat(subject.find("t1").orElseThrow().version()).isGreaterThan(versionAfterOther);
             assertThat(bankA.balance()).isEqualTo(90);
             assertThat(bankB.balance()).isEqualTo(10);
+        }
+    }
+
+    @Nested
+    @DisplayName("decides on the state it committed itself")
+    class OwnState {
+
+        /** Starts t1 and returns the first reply to the coordinator, held back. */
+        private Message heldBackReply() throws Exception {
+            subject.start("t1", "transfer", TEN);
+            network.drop = m -> m.destination().equals("coordinator");
+            network.runUntilQuiet();
+            return network.dropped.getFirst();
+        }
+
+        /** Appends an event the decider ignores to t1's stream, as another writer would, behind the coordinator's back. */
+        private void anotherWriterMovesTheStreamOn() {
+            coordinatorStore.append(TransactionStreams.streamOf("t1"), ExpectedVersion.any(),
+                    List.of(new NewEvent(NewEvent.newId(), "test.Note", "{}".getBytes(StandardCharsets.UTF_8), Json.CONTENT_TYPE, Metadata.EMPTY, null)));
+        }
+
+        @Test
+        void decidesAReplyWithoutReadingTheStoreAndRereadsItWhenTheCommitConflicts() throws Exception {
+            Message reply = heldBackReply();
+            anotherWriterMovesTheStreamOn();
+
+            Commit.Builder fromItsState = subject.replyHandler().handle(reply);
+
+            assertThatThrownBy(() -> coordinatorStore.commit(fromItsState.inbox(InboxEntry.of("coordinator", reply.id())).build()))
+                    .as("decided on the version it committed, not on a read").isInstanceOf(StreamVersionConflict.class);
+            coordinatorStore.commit(subject.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+            assertThat(subject.find("t1").orElseThrow().steps().getFirst().action()).isEqualTo(LegStatus.SUCCEEDED);
+        }
+
+        @Test
+        void aReplyThatChangesNothingIsConsumedOnlyWhileTheStreamIsStillAtTheVersionItWasDecidedOn() throws Exception {
+            Message reply = heldBackReply();
+            coordinatorStore.commit(subject.replyHandler().handle(reply).inbox(InboxEntry.of("coordinator", reply.id())).build());
+            long version = coordinatorStore.streamVersion(TransactionStreams.streamOf("t1"));
+            Message again = new Message(java.util.UUID.randomUUID(), reply.source(), reply.destination(), reply.partitionKey(), reply.sequence(),
+                    reply.timestamp(), reply.type(), reply.contentType(), reply.payload(), reply.headers());
+
+            // the same reply once more under a new id: nothing to decide, and nothing appended
+            Commit noChange = subject.replyHandler().handle(again).inbox(InboxEntry.of("coordinator", again.id())).build();
+            assertThat(noChange.writes()).isEmpty();
+            assertThat(noChange.guards()).singleElement().satisfies(g -> {
+                assertThat(g.stream()).isEqualTo(TransactionStreams.streamOf("t1"));
+                assertThat(g.expected()).isEqualTo(ExpectedVersion.exactly(version));
+            });
+            anotherWriterMovesTheStreamOn();
+            assertThatThrownBy(() -> coordinatorStore.commit(noChange)).as("the stream moved on since").isInstanceOf(StreamVersionConflict.class);
+            assertThat(coordinatorStore.findInbox("coordinator", again.id())).isEmpty();
         }
     }
 }

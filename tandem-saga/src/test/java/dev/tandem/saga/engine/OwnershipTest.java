@@ -144,7 +144,10 @@ class OwnershipTest {
         long claimed = store.streamVersion(TransactionStreams.streamOf("t1"));
 
         assertThat(staleLease.owns("t1")).as("by its own clock the stale lease is still valid").isTrue();
-        assertThatThrownBy(() -> stale.replyHandler().handle(reply)).isInstanceOf(NotOwnerException.class);
+        Commit.Builder fromItsCache = stale.replyHandler().handle(reply); // decided on the state it last committed itself
+        assertThatThrownBy(() -> store.commit(fromItsCache.inbox(InboxEntry.of("coordinator", reply.id())).build()))
+                .as("the new owner's claim moved the stream on").isInstanceOf(StreamVersionConflict.class);
+        assertThatThrownBy(() -> stale.replyHandler().handle(reply)).as("the inbox's re-run reads the claim").isInstanceOf(NotOwnerException.class);
         pausedClock.advance(Duration.ofSeconds(6)); // past the debit's timeout, still inside the stale lease
         stale.fireDueTimers();
         assertThat(store.streamVersion(TransactionStreams.streamOf("t1"))).as("the stale owner appended nothing").isEqualTo(claimed);

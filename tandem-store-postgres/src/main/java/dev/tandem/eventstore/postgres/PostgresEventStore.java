@@ -29,7 +29,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -236,6 +239,31 @@ public final class PostgresEventStore implements EventStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(EventRows.inbox(rs)) : Optional.empty();
                 }
+            }
+        });
+    }
+
+    @Override
+    public Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
+        checkOpen();
+        InvalidInputException.requireText(consumer, "consumer", 200);
+        UUID[] ids = List.copyOf(InvalidInputException.requireNonNull(messageIds, "messageIds")).toArray(UUID[]::new);
+        if (ids.length == 0) {
+            return Map.of();
+        }
+        return query("find inbox records", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT consumer, message_id, result, recorded_at, recorded_nano FROM "
+                    + PostgresSchema.table(schema, "inbox") + " WHERE consumer = ? AND message_id = ANY(?)")) {
+                ps.setString(1, consumer);
+                ps.setArray(2, c.createArrayOf("uuid", ids));
+                Map<UUID, InboxRecord> found = new HashMap<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        InboxRecord r = EventRows.inbox(rs);
+                        found.put(r.messageId(), r);
+                    }
+                }
+                return found;
             }
         });
     }

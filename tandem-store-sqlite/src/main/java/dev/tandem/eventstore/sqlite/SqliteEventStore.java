@@ -32,7 +32,10 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -250,6 +253,24 @@ public final class SqliteEventStore implements EventStore {
         InvalidInputException.requireNonNull(messageId, "messageId");
         return readers.read("reading the inbox", r -> Optional.ofNullable(WriterLookup.findInbox(r.get(WriterLookup.INBOX_BY_KEY), consumer, messageId)),
                 found -> found.isPresent() ? ReaderPool.UNPOSITIONED : 0);
+    }
+
+    @Override
+    public Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
+        checkOpen();
+        InvalidInputException.requireText(consumer, "consumer", 200);
+        List<UUID> ids = List.copyOf(InvalidInputException.requireNonNull(messageIds, "messageIds"));
+        return readers.read("reading the inbox", r -> {
+            PreparedStatement query = r.get(WriterLookup.INBOX_BY_KEY);
+            Map<UUID, InboxRecord> found = new HashMap<>();
+            for (UUID id : ids) {
+                InboxRecord record = WriterLookup.findInbox(query, consumer, id);
+                if (record != null) {
+                    found.put(id, record);
+                }
+            }
+            return found;
+        }, found -> found.isEmpty() ? 0 : ReaderPool.UNPOSITIONED);
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.ClosedException;
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.AppendResult;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.CommitResult;
@@ -353,6 +354,23 @@ public abstract class EventStoreContract {
             assertThat(subject.findInbox("a", message)).isPresent();
             assertThat(subject.findInbox("b", message)).isPresent();
             assertThat(subject.findInbox("c", message)).isEmpty();
+        }
+
+        @Test
+        void findsTheHandledOnesOfABatchOfMessageIdsInOneLookUp() {
+            UUID first = UUID.randomUUID();
+            UUID second = UUID.randomUUID();
+            UUID unknown = UUID.randomUUID();
+            subject.commit(Commit.builder().inbox(new InboxEntry("a", first, "reply-1".getBytes(StandardCharsets.UTF_8))).build());
+            subject.commit(Commit.builder().inbox(InboxEntry.of("a", second)).inbox(InboxEntry.of("b", unknown)).build());
+
+            Map<UUID, InboxRecord> found = subject.findInbox("a", List.of(first, unknown, second));
+
+            assertThat(found).containsOnlyKeys(first, second);
+            assertThat(new String(found.get(first).result(), StandardCharsets.UTF_8)).isEqualTo("reply-1");
+            assertThat(found.get(second).consumer()).isEqualTo("a");
+            assertThat(subject.findInbox("a", List.of())).isEmpty();
+            assertThatThrownBy(() -> subject.findInbox("a", (List<UUID>) null)).isInstanceOf(InvalidInputException.class);
         }
 
         @Test

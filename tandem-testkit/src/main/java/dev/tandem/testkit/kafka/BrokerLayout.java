@@ -101,7 +101,19 @@ record BrokerLayout(Path dir, int port, int controllerPort, String clusterId, bo
         }
     }
 
+    /**
+     * A free loopback port below the kernel's usual ephemeral range (32768 and up), so that no outgoing connection takes
+     * it between this check and the broker's bind, nor while a killed broker is being restarted on it.
+     */
     private static int freePort() {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getByName(HOST))) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

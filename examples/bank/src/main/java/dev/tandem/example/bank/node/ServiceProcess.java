@@ -52,8 +52,20 @@ public final class ServiceProcess implements FaultTarget {
                 args, log);
     }
 
-    /** A free TCP port on the loopback interface. */
+    /**
+     * A free TCP port on the loopback interface, for a child process to listen on. Chosen below the kernel's usual
+     * ephemeral range (32768 and up), so that no outgoing connection of this machine can take it between this check
+     * and the child's bind; an ephemeral port only if none of those is free.
+     */
     public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
