@@ -33,6 +33,8 @@ public final class CommittedStates<S> {
     private final int max;
     private final Map<StreamId, Versioned<S>> committed = new ConcurrentHashMap<>();
     private final Map<UUID, Expected<S>> expected = new ConcurrentHashMap<>();
+    /** Streams with a write of this process in doubt (expected, not yet reported committed): their last expected event. */
+    private final Map<StreamId, UUID> inDoubt = new ConcurrentHashMap<>();
 
     /** @param max how many states (and how many expectations) it keeps before it starts over: a memory bound */
     public CommittedStates(int max) {
@@ -74,22 +76,65 @@ public final class CommittedStates<S> {
     }
 
     /**
+     * The state to decide a write on that expects the exact version returned: the last state known, without a read,
+     * unless a write of this process to the stream is in doubt (then as {@link #load}). Known states come only from
+     * reads and from commits reported durable, so a known state can be stale only if someone else appended since;
+     * then the write conflicts, and being in doubt makes the re-run read. Use {@link #load} to answer queries.
+     */
+    public Versioned<S> current(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
+        Versioned<S> known = committed.get(stream);
+        if (known != null && !inDoubt.containsKey(stream)) {
+            return known;
+        }
+        return loadAfterDoubt(store, stream, empty, page, fold);
+    }
+
+    /**
+     * As {@link #current}, but a stream neither known nor in doubt is taken to be new ({@code empty} at version 0)
+     * without a read: for the first write of a stream whose name is new by construction (a branch's barrier). If it
+     * exists after all, the write expecting version 0 conflicts and the re-run reads.
+     */
+    public Versioned<S> currentOrNew(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
+        Versioned<S> known = committed.get(stream);
+        if (!inDoubt.containsKey(stream)) {
+            return known != null ? known : new Versioned<>(empty, 0);
+        }
+        return loadAfterDoubt(store, stream, empty, page, fold);
+    }
+
+    private Versioned<S> loadAfterDoubt(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
+        UUID doubt = inDoubt.get(stream);
+        Versioned<S> loaded = load(store, stream, empty, page, fold);
+        if (doubt != null) {
+            inDoubt.remove(stream, doubt); // read since: a later expectation of a write in flight keeps its own doubt
+        }
+        return loaded;
+    }
+
+    /**
      * Notes that once the append to {@code stream} whose last event has id {@code lastEventId} commits, the stream
-     * is at {@code version} with {@code state}.
+     * is at {@code version} with {@code state}; until then a write to the stream is in doubt.
      */
     public void expect(StreamId stream, UUID lastEventId, S state, long version) {
         if (expected.size() >= max) {
             expected.clear(); // expectations of attempts that never committed: dropping them costs reads only
         }
+        if (inDoubt.size() >= max) {
+            committed.clear(); // forgetting what is known makes every stream read again: doubts no longer matter
+            inDoubt.clear();
+        }
+        inDoubt.put(stream, lastEventId);
         expected.put(lastEventId, new Expected<>(stream, new Versioned<>(state, version)));
     }
 
     /** A commit is durable: each of its writes that was expected makes its state the stream's known state. */
     public void committed(Commit commit) {
         for (StreamWrite w : commit.writes()) {
-            Expected<S> e = expected.remove(w.events().getLast().id());
+            UUID last = w.events().getLast().id();
+            Expected<S> e = expected.remove(last);
             if (e != null && e.stream().equals(w.stream())) {
                 put(w.stream(), e.after());
+                inDoubt.remove(w.stream(), last);
             }
         }
     }

@@ -121,6 +121,67 @@ class CommittedStatesTest {
         }
     }
 
+    @Nested
+    @DisplayName("deciding on the current state")
+    class Current {
+
+        private final InMemoryEventStore store = new InMemoryEventStore();
+
+        private CommittedStates.Versioned<String> current() {
+            return states.current(store, A, "", 2, (state, e) -> state + e.type());
+        }
+
+        private CommittedStates.Versioned<String> currentOrNew() {
+            return states.currentOrNew(store, A, "", 2, (state, e) -> state + e.type());
+        }
+
+        /** Commits {@code type} to A at {@code version - 1}, told to the states as {@code state}. */
+        private void commitMine(String type, String state, long version) {
+            NewEvent mine = NewEvent.json(type, Map.of());
+            Commit commit = Commit.of(A, ExpectedVersion.exactly(version - 1), List.of(mine));
+            store.commit(commit);
+            states.expect(A, mine.id(), state, version);
+            states.committed(commit);
+        }
+
+        @Test
+        void usesTheCommittedStateWithoutReadingWhatOthersAppendedSince() {
+            commitMine("m", "mine", 1);
+            store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("x", Map.of()))); // another writer
+
+            assertThat(current()).as("a write decided on it expects version 1 and conflicts").isEqualTo(new CommittedStates.Versioned<>("mine", 1L));
+            assertThat(states.load(store, A, "", 2, (state, e) -> state + e.type())).as("a query reads")
+                    .isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
+        }
+
+        @Test
+        void readsWhileAWriteOfItsOwnIsInDoubtSoAFailedWriteIsReDecidedOnTheStore() {
+            commitMine("m", "mine", 1);
+            store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("x", Map.of())));
+            NewEvent refused = NewEvent.json("r", Map.of());
+            states.expect(A, refused.id(), "mine+r", 2); // decided on version 1: its commit conflicts and is never reported
+
+            assertThat(current()).isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
+            assertThat(current()).as("read once: known again").isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
+        }
+
+        @Test
+        void readsAStreamItDoesNotKnow() {
+            store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of()), NewEvent.json("y", Map.of()), NewEvent.json("z", Map.of())));
+
+            assertThat(current()).isEqualTo(new CommittedStates.Versioned<>("xyz", 3L));
+        }
+
+        @Test
+        void takesAnUnknownStreamToBeNewWhenAskedAndReadsOnceThatWriteIsInDoubt() {
+            store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of())));
+
+            assertThat(currentOrNew()).as("no read: a write expecting version 0 conflicts").isEqualTo(new CommittedStates.Versioned<>("", 0L));
+            states.expect(A, NewEvent.newId(), "first", 1); // that write, refused
+            assertThat(currentOrNew()).isEqualTo(new CommittedStates.Versioned<>("x", 1L));
+        }
+    }
+
     @Test
     void refusesANonPositiveBound() {
         assertThatThrownBy(() -> new CommittedStates<String>(0)).isInstanceOf(InvalidInputException.class).hasMessageContaining("max");

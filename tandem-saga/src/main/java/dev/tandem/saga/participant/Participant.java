@@ -16,6 +16,7 @@ import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
+import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.protocol.BranchCommand;
 import dev.tandem.saga.protocol.BranchReply;
 import dev.tandem.saga.protocol.ProtocolJson;
@@ -84,8 +85,11 @@ public final class Participant implements CommitAwareHandler {
                     + " (known: " + handlers.keySet() + ")");
         }
         StreamId stream = barrierStream(command.transactionId(), command.step());
-        CommittedStates.Versioned<BarrierState> loaded = barriers.load(store, stream, BarrierState.EMPTY, PAGE,
-                (s, e) -> Barrier.evolve(s, ProtocolJson.decode(e.payload(), BarrierRecord.class).event()));
+        // the barrier append below expects the exact version, so the state may come from what this participant committed
+        // (and, for a branch's first command, from nothing: its barrier stream is new by construction) without a read
+        CommittedStates.Versioned<BarrierState> loaded = command.phase() == Phase.ACTION
+                ? barriers.currentOrNew(store, stream, BarrierState.EMPTY, PAGE, Participant::fold)
+                : barriers.current(store, stream, BarrierState.EMPTY, PAGE, Participant::fold);
         BarrierState state = loaded.state();
         long version = loaded.version();
         BarrierEvent event;
@@ -115,6 +119,10 @@ public final class Participant implements CommitAwareHandler {
         for (Consumer<Commit> listener : afterCommit) {
             listener.accept(commit);
         }
+    }
+
+    private static BarrierState fold(BarrierState state, RecordedEvent e) {
+        return Barrier.evolve(state, ProtocolJson.decode(e.payload(), BarrierRecord.class).event());
     }
 
     /** The barrier stream of one branch of this participant. */

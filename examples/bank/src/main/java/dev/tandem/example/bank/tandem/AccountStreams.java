@@ -50,9 +50,23 @@ final class AccountStreams {
         return KNOWN.computeIfAbsent(store, s -> new CommittedStates<>(MAX_CACHED));
     }
 
+    /** The account as stored now (a read of whatever came after the last state known): for queries. */
     static Loaded load(EventStore store, String accountId) {
-        CommittedStates.Versioned<Account> loaded = known(store).load(store, stream(accountId), Account.NONE, PAGE, (a, e) -> a.evolve(decode(e)));
+        CommittedStates.Versioned<Account> loaded = known(store).load(store, stream(accountId), Account.NONE, PAGE, AccountStreams::fold);
         return new Loaded(loaded.state(), loaded.version());
+    }
+
+    /**
+     * The account to decide a {@link #write} on: the state this process last committed or read, without a read unless
+     * a write of its own is in doubt ({@link CommittedStates#current}); the write expects its exact version.
+     */
+    static Loaded current(EventStore store, String accountId) {
+        CommittedStates.Versioned<Account> loaded = known(store).current(store, stream(accountId), Account.NONE, PAGE, AccountStreams::fold);
+        return new Loaded(loaded.state(), loaded.version());
+    }
+
+    private static Account fold(Account account, RecordedEvent event) {
+        return account.evolve(decode(event));
     }
 
     /**

@@ -46,7 +46,7 @@ public final class BankAccounts {
         AccountRef.requireName(accountId, "account");
         InvalidInputException.requireNonNull(command, "command");
         for (int attempt = 0; ; attempt++) {
-            AccountStreams.Loaded loaded = AccountStreams.load(store, accountId);
+            AccountStreams.Loaded loaded = AccountStreams.current(store, accountId);
             switch (AccountDecider.decide(loaded.account(), command)) {
                 case Decision.Refused r -> throw new RefusedException(r.refusal());
                 case Decision.Accepted a -> {
