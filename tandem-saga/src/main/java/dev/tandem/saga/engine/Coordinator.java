@@ -91,7 +91,9 @@ public final class Coordinator {
     /** Starts a transaction; the future completes once its first commands are durable in the outbox. */
     public CompletableFuture<Transaction> startAsync(String transactionId, String definition, String input) {
         InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
-        return execute(transactionId, s -> new TransactionCommand.Start(transactionId, definition, input, clock.instant()), 0);
+        // decided as new without a read: the first append expects an empty stream, so a start of an existing id conflicts
+        // and is decided again on the stored transaction (the same one again, or a clear refusal)
+        return execute(transactionId, s -> new TransactionCommand.Start(transactionId, definition, input, clock.instant()), 0, true);
     }
 
     /** Operator: gives a STUCK transaction's failing phase a fresh budget of attempts; recorded as an audited event. */
@@ -315,13 +317,19 @@ public final class Coordinator {
     }
 
     private CompletableFuture<Transaction> execute(String id, Function<TransactionState, TransactionCommand> command, int attempt) {
+        return execute(id, command, attempt, false);
+    }
+
+    /** @param assumeNew on the first attempt, take a transaction not in the cache to be new instead of reading its stream */
+    private CompletableFuture<Transaction> execute(String id, Function<TransactionState, TransactionCommand> command, int attempt,
+            boolean assumeNew) {
         if (!ownership.owns(id)) {
             return CompletableFuture.failedFuture(new NotOwnerException(name, id));
         }
         TransactionStreams.Loaded loaded;
         Decided decided;
         try {
-            loaded = streams.current(id, cache);
+            loaded = assumeNew && attempt == 0 ? streams.currentOrNew(id, cache) : streams.current(id, cache);
             checkFence(id, loaded);
             decided = decide(id, loaded, command.apply(loaded.state()));
         } catch (RuntimeException e) {

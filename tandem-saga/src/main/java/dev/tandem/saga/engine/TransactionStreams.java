@@ -75,6 +75,13 @@ final class TransactionStreams {
         return new Loaded(loaded.state(), loaded.version(), List.of(), loaded.claimToken());
     }
 
+    /** As {@link #current}, but a transaction not in the cache is taken to be new (version 0) without a read. */
+    Loaded currentOrNew(String transactionId, TransactionCache cache) {
+        return cache.get(transactionId) == null
+                ? new Loaded(TransactionDecider.initial(), 0, List.of(), 0)
+                : current(transactionId, cache);
+    }
+
     /** The state from {@code entry} and the events after it, or null when the store does not bear the entry out. */
     private Loaded verify(StreamId stream, TransactionCache.Entry entry) {
         List<NewEvent> pending = entry.pending();

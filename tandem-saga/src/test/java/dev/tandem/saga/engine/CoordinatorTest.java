@@ -128,6 +128,10 @@ class CoordinatorTest {
             assertThat(subject.start("t1", "transfer", TEN).status()).isEqualTo(Status.RUNNING);
             assertThatThrownBy(() -> subject.start("t1", "transfer", "{\"amount\":11}"))
                     .isInstanceOf(TransactionRejectedException.class).hasMessageContaining("t1");
+            Coordinator knowingNothing = newCoordinator(); // takes t1 to be new, so its first append conflicts and it reads
+            assertThat(knowingNothing.start("t1", "transfer", TEN).status()).isEqualTo(Status.RUNNING);
+            assertThatThrownBy(() -> newCoordinator().start("t1", "transfer", "{\"amount\":11}"))
+                    .isInstanceOf(TransactionRejectedException.class).hasMessageContaining("t1");
             assertThat(subject.find("t1").orElseThrow().timeline()).hasSize(2);
         }
 
