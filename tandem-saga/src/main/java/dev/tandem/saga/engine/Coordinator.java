@@ -190,8 +190,8 @@ public final class Coordinator {
                     } else {
                         cache.confirm(id, entry);
                     }
-                } else if (streams.current(id, cache) instanceof TransactionStreams.Loaded l && l.state() instanceof Transaction tx) {
-                    after = tx; // a newer decision replaced the entry: what the store holds now
+                } else if (reread(id) instanceof TransactionStreams.Loaded l && l.state() instanceof Transaction tx) {
+                    after = tx; // another decision replaced the entry: what the store holds now
                     version = l.version();
                 } else {
                     continue;
@@ -203,6 +203,12 @@ public final class Coordinator {
                 }
             }
         }
+    }
+
+    /** The transaction as stored now, read whatever the cache holds, and cached again. */
+    private TransactionStreams.Loaded reread(String id) {
+        cache.remove(id);
+        return streams.current(id, cache);
     }
 
     private Commit.Builder handleReply(Message message) {

@@ -56,11 +56,16 @@ final class TransactionCache {
         return entries.get(transactionId);
     }
 
+    /**
+     * Keeps {@code entry} unless the cache holds a later one: a store completion that reports an older decision durable
+     * (a start, a timer) can arrive after a reply was already decided on top of it, and must not put the older state
+     * back as trusted.
+     */
     void put(String transactionId, Entry entry) {
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
-        entries.put(transactionId, entry);
+        entries.merge(transactionId, entry, (old, now) -> now.version() >= old.version() ? now : old);
     }
 
     void remove(String transactionId) {
