@@ -4,7 +4,6 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.TandemException;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,20 +53,16 @@ public interface EventStore extends AutoCloseable {
     long lastPosition();
 
     /** The inbox record of {@code consumer} for {@code messageId}, if that message was handled. */
-    Optional<InboxRecord> findInbox(String consumer, UUID messageId);
+    default Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
+        InvalidInputException.requireNonNull(messageId, "messageId");
+        return Optional.ofNullable(findInbox(consumer, List.of(messageId)).get(messageId));
+    }
 
     /**
      * The inbox records of {@code consumer} for those of {@code messageIds} that were handled, by message id: one
-     * look-up for a whole delivered batch. The default asks {@link #findInbox(String, UUID)} once per id.
+     * look-up for a whole delivered batch.
      */
-    default Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
-        InvalidInputException.requireNonNull(messageIds, "messageIds");
-        Map<UUID, InboxRecord> found = new HashMap<>();
-        for (UUID id : messageIds) {
-            findInbox(consumer, id).ifPresent(r -> found.put(id, r));
-        }
-        return found;
-    }
+    Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds);
 
     /** Deletes inbox records recorded before {@code cutoff}; returns how many. */
     int purgeInbox(Instant cutoff);

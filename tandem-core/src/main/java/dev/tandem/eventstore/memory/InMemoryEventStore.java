@@ -189,17 +189,10 @@ public final class InMemoryEventStore implements EventStore {
     }
 
     @Override
-    public synchronized Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
-        checkOpen();
-        return Optional.ofNullable(inbox.get(new BatchPlanner.InboxKey(consumer, messageId)));
-    }
-
-    @Override
     public synchronized Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
         checkOpen();
-        InvalidInputException.requireNonNull(messageIds, "messageIds");
         Map<UUID, InboxRecord> found = new HashMap<>();
-        for (UUID id : messageIds) {
+        for (UUID id : ReadChecks.checkInbox(consumer, messageIds)) {
             InboxRecord r = inbox.get(new BatchPlanner.InboxKey(consumer, id));
             if (r != null) {
                 found.put(id, r);

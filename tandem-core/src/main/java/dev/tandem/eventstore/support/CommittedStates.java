@@ -16,10 +16,10 @@ import java.util.function.BiFunction;
 /**
  * The states of streams as this process last committed them: a handler that appends to a stream notes what the
  * stream's state will be if the append commits ({@link #expect}); once the commit is durable ({@link #committed}),
- * that state is what the next read of the stream starts from, so a process never reads back the events it wrote
- * itself. A state is only a starting point: the reader still reads whatever came after its version, and appends
- * still expect the exact version they read, so a state that is stale, or an expectation whose commit failed, costs
- * a read, never correctness.
+ * that state is known, so a process never reads back the events it wrote itself. A decision takes the known state as
+ * is ({@link #current}) unless a write of this process to the stream is in doubt; a query reads whatever came after
+ * it ({@link #load}). Appends decided on a known state expect its exact version, so a state that is stale, or an
+ * expectation whose commit failed, costs a conflict and a read, never correctness.
  *
  * @param <S> the state folded from a stream's events
  */

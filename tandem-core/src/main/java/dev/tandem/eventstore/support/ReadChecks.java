@@ -3,6 +3,10 @@ package dev.tandem.eventstore.support;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.StreamId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
 
 /** Input checks shared by every backend's read methods. */
 public final class ReadChecks {
@@ -26,6 +30,17 @@ public final class ReadChecks {
             throw InvalidInputException.negative("afterPosition", afterPosition);
         }
         checkLimit(limit);
+    }
+
+    /** Checks an inbox look-up and returns its message ids as a list (none of them null). */
+    public static List<UUID> checkInbox(String consumer, Collection<UUID> messageIds) {
+        InvalidInputException.requireText(consumer, "consumer", 200);
+        InvalidInputException.requireNonNull(messageIds, "messageIds");
+        List<UUID> ids = new ArrayList<>(messageIds.size());
+        for (UUID id : messageIds) {
+            ids.add(InvalidInputException.requireNonNull(id, "messageIds[]"));
+        }
+        return ids;
     }
 
     private static void checkLimit(int limit) {

@@ -7,10 +7,12 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,20 @@ class CommittedStatesTest {
     private static final StreamId A = StreamId.of("a");
     private static final StreamId B = StreamId.of("b");
 
+    /** Folds event types onto the state, so the result shows where the fold started. */
+    private static final BiFunction<String, RecordedEvent, String> FOLD = (state, e) -> state + e.type();
+
     private final CommittedStates<String> states = new CommittedStates<>(100);
+    private final InMemoryEventStore store = new InMemoryEventStore();
+
+    /** Commits an event of {@code type} to A at {@code version - 1}, told to the states as reaching {@code state}. */
+    private void commitMine(String type, String state, long version) {
+        NewEvent mine = NewEvent.json(type, Map.of());
+        Commit commit = Commit.of(A, ExpectedVersion.exactly(version - 1), List.of(mine));
+        store.commit(commit);
+        states.expect(A, mine.id(), state, version);
+        states.committed(commit);
+    }
 
     private static NewEvent event() {
         return NewEvent.json("E", Map.of());
@@ -93,11 +108,8 @@ class CommittedStatesTest {
     @DisplayName("loading from a store")
     class Loading {
 
-        private final InMemoryEventStore store = new InMemoryEventStore();
-
-        /** Folds event types onto the state, so the result shows where the fold started. */
         private CommittedStates.Versioned<String> load() {
-            return states.load(store, A, "", 2, (state, e) -> state + e.type());
+            return states.load(store, A, "", 2, FOLD);
         }
 
         @Test
@@ -110,11 +122,7 @@ class CommittedStatesTest {
 
         @Test
         void foldsOnlyWhatCameAfterTheCommittedState() {
-            NewEvent mine = NewEvent.json("m", Map.of());
-            Commit commit = Commit.of(A, ExpectedVersion.noStream(), List.of(mine));
-            store.commit(commit);
-            states.expect(A, mine.id(), "committed", 1);
-            states.committed(commit);
+            commitMine("m", "committed", 1);
             store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("n", Map.of())));
 
             assertThat(load()).isEqualTo(new CommittedStates.Versioned<>("committedn", 2L));
@@ -125,23 +133,12 @@ class CommittedStatesTest {
     @DisplayName("deciding on the current state")
     class Current {
 
-        private final InMemoryEventStore store = new InMemoryEventStore();
-
         private CommittedStates.Versioned<String> current() {
-            return states.current(store, A, "", 2, (state, e) -> state + e.type());
+            return states.current(store, A, "", 2, FOLD);
         }
 
         private CommittedStates.Versioned<String> currentOrNew() {
-            return states.currentOrNew(store, A, "", 2, (state, e) -> state + e.type());
-        }
-
-        /** Commits {@code type} to A at {@code version - 1}, told to the states as {@code state}. */
-        private void commitMine(String type, String state, long version) {
-            NewEvent mine = NewEvent.json(type, Map.of());
-            Commit commit = Commit.of(A, ExpectedVersion.exactly(version - 1), List.of(mine));
-            store.commit(commit);
-            states.expect(A, mine.id(), state, version);
-            states.committed(commit);
+            return states.currentOrNew(store, A, "", 2, FOLD);
         }
 
         @Test
@@ -150,7 +147,7 @@ class CommittedStatesTest {
             store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("x", Map.of()))); // another writer
 
             assertThat(current()).as("a write decided on it expects version 1 and conflicts").isEqualTo(new CommittedStates.Versioned<>("mine", 1L));
-            assertThat(states.load(store, A, "", 2, (state, e) -> state + e.type())).as("a query reads")
+            assertThat(states.load(store, A, "", 2, FOLD)).as("a query reads")
                     .isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
         }
 

@@ -41,7 +41,7 @@ final class Handling {
         int conflicts;
         long notBeforeNanos;
         boolean inboxChecked;
-        /** The inbox record found by {@link #precheck}: a known duplicate. */
+        /** The inbox record found by the inbox check: a known duplicate. */
         InboxRecord previous;
         Commit attempted;
 
@@ -97,24 +97,20 @@ final class Handling {
         Message m = item.message;
         item.attempted = null;
         try {
-            if (item.previous != null) { // found by the batch's pre-check
+            if (inbox.options().checkInboxFirst() && !item.inboxChecked) { // not found by the batch's pre-check
+                item.inboxChecked = true;
+                item.previous = inbox.lookup(m.id());
+            }
+            if (item.previous != null) {
                 InboxRecord previous = item.previous;
                 item.previous = null;
                 return CompletableFuture.failedFuture(new DuplicateMessageException(previous));
-            }
-            if (inbox.options().checkInboxFirst() && !item.inboxChecked) {
-                item.inboxChecked = true;
-                InboxRecord previous = inbox.lookup(m.id());
-                if (previous != null) {
-                    return CompletableFuture.failedFuture(new DuplicateMessageException(previous));
-                }
             }
             long size = MessageTooLargeException.sizeOf(m);
             if (size > inbox.options().maxMessageBytes()) {
                 return CompletableFuture.failedFuture(new MessageTooLargeException(m.id(), size, inbox.options().maxMessageBytes()));
             }
-            Commit effects = inbox.effects(m);
-            Commit handling = inbox.handling(m, effects);
+            Commit handling = inbox.handling(m, inbox.effects(m));
             item.attempted = handling;
             return inbox.store().commitAsync(handling);
         } catch (OutOfMemoryError e) {

@@ -108,10 +108,7 @@ public final class InboxConsumer implements PipelinedBatchListener {
      * the handling's writes. The replay is itself de-duplicated (inbox key {@code <consumer>/replay}).
      */
     public void replay(UUID messageId) {
-        deadLetters.replay(messageId, letter -> {
-            Commit effects = effects(letter.message());
-            return rebuild(effects, new InboxEntry(consumer + "/replay", letter.message().id(), InboxResult.of(effects)));
-        });
+        deadLetters.replay(messageId, letter -> withEntry(effects(letter.message()), consumer + "/replay", letter.message().id()));
     }
 
     /** Drops parked message {@code messageId} for good, recording {@code note}. */
@@ -129,29 +126,24 @@ public final class InboxConsumer implements PipelinedBatchListener {
         return options;
     }
 
-    /** The handler's writes for {@code m}, or null when it has none. */
-    Commit effects(Message m) throws Exception {
+    /** What the handler returned for {@code m}: its writes and guards, not yet built. */
+    Commit.Builder effects(Message m) throws Exception {
         Commit.Builder b = handler.handle(m);
         if (b == null) {
             throw InvalidInputException.of("handler result", consumer + "'s handler returned null for " + m + "; return Commit.builder() for no effect");
         }
-        return b.isEmpty() ? null : b.build();
+        return b;
     }
 
-    /** The commit that handles {@code m}: its effects plus the inbox entry. */
-    Commit handling(Message m, Commit effects) {
-        return rebuild(effects, new InboxEntry(consumer, m.id(), InboxResult.of(effects))).build();
+    /** The commit that handles {@code m}: its effects (guards included) plus the inbox entry. */
+    Commit handling(Message m, Commit.Builder effects) {
+        return withEntry(effects, consumer, m.id()).build();
     }
 
-    private static Commit.Builder rebuild(Commit effects, InboxEntry entry) {
-        Commit.Builder b = Commit.builder();
-        if (effects != null) {
-            effects.writes().forEach(b::append);
-            effects.inbox().forEach(b::inbox);
-            effects.checkpoints().forEach(c -> b.checkpoint(c.name(), c.position()));
-            effects.guards().forEach(b::guard);
-        }
-        return b.inbox(entry);
+    /** Adds the inbox entry, whose result lists the effects' replies, to {@code effects}. */
+    private static Commit.Builder withEntry(Commit.Builder effects, String consumer, UUID messageId) {
+        Commit writes = effects.isEmpty() ? null : effects.build(); // guards alone are not a commit: no replies either
+        return effects.inbox(new InboxEntry(consumer, messageId, InboxResult.of(writes)));
     }
 
     /** The commit that parks {@code letter}: the dead-letter event plus an inbox entry marking it parked. */

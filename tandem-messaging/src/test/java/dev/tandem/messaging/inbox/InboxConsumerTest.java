@@ -90,7 +90,7 @@ class InboxConsumerTest {
         }
 
         @Test
-        void looksABatchUpAtOnceAndRunsTheHandlerOnlyForTheNewMessagesInIt() throws Exception {
+        void runsTheHandlerOnlyForTheNewMessagesOfAPartlyRedeliveredBatch() throws Exception {
             AtomicInteger calls = new AtomicInteger();
             InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST);
             Message first = message("k1", "Count", "{}");
@@ -103,6 +103,23 @@ class InboxConsumerTest {
             assertThat(counted()).isEqualTo(3);
             assertThat(calls).as("the handler runs once per new message").hasValue(3);
             assertThat(subject.handled(third.id())).isTrue();
+        }
+
+        @Test
+        void keepsAHandlersGuardWhenItWritesNothingElse() throws Exception {
+            StreamId guarded = StreamId.of("guarded");
+            InboxConsumer subject = new InboxConsumer(store, "b/in", m -> Commit.builder().guard(guarded, ExpectedVersion.exactly(0)), FAST);
+            Message whileNew = message("k1", "Look", "{}");
+            subject.onMessages(List.of(whileNew));
+            store.append(guarded, ExpectedVersion.any(), List.of(NewEvent.json("Moved", java.util.Map.of())));
+            Message afterItMoved = message("k2", "Look", "{}");
+
+            subject.onMessages(List.of(afterItMoved));
+
+            assertThat(subject.handled(whileNew.id())).isTrue();
+            assertThat(subject.deadLetters().find(whileNew.id())).isEmpty();
+            assertThat(subject.deadLetters().find(afterItMoved.id())).as("the guard refused every attempt")
+                    .map(DeadLetter::reason).contains(DeadLetterReason.OUT_OF_ATTEMPTS);
         }
 
         @Test

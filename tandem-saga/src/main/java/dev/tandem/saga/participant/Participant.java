@@ -35,8 +35,9 @@ import java.util.function.Consumer;
  * concurrent commands for one branch cannot both pass the barrier: the loser's commit fails with a version
  * conflict and the inbox re-runs it on fresh state.
  *
- * <p>Each barrier state this participant committed is kept ({@link CommittedStates}), so a confirm or cancel reads
- * only what came after it (usually nothing) instead of the branch's whole barrier stream. Listeners registered with
+ * <p>Each barrier state this participant committed is kept ({@link CommittedStates}), so a confirm or cancel is
+ * decided on it without reading the branch's barrier stream, and a branch's first command takes its (new) stream as
+ * empty; the barrier append expects the exact version either way. Listeners registered with
  * {@link Builder#afterCommit} learn of each durable handling commit the same way, e.g. to keep their own states.
  *
  * <pre>{@code

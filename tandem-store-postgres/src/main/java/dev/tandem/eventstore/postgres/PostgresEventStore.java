@@ -227,27 +227,9 @@ public final class PostgresEventStore implements EventStore {
     }
 
     @Override
-    public Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
-        checkOpen();
-        InvalidInputException.requireText(consumer, "consumer", 200);
-        InvalidInputException.requireNonNull(messageId, "messageId");
-        return query("find inbox record", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT consumer, message_id, result, recorded_at, recorded_nano FROM "
-                    + PostgresSchema.table(schema, "inbox") + " WHERE consumer = ? AND message_id = ?")) {
-                ps.setString(1, consumer);
-                ps.setObject(2, messageId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(EventRows.inbox(rs)) : Optional.empty();
-                }
-            }
-        });
-    }
-
-    @Override
     public Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
         checkOpen();
-        InvalidInputException.requireText(consumer, "consumer", 200);
-        UUID[] ids = List.copyOf(InvalidInputException.requireNonNull(messageIds, "messageIds")).toArray(UUID[]::new);
+        UUID[] ids = ReadChecks.checkInbox(consumer, messageIds).toArray(UUID[]::new);
         if (ids.length == 0) {
             return Map.of();
         }

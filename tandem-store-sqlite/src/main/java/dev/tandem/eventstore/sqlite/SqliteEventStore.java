@@ -247,19 +247,9 @@ public final class SqliteEventStore implements EventStore {
     }
 
     @Override
-    public Optional<InboxRecord> findInbox(String consumer, UUID messageId) {
-        checkOpen();
-        InvalidInputException.requireText(consumer, "consumer", 200);
-        InvalidInputException.requireNonNull(messageId, "messageId");
-        return readers.read("reading the inbox", r -> Optional.ofNullable(WriterLookup.findInbox(r.get(WriterLookup.INBOX_BY_KEY), consumer, messageId)),
-                found -> found.isPresent() ? ReaderPool.UNPOSITIONED : 0);
-    }
-
-    @Override
     public Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds) {
         checkOpen();
-        InvalidInputException.requireText(consumer, "consumer", 200);
-        List<UUID> ids = List.copyOf(InvalidInputException.requireNonNull(messageIds, "messageIds"));
+        List<UUID> ids = ReadChecks.checkInbox(consumer, messageIds);
         return readers.read("reading the inbox", r -> {
             PreparedStatement query = r.get(WriterLookup.INBOX_BY_KEY);
             Map<UUID, InboxRecord> found = new HashMap<>();

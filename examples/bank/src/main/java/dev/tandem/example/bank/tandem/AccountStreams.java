@@ -71,7 +71,7 @@ final class AccountStreams {
 
     /**
      * The write of {@code events} after {@code loaded}; a concurrent change makes the commit conflict and re-run.
-     * Once {@link #committed} hears of its commit, the account's next load starts after these events.
+     * Once {@link #committed} hears of its commit, the account's next decision starts from these events without a read.
      */
     static StreamWrite write(EventStore store, String accountId, Loaded loaded, List<AccountEvent> events) {
         List<NewEvent> encoded = new ArrayList<>(events.size());
