@@ -66,13 +66,31 @@ public final class SqliteEventStore implements EventStore {
     /** How often an idle subscription looks for appends made by another process on the same file. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    /** The indexed events of a stream, then those of the unindexed tail (see {@link SqliteSchema}); column 4 is the version. */
+    /** What a stream read's snapshot rests on: the stream's version and how far the table indexes streams. */
+    private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM streams WHERE stream = ?), (SELECT indexed_to FROM stream_index_state),"
+            + " (SELECT max(position) FROM events)";
+    /**
+     * The indexed events of a stream, then those of the unindexed tail at the positions the {@link TailIndex} gives
+     * (?4, a JSON array); column 4 is the version. The tail's rows are filtered by stream, as a position of a
+     * rolled-back transaction may since hold another stream's event.
+     */
     private static final String READ_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
+            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?4))"
+            + " AND stream = ?1 AND version >= ?2)"
+            + " ORDER BY 4 LIMIT ?3";
+    private static final String READ_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3))"
+            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?4))"
+            + " AND stream = ?1 AND version <= ?2)"
+            + " ORDER BY 4 DESC LIMIT ?3";
+    /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
+    private static final String SCAN_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
             + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
             + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
             + " AND stream = ?1 AND version >= ?2 ORDER BY position LIMIT ?3)"
             + " ORDER BY 4 LIMIT ?3";
-    private static final String READ_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+    private static final String SCAN_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
             + " (SELECT position FROM stream_index WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3))"
             + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
             + " AND stream = ?1 AND version <= ?2 ORDER BY position DESC LIMIT ?3)"
@@ -93,12 +111,12 @@ public final class SqliteEventStore implements EventStore {
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
 
-    private SqliteEventStore(Path file, StoreOptions options, Connection connection) throws SQLException {
+    private SqliteEventStore(Path file, StoreOptions options, Connection connection, int indexEvery) throws SQLException {
         this.file = file;
         this.name = "SQLite event store " + file;
         this.options = options;
         DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
-        this.writer = new SqliteWriter(connection, file, fence, options.clock());
+        this.writer = new SqliteWriter(connection, file, fence, options.clock(), indexEvery);
         this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS, fence);
         this.committer = new GroupCommitter("sqlite", options, writer, writer::sync,
                 e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
@@ -112,6 +130,11 @@ public final class SqliteEventStore implements EventStore {
      * @throws StoreUnavailableException the file cannot be created, opened or written (permissions, disk)
      */
     public static SqliteEventStore open(Path file, StoreOptions options) {
+        return open(file, options, SqliteWriter.INDEX_EVERY);
+    }
+
+    /** As {@link #open(Path, StoreOptions)}, filling the stream index every {@code indexEvery} events (tests use small rounds). */
+    static SqliteEventStore open(Path file, StoreOptions options, int indexEvery) {
         InvalidInputException.requireNonNull(file, "file");
         InvalidInputException.requireNonNull(options, "options");
         Path path = file.toAbsolutePath().normalize();
@@ -130,7 +153,7 @@ public final class SqliteEventStore implements EventStore {
             connection = config.createConnection("jdbc:sqlite:" + path);
             SqliteSchema.prepare(connection, path);
             configureWriter(connection, path);
-            return new SqliteEventStore(path, options, connection);
+            return new SqliteEventStore(path, options, connection, indexEvery);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(connection, e);
             throw SqliteErrors.map(path, "opening", e);
@@ -173,19 +196,58 @@ public final class SqliteEventStore implements EventStore {
     public List<RecordedEvent> readStream(StreamId stream, long fromVersion, ReadDirection direction, int limit) {
         checkOpen();
         ReadChecks.check(stream, fromVersion, direction, limit);
-        return readers.read("reading stream " + stream, r -> {
-            // Most reads ask for what follows a version already known (a cache check, a barrier look-up on a new
-            // stream) and find nothing: the stream's version, one primary-key look-up, answers them.
-            long version = version(r, stream);
-            if (direction == ReadDirection.FORWARD ? version < fromVersion : version == 0) {
-                return List.of();
+        return readers.read("reading stream " + stream, r -> r.inReadTransaction(() -> readStream(r, stream, fromVersion, direction, limit)),
+                SqliteEventStore::highestPosition);
+    }
+
+    /**
+     * Runs in one read transaction: its first query fixes the snapshot, then the tail index is consulted, so every
+     * unindexed event the snapshot holds is in what the index returns, or the read scans (see {@link TailIndex}).
+     */
+    private List<RecordedEvent> readStream(StatementCache r, StreamId stream, long fromVersion, ReadDirection direction, int limit)
+            throws SQLException {
+        PreparedStatement snapshot = r.get(READ_SNAPSHOT);
+        snapshot.setString(1, stream.value());
+        long version;
+        long indexedTo;
+        long last;
+        try (ResultSet rs = snapshot.executeQuery()) {
+            rs.next();
+            version = rs.getLong(1);
+            indexedTo = rs.getLong(2);
+            last = rs.getLong(3);
+        }
+        // Most reads ask for what follows a version already known (a cache check, a barrier look-up on a new
+        // stream) and find nothing: the stream's version answers them.
+        if (direction == ReadDirection.FORWARD ? version < fromVersion : version == 0) {
+            return List.of();
+        }
+        TailIndex tail = writer.tail();
+        long known = tail.knownThrough(); // before the positions: everything up to it was added before it was set
+        long[] positions = tail.positions(stream.value(), indexedTo);
+        boolean forward = direction == ReadDirection.FORWARD;
+        PreparedStatement query;
+        if (last <= known && tail.retainedAfter() <= indexedTo) { // retainedAfter after the positions: see TailIndex
+            query = r.get(forward ? READ_FORWARD : READ_BACKWARD);
+            query.setString(4, json(positions));
+        } else {
+            query = r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD);
+        }
+        query.setString(1, stream.value());
+        query.setLong(2, fromVersion);
+        query.setInt(3, limit);
+        return events(query, limit);
+    }
+
+    private static String json(long[] positions) {
+        StringBuilder json = new StringBuilder(2 + positions.length * 8).append('[');
+        for (int i = 0; i < positions.length; i++) {
+            if (i > 0) {
+                json.append(',');
             }
-            PreparedStatement query = r.get(direction == ReadDirection.FORWARD ? READ_FORWARD : READ_BACKWARD);
-            query.setString(1, stream.value());
-            query.setLong(2, fromVersion);
-            query.setInt(3, limit);
-            return events(query, limit);
-        }, SqliteEventStore::highestPosition);
+            json.append(positions[i]);
+        }
+        return json.append(']').toString();
     }
 
     private static long version(StatementCache reader, StreamId stream) throws SQLException {
@@ -334,6 +396,11 @@ public final class SqliteEventStore implements EventStore {
     /** Batches that were planned a second time because an event id the planner had not looked up was stored already. */
     long replans() {
         return writer.replans();
+    }
+
+    /** The writer's in-memory index of the events the stream index table does not hold yet, for tests. */
+    TailIndex writerTail() {
+        return writer.tail();
     }
 
     /** Stops subscriptions, writes the commits already queued, then closes the database connections. */

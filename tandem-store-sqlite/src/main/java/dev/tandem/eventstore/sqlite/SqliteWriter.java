@@ -49,16 +49,16 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
-     * Index the unindexed events once this many have accumulated: the longest tail a stream read scans. Larger
-     * values write fewer index pages per event but make every stream read scan that tail, and the engine and the
-     * inbox read streams on every message. Measured on 2 cores (docs/benchmarks.md): 1 gives 8k events/s with 64
-     * single-event appenders and ~600 sagas/s; 64 gives 21k and ~680; 1,024 gives 41k and ~440. The default is 64;
-     * the system property {@code tandem.sqlite.indexEvery} tunes it.
+     * Fill {@code stream_index} once this many events are not in it: a bulk insert sorted by stream writes each touched
+     * index page once for all its events, so the larger the round, the fewer pages per event (until every stream's
+     * page is touched anyway). Until then the {@link TailIndex} in memory finds them, so reads do not scan them.
+     * Measured on 2 cores (docs/benchmarks.md); the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
-    static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 64));
+    static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
     private static final String UPSERT_STREAM =
             "INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
-    private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
+    private static final String FOREIGN_EVENTS = "SELECT stream, position FROM events WHERE position > ? ORDER BY position";
+    static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
     private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
             + " SELECT stream, version, position FROM events WHERE position > ? ORDER BY stream, version";
     private static final String SET_INDEXED_TO = "UPDATE stream_index_state SET indexed_to = ?";
@@ -79,15 +79,44 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private final Path wal;
     private final DurabilityFence fence;
     private final ReentrantLock syncLock = new ReentrantLock();
+    private final int indexEvery;
+    private final TailIndex tail;
     private FileChannel walChannel;
 
-    SqliteWriter(Connection connection, Path file, DurabilityFence fence, InstantSource clock) throws SQLException {
+    /** Indexes every event {@code stream_index} does not hold yet, so the {@link #tail() tail index} starts empty. */
+    SqliteWriter(Connection connection, Path file, DurabilityFence fence, InstantSource clock, int indexEvery) throws SQLException {
         this.connection = connection;
         this.wal = file.resolveSibling(file.getFileName() + "-wal");
         this.fence = fence;
         this.control = connection.createStatement();
         this.statements = new StatementCache(connection);
         this.clock = clock;
+        this.indexEvery = indexEvery;
+        this.tail = new TailIndex(inTransaction(() -> {
+            long last = WriterLookup.lastPosition(statements.get(WriterLookup.LAST_POSITION));
+            indexTail(indexedTo(), last);
+            return last;
+        }));
+    }
+
+    /** Adds to the tail index the events another writer on the same file appended since this one last wrote. */
+    private void catchUpWithOtherWriters() throws SQLException {
+        long known = tail.knownThrough();
+        if (WriterLookup.lastPosition(statements.get(WriterLookup.LAST_POSITION)) <= known) {
+            return;
+        }
+        PreparedStatement query = statements.get(FOREIGN_EVENTS);
+        query.setLong(1, known);
+        try (ResultSet rs = query.executeQuery()) {
+            while (rs.next()) {
+                tail.addCommitted(rs.getString(1), rs.getLong(2));
+            }
+        }
+    }
+
+    /** The writer's index of the events the table does not index yet, for readers. */
+    TailIndex tail() {
+        return tail;
     }
 
     @Override
@@ -143,18 +172,26 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private List<BatchPlanner.Outcome> writeOnce(List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
         control.execute("BEGIN IMMEDIATE");
         try {
+            catchUpWithOtherWriters();
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements), now, lookupAllIds);
-            insert(plan);
+            long indexed = insert(plan);
             commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
+            tail.committed();
+            if (indexed > 0) {
+                tail.indexed(indexed);
+            }
             transactions.incrementAndGet();
             return plan.outcomes();
         } catch (Exception e) {
+            tail.rollback();
             SqliteSchema.rollbackQuietly(control, e);
             throw e;
         }
     }
 
-    private void insert(BatchPlanner.Plan plan) throws SQLException {
+    /** Inserts the plan's rows; returns the position up to which it filled the stream index, 0 when it did not. */
+    private long insert(BatchPlanner.Plan plan) throws SQLException {
+        long indexed = 0;
         if (!plan.events().isEmpty()) {
             PreparedStatement insert = statements.get(EventRows.INSERT);
             EventRows.Binder binder = new EventRows.Binder();
@@ -163,7 +200,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
                 insert.addBatch();
             }
             insert.executeBatch();
-            updateStreams(plan.events());
+            indexed = updateStreams(plan.events());
         }
         if (!plan.inbox().isEmpty()) {
             PreparedStatement insert = statements.get(INSERT_INBOX);
@@ -185,13 +222,18 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             }
             upsert.executeBatch();
         }
+        return indexed;
     }
 
-    /** Sets each written stream's version, and indexes the tail of events when it has grown long enough. */
-    private void updateStreams(List<RecordedEvent> events) throws SQLException {
+    /**
+     * Sets each written stream's version, adds the events to the tail index, and fills the stream index when the tail
+     * has grown long enough; returns the position the index was filled up to, 0 when it was not.
+     */
+    private long updateStreams(List<RecordedEvent> events) throws SQLException {
         Map<StreamId, Long> versions = new LinkedHashMap<>();
         for (RecordedEvent e : events) {
             versions.put(e.stream(), e.version()); // in position order: the last one is the stream's version
+            tail.add(e.stream().value(), e.position());
         }
         PreparedStatement upsert = statements.get(UPSERT_STREAM);
         for (Map.Entry<StreamId, Long> v : versions.entrySet()) {
@@ -201,18 +243,31 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         }
         upsert.executeBatch();
         long last = events.getLast().position();
-        long indexedTo;
+        long indexedTo = indexedTo();
+        if (last - indexedTo < indexEvery) {
+            return 0;
+        }
+        indexTail(indexedTo, last);
+        return last;
+    }
+
+    private long indexedTo() throws SQLException {
         try (ResultSet rs = statements.get(INDEXED_TO).executeQuery()) {
-            indexedTo = rs.next() ? rs.getLong(1) : 0;
+            return rs.next() ? rs.getLong(1) : 0;
         }
-        if (last - indexedTo >= INDEX_EVERY) {
-            PreparedStatement index = statements.get(INDEX_TAIL);
-            index.setLong(1, indexedTo);
-            index.executeUpdate();
-            PreparedStatement mark = statements.get(SET_INDEXED_TO);
-            mark.setLong(1, last);
-            mark.executeUpdate();
+    }
+
+    /** Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, in one sorted pass. */
+    private void indexTail(long indexedTo, long last) throws SQLException {
+        if (last <= indexedTo) {
+            return;
         }
+        PreparedStatement index = statements.get(INDEX_TAIL);
+        index.setLong(1, indexedTo);
+        index.executeUpdate();
+        PreparedStatement mark = statements.get(SET_INDEXED_TO);
+        mark.setLong(1, last);
+        mark.executeUpdate();
     }
 
     void saveSnapshot(Snapshot snapshot) throws SQLException {

@@ -3,6 +3,7 @@ package dev.tandem.eventstore.sqlite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,6 +12,7 @@ final class StatementCache implements AutoCloseable {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private Statement control;
 
     StatementCache(Connection connection) {
         this.connection = connection;
@@ -18,6 +20,32 @@ final class StatementCache implements AutoCloseable {
 
     Connection connection() {
         return connection;
+    }
+
+    /** Work done in one read transaction, so all its queries see the same snapshot. */
+    interface InTransaction<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code work} between {@code BEGIN} and {@code COMMIT}: the snapshot is fixed by its first query and held to the end. */
+    <T> T inReadTransaction(InTransaction<T> work) throws SQLException {
+        if (control == null) {
+            control = connection.createStatement();
+        }
+        control.execute("BEGIN");
+        T result;
+        try {
+            result = work.run();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                control.execute("ROLLBACK");
+            } catch (SQLException r) {
+                e.addSuppressed(r); // the pool discards a connection whose read failed
+            }
+            throw e;
+        }
+        control.execute("COMMIT");
+        return result;
     }
 
     /** The prepared statement for {@code sql}, with no parameters bound and an empty batch. */
@@ -48,6 +76,18 @@ final class StatementCache implements AutoCloseable {
             }
         }
         statements.clear();
+        if (control != null) {
+            try {
+                control.close();
+            } catch (SQLException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+            control = null;
+        }
         if (first != null) {
             throw first;
         }

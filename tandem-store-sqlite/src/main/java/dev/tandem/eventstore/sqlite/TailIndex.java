@@ -1,0 +1,174 @@
+package dev.tandem.eventstore.sqlite;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The stream index of the events that {@code stream_index} does not hold yet, in memory: for each stream, the
+ * positions of its events after {@code stream_index_state.indexed_to}.
+ *
+ * <p>The table is filled in bulk, many thousand events at a time, because a bulk insert sorted by stream writes each
+ * touched index page once for all the events it receives, where indexing every commit wrote about one page per event
+ * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL). Until then, this
+ * index lets a stream read find the unindexed events by position instead of scanning them.
+ *
+ * <p><b>Consistency with a reader's snapshot.</b> The writer (one thread) {@link #add adds} an event's position
+ * <em>before</em> the {@code COMMIT} that makes it visible, and {@link #rollback removes} what it added when the
+ * transaction fails. A reader takes its snapshot first and reads this index after: so every event its snapshot holds
+ * after the snapshot's {@code indexed_to} is here, unless it was pruned. Positions of transactions its snapshot does
+ * not hold are here too, and simply not found (a rolled-back position may be reused by another stream, so a read also
+ * filters by stream). After a bulk insert commits, the entries it indexed are kept for one more round and dropped
+ * after the next one, with {@link #retainedAfter} raised <em>before</em> they are dropped; a reader whose snapshot's
+ * {@code indexed_to} is below {@code retainedAfter} (read after this index) falls back to scanning the tail.
+ *
+ * <p><b>Other writers on the same file</b> (another store, another process) append events this index does not see. The
+ * writer adds them at the start of its next transaction ({@link #addCommitted}); until then a reader whose snapshot
+ * holds a position above {@link #knownThrough} scans.
+ *
+ * <p>Nothing here is durable: on open, the writer indexes every event the table does not hold, and this index starts
+ * empty.
+ */
+final class TailIndex {
+
+    /** One stream's positions: appended by the writer only, read concurrently; replaced, never shrunk in place, by a prune. */
+    private static final class Tail {
+        private volatile long[] positions = new long[4];
+        private volatile int size;
+
+        void add(long position) {
+            long[] p = positions;
+            if (size == p.length) {
+                p = Arrays.copyOf(p, p.length * 2);
+                positions = p;
+            }
+            p[size] = position;
+            size = size + 1; // publishes the entry: a reader reads size first
+        }
+
+        long[] copy() {
+            int n = size;
+            return Arrays.copyOf(positions, n);
+        }
+    }
+
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
+    /** Tails that got an entry in the open write transaction, once per entry; writer thread only. */
+    private final List<Tail> pending = new ArrayList<>();
+    private volatile long retainedAfter;
+    /** The highest position added; events above it were written by another writer. */
+    private volatile long knownThrough;
+    /** {@link #knownThrough} when the open transaction began. Writer thread only. */
+    private long knownBefore;
+    /** The previous bulk insert's bound: entries at or below it go at the next one. Writer thread only. */
+    private long previousRound;
+
+    /** @param indexedTo what the table indexes when the store opens: every event after it will be added */
+    TailIndex(long indexedTo) {
+        this.retainedAfter = indexedTo;
+        this.previousRound = indexedTo;
+        this.knownThrough = indexedTo;
+        this.knownBefore = indexedTo;
+    }
+
+    /** Writer: records an event of the open transaction, before its {@code COMMIT}. */
+    void add(String stream, long position) {
+        Tail tail = tails.computeIfAbsent(stream, s -> new Tail());
+        tail.add(position);
+        pending.add(tail);
+        knownThrough = position;
+    }
+
+    /** Writer, at the start of a transaction: records an event another writer committed. */
+    void addCommitted(String stream, long position) {
+        tails.computeIfAbsent(stream, s -> new Tail()).add(position);
+        knownThrough = position;
+        knownBefore = position;
+    }
+
+    /** Writer: the open transaction committed. */
+    void committed() {
+        pending.clear();
+        knownBefore = knownThrough;
+    }
+
+    /**
+     * Writer: the open transaction is being rolled back; forgets what it added. Called before the {@code ROLLBACK}, so
+     * no other writer can take the positions while this index still claims to know them.
+     */
+    void rollback() {
+        knownThrough = knownBefore;
+        for (int i = pending.size() - 1; i >= 0; i--) {
+            Tail tail = pending.get(i);
+            tail.size = tail.size - 1;
+        }
+        pending.clear();
+    }
+
+    /** The highest position this index accounts for: a snapshot holding a higher one saw another writer's events. */
+    long knownThrough() {
+        return knownThrough;
+    }
+
+    /**
+     * Writer, after the commit of a bulk insert into the table that indexed every event up to {@code indexedTo}: drops
+     * the entries the round before indexed.
+     */
+    void indexed(long indexedTo) {
+        long drop = previousRound;
+        previousRound = indexedTo;
+        if (drop <= retainedAfter) {
+            return;
+        }
+        retainedAfter = drop; // first: a reader that misses a dropped entry then sees that it must scan
+        Iterator<Map.Entry<String, Tail>> it = tails.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Tail> e = it.next();
+            long[] kept = e.getValue().copy();
+            int from = 0;
+            while (from < kept.length && kept[from] <= drop) {
+                from++;
+            }
+            if (from == kept.length) {
+                it.remove();
+            } else if (from > 0) {
+                Tail fresh = new Tail();
+                for (int i = from; i < kept.length; i++) {
+                    fresh.add(kept[i]);
+                }
+                e.setValue(fresh);
+            }
+        }
+    }
+
+    /** Reader: the positions held for {@code stream} after {@code after}, ascending (possibly some not committed). */
+    long[] positions(String stream, long after) {
+        Tail tail = tails.get(stream);
+        if (tail == null) {
+            return new long[0];
+        }
+        long[] all = tail.copy();
+        int from = 0;
+        while (from < all.length && all[from] <= after) {
+            from++;
+        }
+        return from == 0 ? all : Arrays.copyOfRange(all, from, all.length);
+    }
+
+    /** Every event after this position that the table does not index is here; read it after {@link #positions}. */
+    long retainedAfter() {
+        return retainedAfter;
+    }
+
+    /** Entries held, for tests. */
+    int size() {
+        int n = 0;
+        for (Tail t : tails.values()) {
+            n += t.size;
+        }
+        return n;
+    }
+}
