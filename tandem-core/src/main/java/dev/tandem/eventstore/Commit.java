@@ -29,21 +29,33 @@ public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<Chec
         if (writes.isEmpty() && inbox.isEmpty() && checkpoints.isEmpty()) {
             throw InvalidInputException.of("commit", "is empty: it has no events, inbox entries or checkpoints");
         }
-        Set<StreamId> streams = new HashSet<>();
-        Set<java.util.UUID> ids = new HashSet<>();
-        for (StreamWrite w : writes) {
-            if (!streams.add(w.stream())) {
-                throw InvalidInputException.of("writes", "stream " + w.stream() + " appears twice in one commit");
+        checkDistinct(writes, guards);
+    }
+
+    /** No stream written twice or both written and guarded, no event id twice; a single write needs no sets here. */
+    private static void checkDistinct(List<StreamWrite> writes, List<StreamGuard> guards) {
+        if (writes.size() + guards.size() > 1) {
+            Set<StreamId> streams = new HashSet<>();
+            for (StreamWrite w : writes) {
+                if (!streams.add(w.stream())) {
+                    throw InvalidInputException.of("writes", "stream " + w.stream() + " appears twice in one commit");
+                }
             }
-            for (NewEvent e : w.events()) {
-                if (!ids.add(e.id())) {
-                    throw InvalidInputException.of("writes", "event id " + e.id() + " appears twice in one commit");
+            for (StreamGuard g : guards) {
+                if (!streams.add(g.stream())) {
+                    throw InvalidInputException.of("guards", "stream " + g.stream() + " is guarded twice, or both guarded and written, in one commit");
                 }
             }
         }
-        for (StreamGuard g : guards) {
-            if (!streams.add(g.stream())) {
-                throw InvalidInputException.of("guards", "stream " + g.stream() + " is guarded twice, or both guarded and written, in one commit");
+        if (writes.size() > 1) { // each write checked its own ids
+
+            Set<java.util.UUID> ids = new HashSet<>();
+            for (StreamWrite w : writes) {
+                for (NewEvent e : w.events()) {
+                    if (!ids.add(e.id())) {
+                        throw InvalidInputException.of("writes", "event id " + e.id() + " appears twice in one commit");
+                    }
+                }
             }
         }
     }

@@ -17,10 +17,12 @@ public record StreamWrite(StreamId stream, ExpectedVersion expected, List<NewEve
             throw InvalidInputException.of("events", "an append to " + stream + " must carry at least one event");
         }
         events = List.copyOf(events); // also rejects null elements
-        Set<UUID> ids = new HashSet<>();
-        for (NewEvent e : events) {
-            if (!ids.add(e.id())) {
-                throw InvalidInputException.of("events", "event id " + e.id() + " appears twice in one append to " + stream);
+        if (events.size() > 1) {
+            Set<UUID> ids = new HashSet<>();
+            for (NewEvent e : events) {
+                if (!ids.add(e.id())) {
+                    throw InvalidInputException.of("events", "event id " + e.id() + " appears twice in one append to " + stream);
+                }
             }
         }
     }

@@ -38,7 +38,7 @@ public record Transaction(
     }
 
     public StepDefinition stepDefinition(int index) {
-        return definition.steps().get(index);
+        return definition.step(index);
     }
 
     /** The phase whose legs the current status drives, or null when nothing is driven. */

@@ -91,9 +91,32 @@ public record TransactionDefinition(String name, int version, TransactionKind ki
         return all;
     }
 
+    /** Step number {@code index} (see {@link #steps()}), found without copying the steps: the engine asks on every reply. */
+    public StepDefinition step(int index) {
+        int i = index;
+        if (i >= 0) {
+            for (List<StepDefinition> stage : stages) {
+                if (i < stage.size()) {
+                    return stage.get(i);
+                }
+                i -= stage.size();
+            }
+        }
+        throw new IndexOutOfBoundsException("step " + index + " of " + name + " v" + version + ", which has " + stepCount() + " steps");
+    }
+
+    /** How many steps it has, across all stages. */
+    public int stepCount() {
+        int n = 0;
+        for (List<StepDefinition> stage : stages) {
+            n += stage.size();
+        }
+        return n;
+    }
+
     /** The stage of each step, by step number. */
     public int[] stageOfSteps() {
-        int[] result = new int[steps().size()];
+        int[] result = new int[stepCount()];
         int i = 0;
         for (int s = 0; s < stages.size(); s++) {
             for (int k = 0; k < stages.get(s).size(); k++) {

@@ -66,7 +66,7 @@ public final class SqliteEventStore implements EventStore {
     /** How often an idle subscription looks for appends made by another process on the same file. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
-    /** What a stream read's snapshot rests on: the stream's version and how far the table indexes streams. */
+    /** What a stream read's snapshot rests on: the stream's version as of the last index round, how far that round went, the last position. */
     private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM streams WHERE stream = ?), (SELECT indexed_to FROM stream_index_state),"
             + " (SELECT max(position) FROM events)";
     /**
@@ -84,6 +84,8 @@ public final class SqliteEventStore implements EventStore {
             + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?4))"
             + " AND stream = ?1 AND version <= ?2)"
             + " ORDER BY 4 DESC LIMIT ?3";
+    /** A stream's version among the unindexed events, found by scanning them. */
+    private static final String SCAN_VERSION = "SELECT max(version) FROM events WHERE stream = ? AND position > ?";
     /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
     private static final String SCAN_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
             + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
@@ -206,30 +208,17 @@ public final class SqliteEventStore implements EventStore {
      */
     private List<RecordedEvent> readStream(StatementCache r, StreamId stream, long fromVersion, ReadDirection direction, int limit)
             throws SQLException {
-        PreparedStatement snapshot = r.get(READ_SNAPSHOT);
-        snapshot.setString(1, stream.value());
-        long version;
-        long indexedTo;
-        long last;
-        try (ResultSet rs = snapshot.executeQuery()) {
-            rs.next();
-            version = rs.getLong(1);
-            indexedTo = rs.getLong(2);
-            last = rs.getLong(3);
-        }
+        StreamView view = view(r, stream);
         // Most reads ask for what follows a version already known (a cache check, a barrier look-up on a new
         // stream) and find nothing: the stream's version answers them.
-        if (direction == ReadDirection.FORWARD ? version < fromVersion : version == 0) {
+        if (direction == ReadDirection.FORWARD ? view.version() < fromVersion : view.version() == 0) {
             return List.of();
         }
-        TailIndex tail = writer.tail();
-        long known = tail.knownThrough(); // before the positions: everything up to it was added before it was set
-        long[] positions = tail.positions(stream.value(), indexedTo);
         boolean forward = direction == ReadDirection.FORWARD;
         PreparedStatement query;
-        if (last <= known && tail.retainedAfter() <= indexedTo) { // retainedAfter after the positions: see TailIndex
+        if (view.complete()) {
             query = r.get(forward ? READ_FORWARD : READ_BACKWARD);
-            query.setString(4, json(positions));
+            query.setString(4, json(view.tailPositions()));
         } else {
             query = r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD);
         }
@@ -237,6 +226,42 @@ public final class SqliteEventStore implements EventStore {
         query.setLong(2, fromVersion);
         query.setInt(3, limit);
         return events(query, limit);
+    }
+
+    /**
+     * What a read transaction's snapshot holds of a stream: its version, and the positions of its events the stream
+     * index table does not hold yet; when the tail index cannot vouch for the snapshot ({@code complete} false), the
+     * version comes from scanning the unindexed events and a read must scan them too.
+     */
+    private record StreamView(long version, long[] tailPositions, boolean complete) {}
+
+    /** Runs in a read transaction; its first query fixes the snapshot, then the tail index is consulted (see {@link TailIndex}). */
+    private StreamView view(StatementCache r, StreamId stream) throws SQLException {
+        PreparedStatement snapshot = r.get(READ_SNAPSHOT);
+        snapshot.setString(1, stream.value());
+        long tableVersion;
+        long indexedTo;
+        long last;
+        try (ResultSet rs = snapshot.executeQuery()) {
+            rs.next();
+            tableVersion = rs.getLong(1);
+            indexedTo = rs.getLong(2);
+            last = rs.getLong(3);
+        }
+        TailIndex tail = writer.tail();
+        long known = tail.knownThrough(); // before the entries: everything up to it was added before it was set
+        long[] positions = tail.positions(stream.value(), indexedTo);
+        long tailVersion = tail.version(stream.value(), indexedTo, last);
+        if (last <= known && tail.retainedAfter() <= indexedTo) { // retainedAfter after the entries: see TailIndex
+            return new StreamView(tailVersion > 0 ? tailVersion : tableVersion, positions, true);
+        }
+        PreparedStatement scan = r.get(SCAN_VERSION);
+        scan.setString(1, stream.value());
+        scan.setLong(2, indexedTo);
+        try (ResultSet rs = scan.executeQuery()) {
+            long scanned = rs.next() ? rs.getLong(1) : 0;
+            return new StreamView(scanned > 0 ? scanned : tableVersion, positions, false);
+        }
     }
 
     private static String json(long[] positions) {
@@ -248,14 +273,6 @@ public final class SqliteEventStore implements EventStore {
             json.append(positions[i]);
         }
         return json.append(']').toString();
-    }
-
-    private static long version(StatementCache reader, StreamId stream) throws SQLException {
-        PreparedStatement query = reader.get(WriterLookup.STREAM_VERSION);
-        query.setString(1, stream.value());
-        try (ResultSet rs = query.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0L;
-        }
     }
 
     /** The highest position among {@code events}, 0 for none: what a read of them waits to be durable. */
@@ -298,7 +315,8 @@ public final class SqliteEventStore implements EventStore {
     public long streamVersion(StreamId stream) {
         checkOpen();
         InvalidInputException.requireNonNull(stream, "stream");
-        return readers.read("reading the version of " + stream, r -> version(r, stream), v -> v == 0 ? 0 : ReaderPool.UNPOSITIONED);
+        return readers.read("reading the version of " + stream, r -> r.inReadTransaction(() -> view(r, stream).version()),
+                v -> v == 0 ? 0 : ReaderPool.UNPOSITIONED);
     }
 
     @Override

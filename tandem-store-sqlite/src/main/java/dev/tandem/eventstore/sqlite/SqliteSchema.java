@@ -18,21 +18,23 @@ import java.util.TreeSet;
  * (such as switching it to WAL), so a foreign database is refused untouched.
  *
  * <p><b>Streams.</b> The {@code events} table is ordered by position and indexed by event id only, so an append
- * writes to the end of both. A stream's current version lives in {@code streams} (one row per stream), and the
- * index from (stream, version) to position in {@code stream_index}, which the writer fills in bulk for all events
- * after {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}). Indexing
- * every event as it is appended would touch one page per stream written in every batch, and SQLite writes each
- * touched page whole to the WAL: with many streams that was most of the bytes written and synced per event.
- * A read of a stream reads the index, then scans the short unindexed tail of {@code events}.
+ * writes to the end of both. The index from (stream, version) to position lives in {@code stream_index}, and each
+ * stream's version in {@code streams} (one row per stream); the writer fills both in bulk, sorted by stream, for all
+ * events after {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}), and
+ * holds what they lack in memory meanwhile ({@code TailIndex}; rebuilt on open by filling both). Updating them with
+ * every append would touch one page per stream written in every batch, and SQLite writes each touched page whole
+ * to the WAL: with many streams that was most of the bytes written and synced per event.
  *
  * <p>Version 1 indexed {@code events (stream, version)} directly; opening such a file migrates it (adding the
- * new tables, filled from {@code events}; the old index stays, unused but harmless).
+ * new tables, filled from {@code events}; the old index stays, unused but harmless). Version 2 kept {@code streams}
+ * current with every append; version 3 only as of {@code indexed_to}, so a Tandem that knows only version 2 must not
+ * write a version 3 file (it would take stale versions for current ones): opening a version 2 file marks it 3.
  */
 final class SqliteSchema {
 
     /** "TNDM": marks a SQLite file as a Tandem event store. */
     static final int APPLICATION_ID = 0x544E444D;
-    static final int VERSION = 2;
+    static final int VERSION = 3;
 
     private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "streams", "stream_index", "stream_index_state");
     private static final Set<String> TABLES_V1 = Set.of("events", "inbox", "checkpoints", "snapshots");
@@ -109,6 +111,8 @@ final class SqliteSchema {
                         s.execute(sql);
                     }
                     s.execute("PRAGMA user_version = " + VERSION);
+                } else if (applicationId == APPLICATION_ID && version == 2 && tables.containsAll(TABLES)) {
+                    s.execute("PRAGMA user_version = " + VERSION); // same tables; streams is now as of indexed_to
                 } else {
                     check(file, applicationId, version, tables);
                 }

@@ -6,7 +6,6 @@ import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.Snapshot;
-import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.support.BatchPlanner;
 import dev.tandem.eventstore.support.DurabilityFence;
 import dev.tandem.eventstore.support.GroupCommitter;
@@ -21,9 +20,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -55,9 +52,11 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
      * Measured on 2 cores (docs/benchmarks.md); the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
     static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
-    private static final String UPSERT_STREAM =
-            "INSERT INTO streams (stream, version) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
-    private static final String FOREIGN_EVENTS = "SELECT stream, position FROM events WHERE position > ? ORDER BY position";
+    /** The versions of the streams written after ?, sorted by stream, so each touched page of {@code streams} is written once. */
+    private static final String UPSERT_STREAMS = "INSERT INTO streams (stream, version)"
+            + " SELECT stream, max(version) FROM events WHERE position > ? GROUP BY stream ORDER BY stream"
+            + " ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
+    private static final String FOREIGN_EVENTS = "SELECT stream, position, version FROM events WHERE position > ? ORDER BY position";
     static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
     private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
             + " SELECT stream, version, position FROM events WHERE position > ? ORDER BY stream, version";
@@ -109,7 +108,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         query.setLong(1, known);
         try (ResultSet rs = query.executeQuery()) {
             while (rs.next()) {
-                tail.addCommitted(rs.getString(1), rs.getLong(2));
+                tail.addCommitted(rs.getString(1), rs.getLong(2), rs.getLong(3));
             }
         }
     }
@@ -173,7 +172,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         control.execute("BEGIN IMMEDIATE");
         try {
             catchUpWithOtherWriters();
-            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements), now, lookupAllIds);
+            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail), now, lookupAllIds);
             long indexed = insert(plan);
             commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
             tail.committed();
@@ -226,22 +225,14 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     }
 
     /**
-     * Sets each written stream's version, adds the events to the tail index, and fills the stream index when the tail
-     * has grown long enough; returns the position the index was filled up to, 0 when it was not.
+     * Adds the events to the tail index, which holds the versions of the streams written since the last round, and
+     * fills the stream index and {@code streams} when the tail has grown long enough; returns the position they were
+     * filled up to, 0 when they were not.
      */
     private long updateStreams(List<RecordedEvent> events) throws SQLException {
-        Map<StreamId, Long> versions = new LinkedHashMap<>();
         for (RecordedEvent e : events) {
-            versions.put(e.stream(), e.version()); // in position order: the last one is the stream's version
-            tail.add(e.stream().value(), e.position());
+            tail.add(e.stream().value(), e.position(), e.version());
         }
-        PreparedStatement upsert = statements.get(UPSERT_STREAM);
-        for (Map.Entry<StreamId, Long> v : versions.entrySet()) {
-            upsert.setString(1, v.getKey().value());
-            upsert.setLong(2, v.getValue());
-            upsert.addBatch();
-        }
-        upsert.executeBatch();
         long last = events.getLast().position();
         long indexedTo = indexedTo();
         if (last - indexedTo < indexEvery) {
@@ -257,7 +248,10 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         }
     }
 
-    /** Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, in one sorted pass. */
+    /**
+     * Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, and the versions of
+     * their streams, each in one sorted pass.
+     */
     private void indexTail(long indexedTo, long last) throws SQLException {
         if (last <= indexedTo) {
             return;
@@ -265,6 +259,9 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         PreparedStatement index = statements.get(INDEX_TAIL);
         index.setLong(1, indexedTo);
         index.executeUpdate();
+        PreparedStatement versions = statements.get(UPSERT_STREAMS);
+        versions.setLong(1, indexedTo);
+        versions.executeUpdate();
         PreparedStatement mark = statements.get(SET_INDEXED_TO);
         mark.setLong(1, last);
         mark.executeUpdate();

@@ -9,12 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stream index of the events that {@code stream_index} does not hold yet, in memory: for each stream, the
- * positions of its events after {@code stream_index_state.indexed_to}.
+ * positions and versions of its events after {@code stream_index_state.indexed_to}. The {@code streams} table holds
+ * each stream's version as of {@code indexed_to}; a stream written since has its current version here.
  *
  * <p>The table is filled in bulk, many thousand events at a time, because a bulk insert sorted by stream writes each
  * touched index page once for all the events it receives, where indexing every commit wrote about one page per event
- * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL). Until then, this
- * index lets a stream read find the unindexed events by position instead of scanning them.
+ * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL); the same holds for a
+ * stream's row in {@code streams}, which is why it too is updated only then. Until then, this index lets a stream read
+ * find the unindexed events by position instead of scanning them, and gives the versions of the streams written since.
  *
  * <p><b>Consistency with a reader's snapshot.</b> The writer (one thread) {@link #add adds} an event's position
  * <em>before</em> the {@code COMMIT} that makes it visible, and {@link #rollback removes} what it added when the
@@ -34,24 +36,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TailIndex {
 
-    /** One stream's positions: appended by the writer only, read concurrently; replaced, never shrunk in place, by a prune. */
+    /**
+     * One stream's entries, (position, version) pairs in one array: appended by the writer only, read concurrently;
+     * replaced, never shrunk in place, by a prune.
+     */
     private static final class Tail {
-        private volatile long[] positions = new long[4];
-        private volatile int size;
+        private volatile long[] entries = new long[8];
+        private volatile int size; // entries, each two longs
 
-        void add(long position) {
-            long[] p = positions;
-            if (size == p.length) {
-                p = Arrays.copyOf(p, p.length * 2);
-                positions = p;
+        void add(long position, long version) {
+            long[] e = entries;
+            if (2 * size == e.length) {
+                e = Arrays.copyOf(e, e.length * 2);
+                entries = e;
             }
-            p[size] = position;
+            e[2 * size] = position;
+            e[2 * size + 1] = version;
             size = size + 1; // publishes the entry: a reader reads size first
         }
 
         long[] copy() {
             int n = size;
-            return Arrays.copyOf(positions, n);
+            return Arrays.copyOf(entries, 2 * n);
         }
     }
 
@@ -75,16 +81,16 @@ final class TailIndex {
     }
 
     /** Writer: records an event of the open transaction, before its {@code COMMIT}. */
-    void add(String stream, long position) {
+    void add(String stream, long position, long version) {
         Tail tail = tails.computeIfAbsent(stream, s -> new Tail());
-        tail.add(position);
+        tail.add(position, version);
         pending.add(tail);
         knownThrough = position;
     }
 
     /** Writer, at the start of a transaction: records an event another writer committed. */
-    void addCommitted(String stream, long position) {
-        tails.computeIfAbsent(stream, s -> new Tail()).add(position);
+    void addCommitted(String stream, long position, long version) {
+        tails.computeIfAbsent(stream, s -> new Tail()).add(position, version);
         knownThrough = position;
         knownBefore = position;
     }
@@ -130,18 +136,49 @@ final class TailIndex {
             long[] kept = e.getValue().copy();
             int from = 0;
             while (from < kept.length && kept[from] <= drop) {
-                from++;
+                from += 2;
             }
             if (from == kept.length) {
                 it.remove();
             } else if (from > 0) {
                 Tail fresh = new Tail();
-                for (int i = from; i < kept.length; i++) {
-                    fresh.add(kept[i]);
+                for (int i = from; i < kept.length; i += 2) {
+                    fresh.add(kept[i], kept[i + 1]);
                 }
                 e.setValue(fresh);
             }
         }
+    }
+
+    /** Writer: the version of {@code stream}'s last event held here, pending ones included; 0 when none is held. */
+    long latestVersion(String stream) {
+        Tail tail = tails.get(stream);
+        if (tail == null) {
+            return 0;
+        }
+        int n = tail.size;
+        return n == 0 ? 0 : tail.entries[2 * n - 1];
+    }
+
+    /**
+     * Reader: the version of {@code stream}'s last event held here with a position in ({@code after}, {@code upTo}]
+     * (a snapshot's {@code indexed_to} and highest position); 0 when none is held.
+     */
+    long version(String stream, long after, long upTo) {
+        Tail tail = tails.get(stream);
+        if (tail == null) {
+            return 0;
+        }
+        long[] all = tail.copy();
+        for (int i = all.length - 2; i >= 0; i -= 2) {
+            if (all[i] <= after) {
+                return 0;
+            }
+            if (all[i] <= upTo) {
+                return all[i + 1];
+            }
+        }
+        return 0;
     }
 
     /** Reader: the positions held for {@code stream} after {@code after}, ascending (possibly some not committed). */
@@ -153,9 +190,13 @@ final class TailIndex {
         long[] all = tail.copy();
         int from = 0;
         while (from < all.length && all[from] <= after) {
-            from++;
+            from += 2;
         }
-        return from == 0 ? all : Arrays.copyOfRange(all, from, all.length);
+        long[] positions = new long[(all.length - from) / 2];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = all[from + 2 * i];
+        }
+        return positions;
     }
 
     /** Every event after this position that the table does not index is here; read it after {@link #positions}. */

@@ -17,7 +17,6 @@ import java.util.UUID;
 /** What the batch planner reads, read on the writer's connection inside its write transaction. */
 final class WriterLookup implements BatchPlanner.Lookup {
 
-    static final String STREAM_VERSION = "SELECT version FROM streams WHERE stream = ?";
     /** One statement for all streams of a batch: the streams come as one JSON array parameter. */
     static final String STREAM_VERSIONS = "SELECT j.value, (SELECT s.version FROM streams s WHERE s.stream = j.value) FROM json_each(?) j";
     static final String EVENTS_BY_ID = "SELECT " + EventRows.COLUMNS + " FROM events WHERE id IN (SELECT unhex(value) FROM json_each(?))";
@@ -25,18 +24,29 @@ final class WriterLookup implements BatchPlanner.Lookup {
     static final String LAST_POSITION = "SELECT max(position) FROM events";
 
     private final StatementCache statements;
+    private final TailIndex tail;
 
-    WriterLookup(StatementCache statements) {
+    WriterLookup(StatementCache statements, TailIndex tail) {
         this.statements = statements;
+        this.tail = tail;
     }
 
+    /** A stream written since the last index round has its version in the tail index; the others in {@code streams}. */
     @Override
     public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
+        Map<StreamId, Long> versions = new HashMap<>();
         Map<String, StreamId> byText = new HashMap<>();
         for (StreamId s : streams) {
-            byText.put(s.value(), s);
+            long version = tail.latestVersion(s.value());
+            if (version > 0) {
+                versions.put(s, version);
+            } else {
+                byText.put(s.value(), s);
+            }
         }
-        Map<StreamId, Long> versions = new HashMap<>();
+        if (byText.isEmpty()) {
+            return versions;
+        }
         PreparedStatement query = statements.get(STREAM_VERSIONS);
         query.setString(1, jsonArray(byText.keySet()));
         try (ResultSet rs = query.executeQuery()) {

@@ -175,6 +175,27 @@ class SqliteDatabaseFileTest {
                 }
             }
         }
+
+        @Test
+        void twoStoresOnOneFileSeeEachOthersStreamsAndVersions() {
+            try (SqliteEventStore one = SqliteEventStore.open(file(), StoreOptions.defaults());
+                    SqliteEventStore two = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                StreamId s = StreamId.of("account", 3);
+                one.append(s, ExpectedVersion.noStream(), List.of(event(1), event(2)));
+
+                // two's own index of the unindexed events knows nothing of one's appends: it must read them anyway
+                assertThat(two.streamVersion(s)).isEqualTo(2);
+                assertThat(two.readStream(s, 1, ReadDirection.FORWARD, 10)).extracting(RecordedEvent::version).containsExactly(1L, 2L);
+                // and its writer must plan on them: an append expecting version 0 conflicts, one expecting 2 goes on
+                assertThatThrownBy(() -> two.append(s, ExpectedVersion.noStream(), List.of(event(3))))
+                        .isInstanceOf(dev.tandem.eventstore.StreamVersionConflict.class);
+                assertThat(two.append(s, ExpectedVersion.exactly(2), List.of(event(3))).lastVersion()).isEqualTo(3);
+
+                assertThat(one.streamVersion(s)).isEqualTo(3);
+                assertThat(one.readStream(s, 3, ReadDirection.BACKWARD, 10)).extracting(RecordedEvent::version).containsExactly(3L, 2L, 1L);
+                assertThat(one.append(s, ExpectedVersion.exactly(3), List.of(event(4))).lastVersion()).isEqualTo(4);
+            }
+        }
     }
 
     @Nested

@@ -86,6 +86,7 @@ class SqliteStreamIndexTest {
             List<RecordedEvent> all = subject.readAll(0, 10_000);
             assertThat(all).hasSize((int) total);
             for (StreamId s : streams) {
+                assertThat(subject.streamVersion(s)).isEqualTo(all.stream().filter(e -> e.stream().equals(s)).count());
                 for (long from : new long[] {0, 1, 100, 330, 900, 1_109, 2_000}) {
                     for (int limit : new int[] {1, 50, 10_000}) {
                         assertThat(subject.readStream(s, from, ReadDirection.FORWARD, limit))
@@ -96,6 +97,29 @@ class SqliteStreamIndexTest {
                                 .isEqualTo(expected(all, s, Math.max(from, 1), ReadDirection.BACKWARD, limit));
                     }
                 }
+            }
+        }
+    }
+
+    @Nested
+    class AVersionTwoFile {
+
+        @Test
+        void isMarkedVersionThreeAndKeepsItsStreamsVersions() throws Exception {
+            StreamId s = StreamId.of("kept", 1);
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                subject.append(s, ExpectedVersion.noStream(), events(3));
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement()) {
+                st.execute("PRAGMA user_version = 2"); // what this file would be had version 2 written it: same tables, streams current
+            }
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                assertThat(subject.streamVersion(s)).isEqualTo(3);
+                assertThat(subject.append(s, ExpectedVersion.exactly(3), events(1)).lastVersion()).isEqualTo(4);
+            }
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                assertThat(rs.getInt(1)).isEqualTo(3);
             }
         }
     }
