@@ -77,9 +77,10 @@ public final class BatchPlanner {
     /**
      * Plans {@code batch}.
      *
-     * @param lookupAllIds when false, only ids of writes that may be idempotent repeats are looked up
-     *     (expected version {@code any} or not matching); a backend doing so must rely on a unique index
-     *     on the event id and plan again with {@code true} when it fires
+     * @param lookupAllIds when false, only ids of writes whose expected version does not match are looked up (the
+     *     one case where a stored id changes the outcome without an insert: an idempotent repeat instead of a
+     *     conflict); a write that would append, {@code any} included, is planned as new. A backend doing so must rely
+     *     on a unique index on the event id and plan again with {@code true} when it fires
      */
     public static Plan plan(List<Commit> batch, Lookup lookup, Instant now, boolean lookupAllIds) throws Exception {
         Set<StreamId> streams = new HashSet<>();
@@ -99,7 +100,7 @@ public final class BatchPlanner {
         Set<UUID> ids = new HashSet<>();
         for (Commit c : batch) {
             for (StreamWrite w : c.writes()) {
-                if (lookupAllIds || w.expected() instanceof ExpectedVersion.Any || !w.expected().accepts(versions.getOrDefault(w.stream(), 0L))) {
+                if (lookupAllIds || !w.expected().accepts(versions.getOrDefault(w.stream(), 0L))) {
                     for (NewEvent e : w.events()) {
                         ids.add(e.id());
                     }

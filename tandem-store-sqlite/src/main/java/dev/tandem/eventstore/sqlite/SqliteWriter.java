@@ -136,7 +136,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             if (!SqliteErrors.isConstraintViolation(e)) {
                 throw e;
             }
-            // An id the planner did not look up is stored already: plan again, this time looking up every id.
+            // An event id or inbox key the planner did not look up is stored already: plan again, looking everything up.
             replans.incrementAndGet();
             return writeOnce(batch, now, true);
         }
@@ -172,7 +172,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         control.execute("BEGIN IMMEDIATE");
         try {
             catchUpWithOtherWriters();
-            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail), now, lookupAllIds);
+            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail, lookupAllIds), now, lookupAllIds);
             long indexed = insert(plan);
             commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
             tail.committed();

@@ -25,10 +25,17 @@ final class WriterLookup implements BatchPlanner.Lookup {
 
     private final StatementCache statements;
     private final TailIndex tail;
+    private final boolean lookupInbox;
 
-    WriterLookup(StatementCache statements, TailIndex tail) {
+    /**
+     * @param lookupInbox false to take every inbox key of the batch as new: the inbox's primary key then refuses a
+     *     stored one and the writer plans again with look-ups (consumers check their inbox before handling, so a
+     *     stored key reaching the writer is a rare race, and the look-up was one query per message)
+     */
+    WriterLookup(StatementCache statements, TailIndex tail, boolean lookupInbox) {
         this.statements = statements;
         this.tail = tail;
+        this.lookupInbox = lookupInbox;
     }
 
     /** A stream written since the last index round has its version in the tail index; the others in {@code streams}. */
@@ -103,6 +110,9 @@ final class WriterLookup implements BatchPlanner.Lookup {
     @Override
     public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) throws SQLException {
         Map<BatchPlanner.InboxKey, InboxRecord> records = new HashMap<>();
+        if (!lookupInbox) {
+            return records;
+        }
         PreparedStatement query = statements.get(INBOX_BY_KEY);
         for (BatchPlanner.InboxKey key : keys) {
             InboxRecord r = findInbox(query, key.consumer(), key.messageId());

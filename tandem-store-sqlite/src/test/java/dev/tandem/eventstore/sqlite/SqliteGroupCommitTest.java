@@ -7,6 +7,8 @@ import dev.tandem.eventstore.AppendResult;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.CommitResult;
 import dev.tandem.eventstore.DuplicateEventException;
+import dev.tandem.eventstore.DuplicateMessageException;
+import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
@@ -16,6 +18,7 @@ import dev.tandem.eventstore.StreamId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -110,6 +113,30 @@ class SqliteGroupCommitTest {
                     f.get();
                 }
             }
+        }
+    }
+
+    @Nested
+    class AnInboxKeyTheWriterDidNotLookUp {
+
+        @Test
+        void isCaughtByThePrimaryKeyAndOnlyItsCommitIsRefusedAsADuplicateMessage() {
+            UUID message = UUID.randomUUID();
+            subject.commit(Commit.builder().append(StreamId.of("a", 1), ExpectedVersion.noStream(), List.of(event("first")))
+                    .inbox(InboxEntry.of("consumer", message)).build());
+            long replansBefore = subject.replans();
+
+            CompletableFuture<CommitResult> before = subject.commitAsync(Commit.of(StreamId.of("b", 1), ExpectedVersion.noStream(), List.of(event("b"))));
+            CompletableFuture<CommitResult> again = subject.commitAsync(Commit.builder()
+                    .append(StreamId.of("c", 1), ExpectedVersion.noStream(), List.of(event("c"))).inbox(InboxEntry.of("consumer", message)).build());
+            CompletableFuture<CommitResult> after = subject.commitAsync(Commit.of(StreamId.of("d", 1), ExpectedVersion.noStream(), List.of(event("d"))));
+
+            assertThat(EventStore.await(before).appends().getFirst().written()).isTrue();
+            assertThat(EventStore.await(after).appends().getFirst().written()).isTrue();
+            assertThatThrownBy(() -> EventStore.await(again)).isInstanceOf(DuplicateMessageException.class);
+            assertThat(subject.replans()).isGreaterThan(replansBefore);
+            assertThat(subject.streamVersion(StreamId.of("c", 1))).isZero();
+            assertThat(subject.findInbox("consumer", List.of(message))).containsOnlyKeys(message);
         }
     }
 
