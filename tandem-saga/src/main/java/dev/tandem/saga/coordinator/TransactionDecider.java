@@ -122,10 +122,21 @@ public final class TransactionDecider {
         throw new IllegalStateException("decider did not settle for " + command);
     }
 
-    /** The id of the command message for one attempt of one phase of one step: stable, so re-sends de-duplicate. */
-    public static UUID commandId(String transactionId, int step, Phase phase, int attempt) {
+    /**
+     * The id of the command message for one attempt of one phase of one step: stable, so a re-decided request (after a
+     * conflict or a crash) is the same message and de-duplicates. A UUID of version 8 (RFC 9562, custom): the first 48
+     * bits are the transaction's start in milliseconds since the epoch, as in version 7, and the other 74 free bits come
+     * from an MD5 hash of the transaction, step, phase and attempt. Ids of transactions started close together are
+     * close together, so the stores that index them (the sender's event ids, the receiver's inbox) insert near the end
+     * of their indexes instead of on a random page each, as a hash alone would.
+     */
+    public static UUID commandId(String transactionId, Instant startedAt, int step, Phase phase, int attempt) {
         String key = "tandem.saga/" + transactionId + "/" + step + "/" + phase + "/" + attempt;
-        return UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+        UUID hash = UUID.nameUUIDFromBytes(key.getBytes(StandardCharsets.UTF_8));
+        long millis = startedAt.toEpochMilli() & 0xFFFF_FFFF_FFFFL;
+        long high = (millis << 16) | 0x8000L | (hash.getMostSignificantBits() & 0x0FFFL);
+        long low = (hash.getLeastSignificantBits() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(high, low);
     }
 
     private List<TransactionEvent> react(TransactionState state, TransactionCommand command) {
@@ -220,7 +231,7 @@ public final class TransactionDecider {
                         ? new StepTimedOut(s.index(), leg.attempt(), now)
                         : retryOrExhaust(t, s.index(), phase, leg, "timed out at attempt " + leg.attempt(), now, random));
             } else if (leg.status() == LegStatus.RETRY_WAIT) {
-                out.add(request(t.id(), s.index(), phase, leg.attempt() + 1, def, now));
+                out.add(request(t, s.index(), phase, leg.attempt() + 1, def, now));
             }
         }
         return out;
@@ -245,8 +256,8 @@ public final class TransactionDecider {
         return t.definition().kind() == TransactionKind.SAGA && t.stepDefinition(s.index()).compensation() == null;
     }
 
-    static StepRequested request(String transactionId, int step, Phase phase, int attempt, StepDefinition def, Instant now) {
-        return new StepRequested(step, phase, attempt, commandId(transactionId, step, phase, attempt), now.plus(def.timeout()), now);
+    static StepRequested request(Transaction t, int step, Phase phase, int attempt, StepDefinition def, Instant now) {
+        return new StepRequested(step, phase, attempt, commandId(t.id(), t.startedAt(), step, phase, attempt), now.plus(def.timeout()), now);
     }
 
     private static String operator(String operator) {
@@ -350,7 +361,7 @@ public final class TransactionDecider {
                 if (phase == Phase.COMPENSATION && !needsCompensation(t, s)) {
                     continue;
                 }
-                out.add(request(t.id(), s.index(), phase, s.leg(phase).attempt() + 1, t.stepDefinition(s.index()), now));
+                out.add(request(t, s.index(), phase, s.leg(phase).attempt() + 1, t.stepDefinition(s.index()), now));
             }
             return out;
         }

@@ -62,7 +62,7 @@ class TransactionDeciderTest {
             assertThat(r.phase()).isEqualTo(ACTION);
             assertThat(r.attempt()).isEqualTo(1);
             assertThat(r.timeoutAt()).isEqualTo(Run.T0.plusSeconds(5));
-            assertThat(r.commandId()).isEqualTo(TransactionDecider.commandId("tx-1", 0, ACTION, 1));
+            assertThat(r.commandId()).isEqualTo(TransactionDecider.commandId("tx-1", Run.T0, 0, ACTION, 1));
             assertThat(run.tx().status()).isEqualTo(Status.RUNNING);
         }
 
@@ -162,7 +162,7 @@ class TransactionDeciderTest {
             List<TransactionEvent> fired = run.apply(new TransactionCommand.FireDueTimers(run.now, 1));
             assertThat(fired).singleElement().isInstanceOfSatisfying(StepRequested.class, r -> {
                 assertThat(r.attempt()).isEqualTo(2);
-                assertThat(r.commandId()).isEqualTo(TransactionDecider.commandId("tx-1", 0, ACTION, 2));
+                assertThat(r.commandId()).isEqualTo(TransactionDecider.commandId("tx-1", Run.T0, 0, ACTION, 2));
             });
         }
 
