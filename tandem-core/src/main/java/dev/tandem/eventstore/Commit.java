@@ -48,7 +48,6 @@ public record Commit(List<StreamWrite> writes, List<InboxEntry> inbox, List<Chec
             }
         }
         if (writes.size() > 1) { // each write checked its own ids
-
             Set<java.util.UUID> ids = new HashSet<>();
             for (StreamWrite w : writes) {
                 for (NewEvent e : w.events()) {

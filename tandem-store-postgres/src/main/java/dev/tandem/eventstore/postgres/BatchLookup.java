@@ -1,7 +1,6 @@
 package dev.tandem.eventstore.postgres;
 
 import dev.tandem.eventstore.Commit;
-import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.NewEvent;
@@ -66,7 +65,7 @@ final class BatchLookup implements BatchPlanner.Lookup {
         for (Commit commit : batch) {
             for (StreamWrite w : commit.writes()) {
                 streams.add(w.stream().value());
-                if (allIds || w.expected() instanceof ExpectedVersion.Any) {
+                if (allIds) { // otherwise the planner asks only for ids of writes whose version does not match, fetched then
                     for (NewEvent e : w.events()) {
                         ids.add(e.id());
                     }

@@ -74,32 +74,30 @@ public final class SqliteEventStore implements EventStore {
      * (?4, a JSON array); column 4 is the version. The tail's rows are filtered by stream, as a position of a
      * rolled-back transaction may since hold another stream's event.
      */
-    private static final String READ_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
-            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
-            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?4))"
-            + " AND stream = ?1 AND version >= ?2)"
-            + " ORDER BY 4 LIMIT ?3";
-    private static final String READ_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
-            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3))"
-            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?4))"
-            + " AND stream = ?1 AND version <= ?2)"
-            + " ORDER BY 4 DESC LIMIT ?3";
+    private static final String READ_FORWARD = streamRead(true, "position IN (SELECT value FROM json_each(?4))");
+    private static final String READ_BACKWARD = streamRead(false, "position IN (SELECT value FROM json_each(?4))");
+    /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
+    private static final String SCAN_FORWARD = streamRead(true, "position > (SELECT indexed_to FROM stream_index_state)");
+    private static final String SCAN_BACKWARD = streamRead(false, "position > (SELECT indexed_to FROM stream_index_state)");
     /** A stream's version among the unindexed events, found by scanning them. */
     private static final String SCAN_VERSION = "SELECT max(version) FROM events WHERE stream = ? AND position > ?";
-    /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
-    private static final String SCAN_FORWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
-            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version >= ?2 ORDER BY version LIMIT ?3))"
-            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
-            + " AND stream = ?1 AND version >= ?2 ORDER BY position LIMIT ?3)"
-            + " ORDER BY 4 LIMIT ?3";
-    private static final String SCAN_BACKWARD = "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
-            + " (SELECT position FROM stream_index WHERE stream = ?1 AND version <= ?2 ORDER BY version DESC LIMIT ?3))"
-            + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position > (SELECT indexed_to FROM stream_index_state)"
-            + " AND stream = ?1 AND version <= ?2 ORDER BY position DESC LIMIT ?3)"
-            + " ORDER BY 4 DESC LIMIT ?3";
     private static final String READ_ALL = "SELECT " + EventRows.COLUMNS + " FROM events WHERE position > ? ORDER BY position LIMIT ?";
     private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
     private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
+
+    /**
+     * A stream read ({@code ?1} stream, {@code ?2} first version, {@code ?3} limit): the indexed events, then those of
+     * the unindexed tail that {@code tail} selects, merged by version.
+     */
+    private static String streamRead(boolean forward, String tail) {
+        String versions = forward ? "version >= ?2" : "version <= ?2";
+        String order = forward ? "" : " DESC";
+        return "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
+                + " (SELECT position FROM stream_index WHERE stream = ?1 AND " + versions + " ORDER BY version" + order + " LIMIT ?3))"
+                + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE " + tail
+                + " AND stream = ?1 AND " + versions + " ORDER BY position" + order + " LIMIT ?3)"
+                + " ORDER BY 4" + order + " LIMIT ?3";
+    }
 
     private final Path file;
     private final String name;
@@ -250,17 +248,16 @@ public final class SqliteEventStore implements EventStore {
         }
         TailIndex tail = writer.tail();
         long known = tail.knownThrough(); // before the entries: everything up to it was added before it was set
-        long[] positions = tail.positions(stream.value(), indexedTo);
-        long tailVersion = tail.version(stream.value(), indexedTo, last);
+        TailIndex.Entries entries = tail.entries(stream.value(), indexedTo, last);
         if (last <= known && tail.retainedAfter() <= indexedTo) { // retainedAfter after the entries: see TailIndex
-            return new StreamView(tailVersion > 0 ? tailVersion : tableVersion, positions, true);
+            return new StreamView(entries.version() > 0 ? entries.version() : tableVersion, entries.positions(), true);
         }
         PreparedStatement scan = r.get(SCAN_VERSION);
         scan.setString(1, stream.value());
         scan.setLong(2, indexedTo);
         try (ResultSet rs = scan.executeQuery()) {
             long scanned = rs.next() ? rs.getLong(1) : 0;
-            return new StreamView(scanned > 0 ? scanned : tableVersion, positions, false);
+            return new StreamView(scanned > 0 ? scanned : tableVersion, entries.positions(), false);
         }
     }
 

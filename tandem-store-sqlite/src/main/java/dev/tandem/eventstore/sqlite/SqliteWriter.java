@@ -57,7 +57,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             + " SELECT stream, max(version) FROM events WHERE position > ? GROUP BY stream ORDER BY stream"
             + " ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
     private static final String FOREIGN_EVENTS = "SELECT stream, position, version FROM events WHERE position > ? ORDER BY position";
-    static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
+    private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
     private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
             + " SELECT stream, version, position FROM events WHERE position > ? ORDER BY stream, version";
     private static final String SET_INDEXED_TO = "UPDATE stream_index_state SET indexed_to = ?";
@@ -98,11 +98,15 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         }));
     }
 
-    /** Adds to the tail index the events another writer on the same file appended since this one last wrote. */
-    private void catchUpWithOtherWriters() throws SQLException {
+    /**
+     * Adds to the tail index the events another writer on the same file appended since this one last wrote; returns the
+     * highest position stored, which the planner numbers the batch's events from.
+     */
+    private long catchUpWithOtherWriters() throws SQLException {
         long known = tail.knownThrough();
-        if (WriterLookup.lastPosition(statements.get(WriterLookup.LAST_POSITION)) <= known) {
-            return;
+        long last = WriterLookup.lastPosition(statements.get(WriterLookup.LAST_POSITION));
+        if (last <= known) {
+            return last;
         }
         PreparedStatement query = statements.get(FOREIGN_EVENTS);
         query.setLong(1, known);
@@ -111,6 +115,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
                 tail.addCommitted(rs.getString(1), rs.getLong(2), rs.getLong(3));
             }
         }
+        return last;
     }
 
     /** The writer's index of the events the table does not index yet, for readers. */
@@ -171,8 +176,8 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private List<BatchPlanner.Outcome> writeOnce(List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
         control.execute("BEGIN IMMEDIATE");
         try {
-            catchUpWithOtherWriters();
-            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail, lookupAllIds), now, lookupAllIds);
+            long last = catchUpWithOtherWriters();
+            BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail, last, lookupAllIds), now, lookupAllIds);
             long indexed = insert(plan);
             commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
             tail.committed();

@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Prepared statements of one connection, prepared once and reused; confined to the thread using the connection. */
@@ -63,8 +65,14 @@ final class StatementCache implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
+        List<Statement> all = new ArrayList<>(statements.values());
+        if (control != null) {
+            all.add(control);
+        }
+        statements.clear();
+        control = null;
         SQLException first = null;
-        for (PreparedStatement s : statements.values()) {
+        for (Statement s : all) {
             try {
                 s.close();
             } catch (SQLException e) {
@@ -74,19 +82,6 @@ final class StatementCache implements AutoCloseable {
                     first.addSuppressed(e);
                 }
             }
-        }
-        statements.clear();
-        if (control != null) {
-            try {
-                control.close();
-            } catch (SQLException e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-            control = null;
         }
         if (first != null) {
             throw first;

@@ -160,46 +160,36 @@ final class TailIndex {
         return n == 0 ? 0 : tail.entries[2 * n - 1];
     }
 
-    /**
-     * Reader: the version of {@code stream}'s last event held here with a position in ({@code after}, {@code upTo}]
-     * (a snapshot's {@code indexed_to} and highest position); 0 when none is held.
-     */
-    long version(String stream, long after, long upTo) {
-        Tail tail = tails.get(stream);
-        if (tail == null) {
-            return 0;
-        }
-        long[] all = tail.copy();
-        for (int i = all.length - 2; i >= 0; i -= 2) {
-            if (all[i] <= after) {
-                return 0;
-            }
-            if (all[i] <= upTo) {
-                return all[i + 1];
-            }
-        }
-        return 0;
-    }
+    /** What a reader finds of one stream: its positions, ascending, and the version of its last committed event, 0 for none. */
+    record Entries(long[] positions, long version) {}
 
-    /** Reader: the positions held for {@code stream} after {@code after}, ascending (possibly some not committed). */
-    long[] positions(String stream, long after) {
+    /**
+     * Reader: {@code stream}'s entries with a position after {@code after} (a snapshot's {@code indexed_to}), and the
+     * version of the last one at or below {@code upTo} (the snapshot's highest position); from one copy of its tail.
+     * Positions above {@code upTo} belong to transactions the snapshot does not hold: they are left out.
+     */
+    Entries entries(String stream, long after, long upTo) {
         Tail tail = tails.get(stream);
         if (tail == null) {
-            return new long[0];
+            return new Entries(new long[0], 0);
         }
         long[] all = tail.copy();
         int from = 0;
         while (from < all.length && all[from] <= after) {
             from += 2;
         }
-        long[] positions = new long[(all.length - from) / 2];
+        int to = from;
+        while (to < all.length && all[to] <= upTo) {
+            to += 2;
+        }
+        long[] positions = new long[(to - from) / 2];
         for (int i = 0; i < positions.length; i++) {
             positions[i] = all[from + 2 * i];
         }
-        return positions;
+        return new Entries(positions, to > from ? all[to - 1] : 0);
     }
 
-    /** Every event after this position that the table does not index is here; read it after {@link #positions}. */
+    /** Every event after this position that the table does not index is here; read it after {@link #entries}. */
     long retainedAfter() {
         return retainedAfter;
     }

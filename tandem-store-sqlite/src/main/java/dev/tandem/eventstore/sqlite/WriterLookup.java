@@ -25,16 +25,19 @@ final class WriterLookup implements BatchPlanner.Lookup {
 
     private final StatementCache statements;
     private final TailIndex tail;
+    private final long lastPosition;
     private final boolean lookupInbox;
 
     /**
+     * @param lastPosition the highest position stored, read by the writer in this transaction
      * @param lookupInbox false to take every inbox key of the batch as new: the inbox's primary key then refuses a
      *     stored one and the writer plans again with look-ups (consumers check their inbox before handling, so a
      *     stored key reaching the writer is a rare race, and the look-up was one query per message)
      */
-    WriterLookup(StatementCache statements, TailIndex tail, boolean lookupInbox) {
+    WriterLookup(StatementCache statements, TailIndex tail, long lastPosition, boolean lookupInbox) {
         this.statements = statements;
         this.tail = tail;
+        this.lastPosition = lastPosition;
         this.lookupInbox = lookupInbox;
     }
 
@@ -136,8 +139,8 @@ final class WriterLookup implements BatchPlanner.Lookup {
     }
 
     @Override
-    public long lastPosition() throws SQLException {
-        return lastPosition(statements.get(LAST_POSITION));
+    public long lastPosition() {
+        return lastPosition;
     }
 
     static long lastPosition(PreparedStatement query) throws SQLException {

@@ -16,14 +16,19 @@ class SqliteEventStoreTest extends EventStoreContract {
         return dir.resolve("events.db");
     }
 
+    /** Opens the store under test on this test's file. */
+    protected SqliteEventStore open(Path file, StoreOptions options) {
+        return SqliteEventStore.open(file, options);
+    }
+
     @Override
     protected EventStore createStore(StoreOptions options) {
-        return SqliteEventStore.open(file(), options);
+        return open(file(), options);
     }
 
     @Override
     protected EventStore reopen(EventStore store, StoreOptions options) {
         store.close();
-        return SqliteEventStore.open(file(), options);
+        return open(file(), options);
     }
 }

@@ -15,14 +15,15 @@ class TailIndexTest {
         tail.add("a", 13, 5);
         tail.committed();
 
-        assertThat(tail.positions("a", 10)).containsExactly(11, 13);
-        assertThat(tail.positions("a", 11)).containsExactly(13);
-        assertThat(tail.positions("b", 10)).containsExactly(12);
-        assertThat(tail.positions("c", 10)).isEmpty();
-        assertThat(tail.version("a", 10, 13)).isEqualTo(5);
-        assertThat(tail.version("a", 10, 12)).as("a snapshot that ends at 12 holds a at version 4").isEqualTo(4);
-        assertThat(tail.version("a", 11, 12)).as("nothing of a after 11 up to 12").isZero();
-        assertThat(tail.version("c", 10, 13)).isZero();
+        assertThat(tail.entries("a", 10, Long.MAX_VALUE).positions()).containsExactly(11, 13);
+        assertThat(tail.entries("a", 11, Long.MAX_VALUE).positions()).containsExactly(13);
+        assertThat(tail.entries("b", 10, Long.MAX_VALUE).positions()).containsExactly(12);
+        assertThat(tail.entries("c", 10, Long.MAX_VALUE).positions()).isEmpty();
+        assertThat(tail.entries("a", 10, 13).version()).isEqualTo(5);
+        assertThat(tail.entries("a", 10, 12).version()).as("a snapshot that ends at 12 holds a at version 4").isEqualTo(4);
+        assertThat(tail.entries("a", 11, 12).version()).as("nothing of a after 11 up to 12").isZero();
+        assertThat(tail.entries("c", 10, 13).version()).isZero();
+        assertThat(tail.entries("a", 10, 12).positions()).as("13 is not in a snapshot that ends at 12").containsExactly(11);
         assertThat(tail.latestVersion("a")).isEqualTo(5);
         assertThat(tail.retainedAfter()).isEqualTo(10);
         assertThat(tail.knownThrough()).isEqualTo(13);
@@ -42,8 +43,8 @@ class TailIndexTest {
         tail.add("b", 2, 1);
         tail.committed();
 
-        assertThat(tail.positions("a", 0)).containsExactly(1);
-        assertThat(tail.positions("b", 0)).containsExactly(2);
+        assertThat(tail.entries("a", 0, Long.MAX_VALUE).positions()).containsExactly(1);
+        assertThat(tail.entries("b", 0, Long.MAX_VALUE).positions()).containsExactly(2);
         assertThat(tail.latestVersion("a")).isEqualTo(1);
         assertThat(tail.size()).isEqualTo(2);
     }
@@ -55,7 +56,7 @@ class TailIndexTest {
         tail.add("x", 7, 4);
         tail.rollback();
 
-        assertThat(tail.positions("x", 5)).containsExactly(6);
+        assertThat(tail.entries("x", 5, Long.MAX_VALUE).positions()).containsExactly(6);
         assertThat(tail.latestVersion("x")).isEqualTo(3);
         assertThat(tail.knownThrough()).isEqualTo(6);
     }
@@ -69,15 +70,15 @@ class TailIndexTest {
         tail.committed();
         tail.indexed(5); // the table now indexes 1..5; a snapshot from before still has indexed_to 0
         assertThat(tail.retainedAfter()).isZero();
-        assertThat(tail.positions("odd", 0)).containsExactly(1, 3, 5);
+        assertThat(tail.entries("odd", 0, Long.MAX_VALUE).positions()).containsExactly(1, 3, 5);
 
         tail.add("odd", 6, 4);
         tail.add("odd", 7, 5);
         tail.committed();
         tail.indexed(7); // the round before (1..5) goes: a snapshot older than it must scan
         assertThat(tail.retainedAfter()).isEqualTo(5);
-        assertThat(tail.positions("odd", 5)).containsExactly(6, 7);
-        assertThat(tail.positions("even", 0)).isEmpty();
+        assertThat(tail.entries("odd", 5, Long.MAX_VALUE).positions()).containsExactly(6, 7);
+        assertThat(tail.entries("even", 0, Long.MAX_VALUE).positions()).isEmpty();
         assertThat(tail.latestVersion("even")).as("the table holds it now").isZero();
         assertThat(tail.latestVersion("odd")).isEqualTo(5);
         assertThat(tail.size()).isEqualTo(2);
