@@ -57,6 +57,15 @@ import javax.sql.DataSource;
  */
 public final class PostgresEventStore implements EventStore {
 
+    /**
+     * The store's look-ups are point reads by key (inbox entries, stream tails, event ids), prepared once per
+     * connection. PostgreSQL caches a prepared statement's generic plan after five executions, planned with the
+     * statistics of that moment: a table that was nearly empty then (every new schema) keeps a sequential scan in
+     * the cache while it grows to millions of rows. Planning each execution costs microseconds and always uses the
+     * table's current size.
+     */
+    static final String CUSTOM_PLANS = "plan_cache_mode=force_custom_plan";
+
     /** How long a subscription waits for a wake-up before reading anyway. */
     private static final Duration IDLE_POLL = Duration.ofMillis(250);
 
@@ -110,7 +119,10 @@ public final class PostgresEventStore implements EventStore {
 
     /**
      * Opens the store in {@code schema} of {@code dataSource}, which the caller owns and closes after the store.
-     * The store keeps one connection for {@code LISTEN} and borrows others briefly.
+     * The store keeps one connection for {@code LISTEN} and borrows others briefly. Give the pool's connections
+     * {@code plan_cache_mode=force_custom_plan} (e.g. the driver property {@code options=-c plan_cache_mode=force_custom_plan},
+     * as the store's own pool does): with cached generic plans, look-ups planned while a table was small keep scanning
+     * it sequentially after it has grown.
      */
     public static PostgresEventStore open(DataSource dataSource, String schema, StoreOptions options) {
         InvalidInputException.requireNonNull(dataSource, "dataSource");
@@ -137,11 +149,17 @@ public final class PostgresEventStore implements EventStore {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("socketTimeout", "60"); // a hung server fails the batch instead of stalling the writer forever
+        config.addDataSourceProperty("options", "-c " + CUSTOM_PLANS);
         try {
             return new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("could not connect to PostgreSQL at " + jdbcUrl + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The connections the store uses (for tests of their settings). */
+    DataSource dataSource() {
+        return dataSource;
     }
 
     /** The schema this store lives in. */

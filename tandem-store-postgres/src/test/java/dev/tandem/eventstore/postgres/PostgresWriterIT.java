@@ -14,9 +14,14 @@ import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.testkit.postgres.TestDatabase;
 import dev.tandem.testkit.postgres.TestPostgres;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +71,45 @@ class PostgresWriterIT {
                 pipelined.forEach(f -> assertThat(EventStore.await(f).appends().getFirst().written()).isTrue());
                 assertThat(subject.streamVersion(StreamId.of("copy"))).isZero();
                 assertThat(subject.readAll(0, 100)).hasSize(41).extracting(RecordedEvent::position).isSorted().doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    @Nested
+    class ItsPooledConnections {
+
+        /**
+         * A look-up prepared while the inbox was empty must not keep a plan made for an empty table: the store's
+         * connections plan every execution (plan_cache_mode=force_custom_plan), so the same statement uses the
+         * primary key once the table holds many rows.
+         */
+        @Test
+        void planEachExecutionSoALookUpPreparedOnAnEmptyTableUsesTheIndexOnceItGrew() throws Exception {
+            try (PostgresEventStore subject = open("plans"); Connection c = subject.dataSource().getConnection()) {
+                String lookup = "SELECT message_id FROM plans.inbox WHERE consumer = ? AND message_id = ANY(?)";
+                try (PreparedStatement ps = c.prepareStatement(lookup)) {
+                    for (int i = 0; i < 12; i++) { // past the driver's and the server's thresholds for a cached generic plan
+                        ps.setString(1, "orders");
+                        ps.setArray(2, c.createArrayOf("uuid", new Object[] {UUID.randomUUID()}));
+                        try (ResultSet rs = ps.executeQuery()) {
+                            assertThat(rs.next()).isFalse();
+                        }
+                    }
+                }
+                try (Statement st = c.createStatement()) {
+                    st.executeUpdate("INSERT INTO plans.inbox (consumer, message_id, recorded_at, recorded_nano)"
+                            + " SELECT 'orders', gen_random_uuid(), now(), 0 FROM generate_series(1, 20000)");
+                    try (ResultSet rs = st.executeQuery("SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                            + " WHERE statement = '" + lookup.replace("consumer = ?", "consumer = $1").replace("ANY(?)", "ANY($2)") + "'")) {
+                        assertThat(rs.next()).as("the look-up is prepared on the server").isTrue();
+                        assertThat(rs.getLong("generic_plans")).isZero();
+                        assertThat(rs.getLong("custom_plans")).isGreaterThanOrEqualTo(7);
+                    }
+                    try (ResultSet rs = st.executeQuery("SHOW plan_cache_mode")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getString(1)).isEqualTo("force_custom_plan");
+                    }
+                }
             }
         }
     }

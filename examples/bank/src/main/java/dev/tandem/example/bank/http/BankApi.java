@@ -11,6 +11,7 @@ import dev.tandem.example.bank.account.RefusedException;
 import dev.tandem.example.bank.tandem.BankAccounts;
 import dev.tandem.example.bank.transfer.AccountRef;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,8 @@ final class BankApi {
     record HistoryEntry(long version, String type, Instant at, String transfer, JsonNode data) {}
 
     static final int MAX_HISTORY_PAGE = 1000;
+    /** The most accounts one {@code GET /accounts?ids=...} reads. */
+    static final int MAX_BATCH_READ = 200;
 
     private final BankAccounts book;
 
@@ -37,6 +40,8 @@ final class BankApi {
         // "", "accounts", id?, sub?
         if (parts.length == 2 && method.equals("POST")) {
             open(exchange);
+        } else if (parts.length == 2 && method.equals("GET")) {
+            readMany(exchange);
         } else if (parts.length == 3 && method.equals("GET")) {
             Exchanges.json(exchange, 200, view(parts[2], existing(parts[2])));
         } else if (parts.length == 4 && parts[3].equals("deposits") && method.equals("POST")) {
@@ -63,6 +68,29 @@ final class BankApi {
         Money amount = Money.of(Exchanges.integer(body, "amount"), Exchanges.text(body, "currency"));
         Account account = accepted(AccountRef.requireName(id, "account"), new AccountCommand.Deposit(amount));
         Exchanges.json(exchange, 200, view(id, account));
+    }
+
+    /** {@code GET /accounts?ids=a,b,c}: several accounts in one request; ids with no account are listed as missing. */
+    private void readMany(HttpExchange exchange) throws Exception {
+        String ids = Query.parse(exchange.getRequestURI().getRawQuery()).get("ids");
+        if (ids == null || ids.isBlank()) {
+            throw HttpProblem.badRequest("invalid_parameter", "GET /accounts needs ids=a,b,c (1 to " + MAX_BATCH_READ + " account ids)").raise();
+        }
+        String[] split = ids.split(",", -1);
+        if (split.length > MAX_BATCH_READ) {
+            throw HttpProblem.badRequest("invalid_parameter", "at most " + MAX_BATCH_READ + " ids per request, got " + split.length).raise();
+        }
+        List<AccountBody> accounts = new ArrayList<>(split.length);
+        List<String> missing = new ArrayList<>();
+        for (String id : split) {
+            Account a = book.read(AccountRef.requireName(id, "ids"));
+            if (a.status() == Account.Status.NONE) {
+                missing.add(id);
+            } else {
+                accounts.add(view(id, a));
+            }
+        }
+        Exchanges.json(exchange, 200, Map.of("accounts", accounts, "missing", missing));
     }
 
     private void history(HttpExchange exchange, String id) throws Exception {

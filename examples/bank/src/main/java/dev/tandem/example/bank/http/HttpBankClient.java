@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the coordinator never recorded it, the request is sent again with the same idempotency key.
  */
 public final class HttpBankClient implements TransferClient, BankReader {
+
+    /** As many as the bank serves in one {@code GET /accounts?ids=...}. */
+    public static final int BALANCES_PER_REQUEST = 200;
 
     private final URI coordinator;
     private final Map<String, URI> banks;
@@ -69,15 +73,38 @@ public final class HttpBankClient implements TransferClient, BankReader {
         return TransferOutcome.PENDING;
     }
 
+    /** Reads the balances a bank at a time, up to {@value #BALANCES_PER_REQUEST} accounts per request. */
     @Override
     public Map<AccountRef, Long> balances(List<AccountRef> accounts) throws Exception {
+        Map<String, Long> read = new HashMap<>();
+        Map<String, List<String>> byBank = new LinkedHashMap<>();
+        for (AccountRef a : accounts) {
+            byBank.computeIfAbsent(a.bank(), b -> new ArrayList<>()).add(a.account());
+        }
+        for (Map.Entry<String, List<String>> bank : byBank.entrySet()) {
+            List<String> ids = bank.getValue();
+            for (int from = 0; from < ids.size(); from += BALANCES_PER_REQUEST) {
+                String chunk = String.join(",", ids.subList(from, Math.min(ids.size(), from + BALANCES_PER_REQUEST)));
+                HttpResponse<byte[]> r = get(banks.get(bank.getKey()).resolve("/accounts?ids=" + chunk));
+                if (r.statusCode() != 200) {
+                    throw new IOException("reading accounts of bank " + bank.getKey() + " answered " + r.statusCode());
+                }
+                JsonNode body = Json.decode(r.body(), JsonNode.class);
+                if (!body.path("missing").isEmpty()) {
+                    throw new IOException("bank " + bank.getKey() + " has no accounts " + body.path("missing"));
+                }
+                for (JsonNode account : body.path("accounts")) {
+                    read.put(bank.getKey() + "/" + account.path("id").asText(), account.path("balance").asLong());
+                }
+            }
+        }
         Map<AccountRef, Long> out = new LinkedHashMap<>();
         for (AccountRef a : accounts) {
-            HttpResponse<byte[]> r = get(banks.get(a.bank()).resolve("/accounts/" + a.account()));
-            if (r.statusCode() != 200) {
-                throw new IOException("reading " + a + " answered " + r.statusCode());
+            Long balance = read.get(a.bank() + "/" + a.account());
+            if (balance == null) {
+                throw new IOException("bank " + a.bank() + " did not answer for account " + a.account());
             }
-            out.put(a, Json.decode(r.body(), JsonNode.class).path("balance").asLong());
+            out.put(a, balance);
         }
         return out;
     }

@@ -10,7 +10,9 @@ import dev.tandem.example.bank.tandem.BankService;
 import dev.tandem.example.bank.tandem.CoordinatorService;
 import dev.tandem.messaging.inprocess.InProcessTransport;
 import java.time.InstantSource;
+import dev.tandem.example.bank.transfer.AccountRef;
 import java.util.List;
+import java.util.Map;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,6 +95,34 @@ class BankHttpApiIT {
             assertThat(again.body().get("error").asText()).isEqualTo("ACCOUNT_EXISTS");
             assertThat(send(bankA, "GET", "/accounts/nobody", null).status()).isEqualTo(404);
             assertThat(send(bankA, "POST", "/accounts/nobody/deposits", "{\"amount\":5,\"currency\":\"EUR\"}").status()).isEqualTo(404);
+        }
+
+        @Test
+        void readsSeveralAccountsInOneRequestAndListsTheMissingOnes() throws Exception {
+            openFunded(bankA, "alice", 500);
+            openFunded(bankA, "bob", 70);
+            Response r = send(bankA, "GET", "/accounts?ids=bob,nobody,alice", null);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().get("accounts")).extracting(a -> a.get("id").asText() + "=" + a.get("balance").asLong())
+                    .containsExactly("bob=70", "alice=500");
+            assertThat(r.body().get("missing")).extracting(JsonNode::asText).containsExactly("nobody");
+
+            HttpBankClient client = new HttpBankClient(URI.create("http://127.0.0.1:" + coordinator.port()),
+                    Map.of("A", URI.create("http://127.0.0.1:" + bankA.port())));
+            assertThat(client.balances(List.of(new AccountRef("A", "alice"), new AccountRef("A", "bob"))))
+                    .containsExactly(Map.entry(new AccountRef("A", "alice"), 500L), Map.entry(new AccountRef("A", "bob"), 70L));
+        }
+
+        @Test
+        void refusesBadBatchReads() throws Exception {
+            assertThat(send(bankA, "GET", "/accounts", null).status()).isEqualTo(400);
+            Response badName = send(bankA, "GET", "/accounts?ids=alice,a%20b", null);
+            assertThat(badName.status()).isEqualTo(400);
+            assertThat(badName.body().get("message").asText()).contains("a b");
+            String tooMany = String.join(",", java.util.Collections.nCopies(BankApi.MAX_BATCH_READ + 1, "x"));
+            Response over = send(bankA, "GET", "/accounts?ids=" + tooMany, null);
+            assertThat(over.status()).isEqualTo(400);
+            assertThat(over.body().get("message").asText()).contains("at most " + BankApi.MAX_BATCH_READ);
         }
 
         @Test
