@@ -52,16 +52,32 @@ public final class InvalidInputException extends NonTransientException {
         if (value == null) {
             throw nullValue(field);
         }
-        if (value.isBlank()) {
+        int length = value.length();
+        if (length > max) {
+            throw value.isBlank() ? blank(field) : tooLong(field, length, max);
+        }
+        // One pass for both checks (this runs on every id and header the engine handles): the first control
+        // character, and whether anything but white space occurs; a blank value is reported as blank.
+        int control = -1;
+        boolean blank = true;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c >= '\u007f') {
+                if (control < 0 && Character.isISOControl(c)) {
+                    control = i;
+                }
+                if (blank && !Character.isWhitespace(c)) {
+                    blank = false;
+                }
+            } else {
+                blank = false;
+            }
+        }
+        if (blank) {
             throw blank(field);
         }
-        if (value.length() > max) {
-            throw tooLong(field, value.length(), max);
-        }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
-                throw of(field, "contains a control character at index " + i);
-            }
+        if (control >= 0) {
+            throw of(field, "contains a control character at index " + control);
         }
         return value;
     }

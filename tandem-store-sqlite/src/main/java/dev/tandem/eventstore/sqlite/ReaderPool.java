@@ -79,6 +79,14 @@ final class ReaderPool implements AutoCloseable {
         return result;
     }
 
+    /** Waits until events up to {@code position}, read without a connection, are durable. */
+    void awaitDurable(long position) {
+        if (closed) {
+            throw new ClosedException(name);
+        }
+        fence.awaitDurable(position);
+    }
+
     private StatementCache borrow() {
         while (true) {
             if (closed) {

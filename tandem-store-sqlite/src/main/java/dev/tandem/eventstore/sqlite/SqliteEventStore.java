@@ -283,12 +283,32 @@ public final class SqliteEventStore implements EventStore {
 
     /**
      * Each query reads one snapshot of committed transactions, and positions are assigned by the single
-     * writer inside its transaction, so this never returns position 11 while 10 is still to come.
+     * writer inside its transaction, so this never returns position 11 while 10 is still to come. The tail this
+     * store's writer committed last comes from memory ({@link RecentEvents}), a run of positions with none missing.
      */
     @Override
     public List<RecordedEvent> readAll(long afterPosition, int limit) {
         checkOpen();
         ReadChecks.checkAll(afterPosition, limit);
+        List<RecordedEvent> recent = writer.recent().after(afterPosition, limit);
+        if (recent == null) {
+            return readFromDatabase(afterPosition, limit);
+        }
+        // This writer committed them a moment ago: they are not read back. A short answer must mean the end of the
+        // log, so the database is asked for what came after them (usually nothing; another writer's events otherwise).
+        long last = recent.getLast().position();
+        if (recent.size() < limit) {
+            List<RecordedEvent> more = readFromDatabase(last, limit - recent.size());
+            if (!more.isEmpty()) {
+                recent.addAll(more);
+                return recent; // the second read waited for everything up to its last event
+            }
+        }
+        readers.awaitDurable(last);
+        return recent;
+    }
+
+    private List<RecordedEvent> readFromDatabase(long afterPosition, int limit) {
         return readers.read("reading all events", r -> {
             PreparedStatement query = r.get(READ_ALL);
             query.setLong(1, afterPosition);

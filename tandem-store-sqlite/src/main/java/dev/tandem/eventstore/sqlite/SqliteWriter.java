@@ -46,6 +46,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
+     * How many of the events it committed last the writer keeps for reads of the log's tail ({@link RecentEvents}):
+     * enough for subscriptions a few batches behind.
+     */
+    static final int RECENT_EVENTS = 8_192;
+
+    /**
      * Fill {@code stream_index} once this many events are not in it: a bulk insert sorted by stream writes each touched
      * index page once for all its events, so the larger the round, the fewer pages per event (until every stream's
      * page is touched anyway). Until then the {@link TailIndex} in memory finds them, so reads do not scan them.
@@ -80,6 +86,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private final ReentrantLock syncLock = new ReentrantLock();
     private final int indexEvery;
     private final TailIndex tail;
+    private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private FileChannel walChannel;
 
     /** Indexes every event {@code stream_index} does not hold yet, so the {@link #tail() tail index} starts empty. */
@@ -116,6 +123,11 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             }
         }
         return last;
+    }
+
+    /** The events this writer committed last, for reads of the log's tail. */
+    RecentEvents recent() {
+        return recent;
     }
 
     /** The writer's index of the events the table does not index yet, for readers. */
@@ -180,6 +192,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail, last, lookupAllIds), now, lookupAllIds);
             long indexed = insert(plan);
             commit(plan.events().isEmpty() ? 0 : plan.events().getLast().position());
+            recent.committed(last, plan.events());
             tail.committed();
             if (indexed > 0) {
                 tail.indexed(indexed);

@@ -194,6 +194,12 @@ class SqliteDatabaseFileTest {
                 assertThat(one.streamVersion(s)).isEqualTo(3);
                 assertThat(one.readStream(s, 3, ReadDirection.BACKWARD, 10)).extracting(RecordedEvent::version).containsExactly(3L, 2L, 1L);
                 assertThat(one.append(s, ExpectedVersion.exactly(3), List.of(event(4))).lastVersion()).isEqualTo(4);
+
+                // each store's writer keeps the events it committed last; the log read from either holds both writers'
+                assertThat(one.readAll(0, 10)).extracting(RecordedEvent::version).containsExactly(1L, 2L, 3L, 4L);
+                assertThat(one.readAll(2, 10)).extracting(RecordedEvent::version).containsExactly(3L, 4L);
+                assertThat(two.readAll(2, 10)).extracting(RecordedEvent::version).containsExactly(3L, 4L);
+                assertThat(two.readAll(3, 10)).extracting(RecordedEvent::version).containsExactly(4L);
             }
         }
     }
