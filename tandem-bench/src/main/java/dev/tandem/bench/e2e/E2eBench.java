@@ -3,6 +3,7 @@ package dev.tandem.bench.e2e;
 import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
+import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.example.bank.account.Money;
 import dev.tandem.example.bank.http.HttpBankClient;
 import dev.tandem.example.bank.node.BankCluster;
@@ -89,7 +90,13 @@ public class E2eBench implements BenchSuite {
                         Duration.ofSeconds(1), g -> {});
             }
             List<AccountRef> accounts = banks.openAccounts("bench", 500, Money.of(1_000_000_000L, "EUR"));
-            measure(report, "e2e.embedded.c" + clients, banks, ledger, accounts, load(clients, options.duration(), "run"));
+            long cpu0 = EngineBench.processCpuNanos();
+            long issued = measure(report, "e2e.embedded.c" + clients, banks, ledger, accounts, load(clients, options.duration(), "run"));
+            long cpu = EngineBench.processCpuNanos() - cpu0;
+            if (cpu0 >= 0 && cpu > 0 && issued > 0) { // what a transfer costs, whatever else the machine is doing
+                report.note(String.format(Locale.ROOT, "e2e.embedded.c%d: %.3f ms of CPU (whole process: banks, coordinator, clients, checker)"
+                        + " per transfer", clients, cpu / 1e6 / issued));
+            }
         }
     }
 
@@ -123,7 +130,8 @@ public class E2eBench implements BenchSuite {
         return accounts;
     }
 
-    private static void measure(BenchReport report, String prefix, TransferClient client, BankReader reader, List<AccountRef> accounts,
+    /** Runs one checked case and reports it; returns the number of transfers issued. */
+    private static long measure(BenchReport report, String prefix, TransferClient client, BankReader reader, List<AccountRef> accounts,
             LoadOptions load) throws Exception {
         Scenario.Result r = Scenario.run(client, reader, accounts, load, AccountChooser.uniform(accounts), Duration.ofSeconds(1), g -> {});
         report.result(prefix + ".throughput", Math.round(r.throughputPerSecond()), "transfers/s");
@@ -136,6 +144,7 @@ public class E2eBench implements BenchSuite {
             report.note("checker violations: " + r.report().violations());
             throw new IllegalStateException("the checker found violations in " + prefix + ": " + r.report().violations());
         }
+        return r.report().issued();
     }
 
     private static String loadAverage() {

@@ -47,9 +47,10 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
      * How many of the events it committed last the writer keeps for reads of the log's tail ({@link RecentEvents}):
-     * enough for subscriptions a few batches behind.
+     * enough for subscriptions a few batches behind. A power of two; the system property
+     * {@code tandem.sqlite.recentEvents} tunes it.
      */
-    static final int RECENT_EVENTS = 8_192;
+    static final int RECENT_EVENTS = Integer.highestOneBit(Math.max(1, Integer.getInteger("tandem.sqlite.recentEvents", 8_192)));
 
     /**
      * Fill {@code stream_index} once this many events are not in it: a bulk insert sorted by stream writes each touched
