@@ -83,9 +83,11 @@ public final class BatchPlanner {
      *     on a unique index on the event id and plan again with {@code true} when it fires
      */
     public static Plan plan(List<Commit> batch, Lookup lookup, Instant now, boolean lookupAllIds) throws Exception {
-        Set<StreamId> streams = new HashSet<>();
-        Set<InboxKey> inboxKeys = new HashSet<>();
+        Set<StreamId> streams = HashSet.newHashSet(batch.size() * 2);
+        Set<InboxKey> inboxKeys = HashSet.newHashSet(batch.size());
+        int eventCount = 0;
         for (Commit c : batch) {
+            eventCount += c.eventCount();
             for (StreamWrite w : c.writes()) {
                 streams.add(w.stream());
             }
@@ -96,7 +98,10 @@ public final class BatchPlanner {
                 inboxKeys.add(new InboxKey(e.consumer(), e.messageId()));
             }
         }
-        Map<StreamId, Long> versions = new HashMap<>(streams.isEmpty() ? Map.of() : lookup.streamVersions(streams));
+        Map<StreamId, Long> versions = HashMap.newHashMap(streams.size());
+        if (!streams.isEmpty()) {
+            versions.putAll(lookup.streamVersions(streams));
+        }
         Set<UUID> ids = new HashSet<>();
         for (Commit c : batch) {
             for (StreamWrite w : c.writes()) {
@@ -107,8 +112,15 @@ public final class BatchPlanner {
                 }
             }
         }
-        Map<UUID, RecordedEvent> stored = new HashMap<>(ids.isEmpty() ? Map.of() : lookup.eventsById(ids));
-        Map<InboxKey, InboxRecord> inbox = new HashMap<>(inboxKeys.isEmpty() ? Map.of() : lookup.inbox(inboxKeys));
+        // Sized for what the batch adds (its events' ids, its inbox keys): no rehashing while planning.
+        Map<UUID, RecordedEvent> stored = HashMap.newHashMap(eventCount + ids.size());
+        if (!ids.isEmpty()) {
+            stored.putAll(lookup.eventsById(ids));
+        }
+        Map<InboxKey, InboxRecord> inbox = HashMap.newHashMap(inboxKeys.size());
+        if (!inboxKeys.isEmpty()) {
+            inbox.putAll(lookup.inbox(inboxKeys));
+        }
         return new Planning(versions, stored, inbox, lookup.lastPosition(), now).run(batch);
     }
 
