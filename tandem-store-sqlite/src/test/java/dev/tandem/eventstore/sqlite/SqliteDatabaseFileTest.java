@@ -176,6 +176,57 @@ class SqliteDatabaseFileTest {
             }
         }
 
+        /**
+         * Each store serves the tail its own writer committed from memory; with two writers interleaving on the file,
+         * a subscription on either must still see every position once, in order (none skipped at a run's edge).
+         */
+        @Test
+        void subscriptionsOnTwoStoresWritingConcurrentlyEachSeeEveryEventOnceInOrder() throws Exception {
+            int perStore = 600;
+            try (SqliteEventStore one = SqliteEventStore.open(file(), StoreOptions.defaults());
+                    SqliteEventStore two = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                List<RecordedEvent> seenByOne = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                List<RecordedEvent> seenByTwo = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                try (Subscription a = one.subscribe(SubscriptionRequest.fromPosition("one", 0).withBatchSize(7), seenByOne::addAll);
+                        Subscription b = two.subscribe(SubscriptionRequest.fromPosition("two", 0).withBatchSize(7), seenByTwo::addAll)) {
+                    CompletableFuture<Void> writingOne = CompletableFuture.runAsync(() -> appendMany(one, "one", perStore));
+                    CompletableFuture<Void> writingTwo = CompletableFuture.runAsync(() -> appendMany(two, "two", perStore));
+                    writingOne.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    writingTwo.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    long last = one.lastPosition();
+                    assertThat(last).isEqualTo(2L * perStore);
+
+                    assertThat(a.awaitPosition(last, Duration.ofSeconds(30))).isTrue();
+                    assertThat(b.awaitPosition(last, Duration.ofSeconds(30))).isTrue();
+                }
+                List<Long> all = java.util.stream.LongStream.rangeClosed(1, 2L * perStore).boxed().toList();
+                assertThat(seenByOne).extracting(RecordedEvent::position).containsExactlyElementsOf(all);
+                assertThat(seenByTwo).extracting(RecordedEvent::position).containsExactlyElementsOf(all);
+                assertThat(seenByOne).isEqualTo(one.readAll(0, 10_000)).isEqualTo(two.readAll(0, 10_000));
+            }
+        }
+
+        /** Appends {@code n} events in commits of 1 to 3, several in flight, to streams of its own. */
+        private static void appendMany(SqliteEventStore store, String prefix, int n) {
+            Random random = new Random(prefix.hashCode());
+            List<CompletableFuture<CommitResult>> pending = new java.util.ArrayList<>();
+            int written = 0;
+            for (int stream = 0; written < n; stream++) {
+                int size = Math.min(n - written, 1 + random.nextInt(3));
+                List<NewEvent> events = new java.util.ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    events.add(event(written + i));
+                }
+                pending.add(store.commitAsync(Commit.of(StreamId.of(prefix, stream), ExpectedVersion.noStream(), events)));
+                written += size;
+                if (pending.size() >= 16) {
+                    pending.forEach(EventStore::await);
+                    pending.clear();
+                }
+            }
+            pending.forEach(EventStore::await);
+        }
+
         @Test
         void twoStoresOnOneFileSeeEachOthersStreamsAndVersions() {
             try (SqliteEventStore one = SqliteEventStore.open(file(), StoreOptions.defaults());
