@@ -24,7 +24,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Measured time per case, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String duration;
 
-    @Option(names = "--warmup", description = "Warm-up time per case (default: ${DEFAULT-VALUE}).", defaultValue = "3s")
+    @Option(names = "--warmup", description = "Warm-up time per case, long enough for the JIT to finish with the hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String warmup;
 
     @Option(names = "--quick", description = "A short smoke run: fewer cases, 1s each.")
