@@ -93,7 +93,7 @@ public class E2eBench implements BenchSuite {
             long cpu0 = EngineBench.processCpuNanos();
             long issued = measure(report, "e2e.embedded.c" + clients, banks, ledger, accounts, load(clients, options.duration(), "run"));
             long cpu = EngineBench.processCpuNanos() - cpu0;
-            if (cpu0 >= 0 && cpu > 0 && issued > 0) { // what a transfer costs, whatever else the machine is doing
+            if (cpu > 0 && issued > 0) { // what a transfer costs, whatever else the machine is doing
                 report.note(String.format(Locale.ROOT, "e2e.embedded.c%d: %.3f ms of CPU (whole process: banks, coordinator, clients, checker)"
                         + " per transfer", clients, cpu / 1e6 / issued));
             }

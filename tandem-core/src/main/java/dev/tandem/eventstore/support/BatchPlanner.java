@@ -87,9 +87,9 @@ public final class BatchPlanner {
         Set<InboxKey> inboxKeys = HashSet.newHashSet(batch.size());
         int eventCount = 0;
         for (Commit c : batch) {
-            eventCount += c.eventCount();
             for (StreamWrite w : c.writes()) {
                 streams.add(w.stream());
+                eventCount += w.events().size();
             }
             for (StreamGuard g : c.guards()) {
                 streams.add(g.stream());

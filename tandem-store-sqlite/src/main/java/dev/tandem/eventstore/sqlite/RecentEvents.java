@@ -62,7 +62,7 @@ final class RecentEvents {
      * reads on from the database.
      */
     synchronized List<RecordedEvent> after(long after, int limit) {
-        if (last == 0 || after + 1 < first || after + 1 > last) {
+        if (after + 1 < first || after + 1 > last) { // empty: first 1, last 0
             return null;
         }
         long to = Math.min(last, after + limit);
@@ -71,11 +71,5 @@ final class RecentEvents {
             events.add(ring[(int) (p & mask)]);
         }
         return events;
-    }
-
-    /** Forgets everything: for a writer whose transaction state is unknown. */
-    synchronized void clear() {
-        first = 1;
-        last = 0;
     }
 }

@@ -27,11 +27,15 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,21 +189,21 @@ class SqliteDatabaseFileTest {
             int perStore = 600;
             try (SqliteEventStore one = SqliteEventStore.open(file(), StoreOptions.defaults());
                     SqliteEventStore two = SqliteEventStore.open(file(), StoreOptions.defaults())) {
-                List<RecordedEvent> seenByOne = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-                List<RecordedEvent> seenByTwo = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                List<RecordedEvent> seenByOne = Collections.synchronizedList(new ArrayList<>());
+                List<RecordedEvent> seenByTwo = Collections.synchronizedList(new ArrayList<>());
                 try (Subscription a = one.subscribe(SubscriptionRequest.fromPosition("one", 0).withBatchSize(7), seenByOne::addAll);
                         Subscription b = two.subscribe(SubscriptionRequest.fromPosition("two", 0).withBatchSize(7), seenByTwo::addAll)) {
                     CompletableFuture<Void> writingOne = CompletableFuture.runAsync(() -> appendMany(one, "one", perStore));
                     CompletableFuture<Void> writingTwo = CompletableFuture.runAsync(() -> appendMany(two, "two", perStore));
-                    writingOne.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                    writingTwo.get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    writingOne.get(60, TimeUnit.SECONDS);
+                    writingTwo.get(60, TimeUnit.SECONDS);
                     long last = one.lastPosition();
                     assertThat(last).isEqualTo(2L * perStore);
 
                     assertThat(a.awaitPosition(last, Duration.ofSeconds(30))).isTrue();
                     assertThat(b.awaitPosition(last, Duration.ofSeconds(30))).isTrue();
                 }
-                List<Long> all = java.util.stream.LongStream.rangeClosed(1, 2L * perStore).boxed().toList();
+                List<Long> all = LongStream.rangeClosed(1, 2L * perStore).boxed().toList();
                 assertThat(seenByOne).extracting(RecordedEvent::position).containsExactlyElementsOf(all);
                 assertThat(seenByTwo).extracting(RecordedEvent::position).containsExactlyElementsOf(all);
                 assertThat(seenByOne).isEqualTo(one.readAll(0, 10_000)).isEqualTo(two.readAll(0, 10_000));
@@ -209,11 +213,11 @@ class SqliteDatabaseFileTest {
         /** Appends {@code n} events in commits of 1 to 3, several in flight, to streams of its own. */
         private static void appendMany(SqliteEventStore store, String prefix, int n) {
             Random random = new Random(prefix.hashCode());
-            List<CompletableFuture<CommitResult>> pending = new java.util.ArrayList<>();
+            List<CompletableFuture<CommitResult>> pending = new ArrayList<>();
             int written = 0;
             for (int stream = 0; written < n; stream++) {
                 int size = Math.min(n - written, 1 + random.nextInt(3));
-                List<NewEvent> events = new java.util.ArrayList<>();
+                List<NewEvent> events = new ArrayList<>();
                 for (int i = 0; i < size; i++) {
                     events.add(event(written + i));
                 }

@@ -30,9 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpBankClient implements TransferClient, BankReader {
 
-    /** As many as the bank serves in one {@code GET /accounts?ids=...}. */
-    public static final int BALANCES_PER_REQUEST = 200;
-
     private final URI coordinator;
     private final Map<String, URI> banks;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -73,18 +70,18 @@ public final class HttpBankClient implements TransferClient, BankReader {
         return TransferOutcome.PENDING;
     }
 
-    /** Reads the balances a bank at a time, up to {@value #BALANCES_PER_REQUEST} accounts per request. */
+    /** Reads the balances a bank at a time, as many accounts per request as the bank serves ({@link BankApi#MAX_BATCH_READ}). */
     @Override
     public Map<AccountRef, Long> balances(List<AccountRef> accounts) throws Exception {
-        Map<String, Long> read = new HashMap<>();
+        Map<AccountRef, Long> read = new HashMap<>();
         Map<String, List<String>> byBank = new LinkedHashMap<>();
         for (AccountRef a : accounts) {
             byBank.computeIfAbsent(a.bank(), b -> new ArrayList<>()).add(a.account());
         }
         for (Map.Entry<String, List<String>> bank : byBank.entrySet()) {
             List<String> ids = bank.getValue();
-            for (int from = 0; from < ids.size(); from += BALANCES_PER_REQUEST) {
-                String chunk = String.join(",", ids.subList(from, Math.min(ids.size(), from + BALANCES_PER_REQUEST)));
+            for (int from = 0; from < ids.size(); from += BankApi.MAX_BATCH_READ) {
+                String chunk = String.join(",", ids.subList(from, Math.min(ids.size(), from + BankApi.MAX_BATCH_READ)));
                 HttpResponse<byte[]> r = get(banks.get(bank.getKey()).resolve("/accounts?ids=" + chunk));
                 if (r.statusCode() != 200) {
                     throw new IOException("reading accounts of bank " + bank.getKey() + " answered " + r.statusCode());
@@ -94,13 +91,13 @@ public final class HttpBankClient implements TransferClient, BankReader {
                     throw new IOException("bank " + bank.getKey() + " has no accounts " + body.path("missing"));
                 }
                 for (JsonNode account : body.path("accounts")) {
-                    read.put(bank.getKey() + "/" + account.path("id").asText(), account.path("balance").asLong());
+                    read.put(new AccountRef(bank.getKey(), account.path("id").asText()), account.path("balance").asLong());
                 }
             }
         }
         Map<AccountRef, Long> out = new LinkedHashMap<>();
         for (AccountRef a : accounts) {
-            Long balance = read.get(a.bank() + "/" + a.account());
+            Long balance = read.get(a);
             if (balance == null) {
                 throw new IOException("bank " + a.bank() + " did not answer for account " + a.account());
             }
