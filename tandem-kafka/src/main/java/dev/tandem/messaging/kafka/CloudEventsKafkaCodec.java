@@ -16,7 +16,6 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
@@ -58,7 +57,7 @@ public final class CloudEventsKafkaCodec {
         headers.add(ID, utf8(message.id().toString()));
         headers.add(SOURCE, utf8(message.source()));
         headers.add(TYPE, utf8(message.type()));
-        headers.add(TIME, utf8(message.timestamp().toString()));
+        headers.add(TIME, utf8(Rfc3339.formatUtc(message.timestamp())));
         headers.add(SEQUENCE, utf8(paddedSequence(message.sequence())));
         headers.add(PARTITION_KEY, utf8(message.partitionKey()));
         headers.add(CONTENT_TYPE, utf8(message.contentType()));
@@ -81,34 +80,80 @@ public final class CloudEventsKafkaCodec {
     /**
      * The message {@code record} carries for {@code destination}.
      *
+     * <p>One pass over the headers; a header that appears more than once counts with its last value.
+     *
      * @throws UndecodableRecordException when a required header is missing or any header is malformed
      */
     public static Message decode(String destination, ConsumerRecord<byte[], byte[]> record) {
-        Headers headers = record.headers();
-        String version = required(headers, SPEC_VERSION);
-        if (!version.equals("1.0")) {
+        String version = null;
+        String id = null;
+        String source = null;
+        String type = null;
+        String time = null;
+        String sequenceText = null;
+        String partitionKey = null;
+        String contentType = null;
+        String correlationId = null;
+        String causationId = null;
+        String transactionId = null;
+        String traceparent = null;
+        String plainTraceparent = null;
+        Map<String, String> free = null;
+        for (Header header : record.headers()) {
+            String name = header.key();
+            byte[] value = header.value();
+            String text = value == null ? null : text(name, value);
+            switch (name) {
+                case SPEC_VERSION -> version = text;
+                case ID -> id = text;
+                case SOURCE -> source = text;
+                case TYPE -> type = text;
+                case TIME -> time = text;
+                case SEQUENCE -> sequenceText = text;
+                case PARTITION_KEY -> partitionKey = text;
+                case CONTENT_TYPE -> contentType = text;
+                case CORRELATION_ID -> correlationId = text;
+                case CAUSATION_ID -> causationId = text;
+                case TRANSACTION_ID -> transactionId = text;
+                case TRACEPARENT -> traceparent = text;
+                case PLAIN_TRACEPARENT -> plainTraceparent = text;
+                default -> {
+                    if (text != null && name.startsWith(FREE_HEADER_PREFIX)) {
+                        if (free == null) {
+                            free = new TreeMap<>();
+                        }
+                        free.put(name.substring(FREE_HEADER_PREFIX.length()), text);
+                    }
+                }
+            }
+        }
+        if (!"1.0".equals(required(SPEC_VERSION, version))) {
             throw UndecodableRecordException.malformed(SPEC_VERSION, "'" + version + "' is not the supported version 1.0");
         }
-        UUID id = parseId(required(headers, ID));
-        String source = required(headers, SOURCE);
-        String type = required(headers, TYPE);
-        String time = optional(headers, TIME);
+        UUID messageId = parseId(required(ID, id));
+        required(SOURCE, source);
+        required(TYPE, type);
         Instant timestamp = time == null ? Instant.ofEpochMilli(record.timestamp()) : parseTime(time);
-        String sequenceText = optional(headers, SEQUENCE);
         long sequence = sequenceText == null ? record.offset() : parseSequence(sequenceText);
-        String partitionKey = optional(headers, PARTITION_KEY);
         if (partitionKey == null) {
             if (record.key() == null) {
                 throw UndecodableRecordException.malformed(PARTITION_KEY, "is missing and the record has no key");
             }
             partitionKey = text(PARTITION_KEY, record.key());
         }
-        String contentType = optional(headers, CONTENT_TYPE);
+        if (traceparent == null) {
+            traceparent = plainTraceparent;
+        }
+        if (traceparent != null) {
+            if (free == null) {
+                free = new TreeMap<>();
+            }
+            free.put(Message.TRACEPARENT, traceparent);
+        }
         byte[] payload = record.value() == null ? new byte[0] : record.value();
         try {
-            Metadata metadata = new Metadata(optional(headers, CORRELATION_ID), optional(headers, CAUSATION_ID),
-                    optional(headers, TRANSACTION_ID), freeHeaders(headers));
-            return new Message(id, source, destination, partitionKey, sequence, timestamp, type,
+            Metadata metadata = new Metadata(correlationId, causationId, transactionId, free == null ? Map.of() : free);
+            return new Message(messageId, source, destination, partitionKey, sequence, timestamp, type,
                     contentType == null ? DEFAULT_CONTENT_TYPE : contentType, payload, metadata);
         } catch (InvalidInputException e) {
             throw UndecodableRecordException.malformed(e.field(), e.getMessage());
@@ -130,23 +175,6 @@ public final class CloudEventsKafkaCodec {
         return "0".repeat(SEQUENCE_DIGITS - digits.length()) + digits;
     }
 
-    private static Map<String, String> freeHeaders(Headers headers) {
-        Map<String, String> free = new TreeMap<>();
-        for (Header header : headers) {
-            if (header.key().startsWith(FREE_HEADER_PREFIX)) {
-                free.put(header.key().substring(FREE_HEADER_PREFIX.length()), text(header.key(), header.value()));
-            }
-        }
-        String traceparent = optional(headers, TRACEPARENT);
-        if (traceparent == null) {
-            traceparent = optional(headers, PLAIN_TRACEPARENT);
-        }
-        if (traceparent != null) {
-            free.put(Message.TRACEPARENT, traceparent);
-        }
-        return free;
-    }
-
     private static UUID parseId(String id) {
         try {
             return UUID.fromString(id);
@@ -156,6 +184,10 @@ public final class CloudEventsKafkaCodec {
     }
 
     private static Instant parseTime(String time) {
+        Instant utc = Rfc3339.parseUtc(time); // what Tandem writes, without the general parser's cost
+        if (utc != null) {
+            return utc;
+        }
         try {
             return OffsetDateTime.parse(time).toInstant();
         } catch (DateTimeParseException e) {
@@ -164,7 +196,13 @@ public final class CloudEventsKafkaCodec {
     }
 
     private static long parseSequence(String sequence) {
-        if (!sequence.matches("[0-9]{1,19}")) {
+        int length = sequence.length();
+        boolean digits = length >= 1 && length <= SEQUENCE_DIGITS;
+        for (int i = 0; digits && i < length; i++) {
+            char c = sequence.charAt(i);
+            digits = c >= '0' && c <= '9';
+        }
+        if (!digits) {
             throw UndecodableRecordException.malformed(SEQUENCE, "'" + sequence + "' is not a non-negative decimal number");
         }
         try {
@@ -174,20 +212,24 @@ public final class CloudEventsKafkaCodec {
         }
     }
 
-    private static String required(Headers headers, String name) {
-        String value = optional(headers, name);
+    private static String required(String name, String value) {
         if (value == null) {
             throw UndecodableRecordException.missing(name);
         }
         return value;
     }
 
-    private static String optional(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null || header.value() == null ? null : text(name, header.value());
+    /** {@code bytes} as text; ASCII (nearly every header) is copied as is, anything else must be valid UTF-8. */
+    private static String text(String name, byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return utf8Text(name, bytes);
+            }
+        }
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 
-    private static String text(String name, byte[] bytes) {
+    private static String utf8Text(String name, byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -199,7 +241,7 @@ public final class CloudEventsKafkaCodec {
         }
     }
 
-    private static void addOptional(Headers headers, String name, String value) {
+    private static void addOptional(RecordHeaders headers, String name, String value) {
         if (value != null) {
             headers.add(name, utf8(value));
         }

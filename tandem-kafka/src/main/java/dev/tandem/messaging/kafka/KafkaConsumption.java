@@ -3,12 +3,18 @@ package dev.tandem.messaging.kafka;
 import dev.tandem.messaging.Consumption;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
+import dev.tandem.messaging.PipelinedBatchListener;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -34,6 +40,14 @@ import org.slf4j.LoggerFactory;
  * past an unprocessed record. When the listener throws, every
  * partition of the batch is rewound to its first record of the batch and paused for a capped,
  * jittered backoff, then the batch is delivered again.
+ *
+ * <p>A {@link PipelinedBatchListener} gets up to {@link #PIPELINED_BATCHES} polls' batches at once, so decoding
+ * and handling the next batch overlaps making the previous one durable. Offsets still move only in poll order:
+ * a batch's offsets count once it and every batch before it completed. When one fails, the thread waits for
+ * every batch in flight, rewinds each of their partitions to its first record among them, resumes the
+ * listener and backs off as above; so a key's messages are handled again in order, and the inbox
+ * de-duplicates those that had been handled. A rebalance or close waits for the batches in flight first.
+ * A pipelined listener's handler must not close its own consumption.
  */
 final class KafkaConsumption implements Consumption {
 
@@ -45,6 +59,7 @@ final class KafkaConsumption implements Consumption {
     private final KafkaTransportConfig config;
     private final Consumer<byte[], byte[]> consumer;
     private final MessageBatchListener listener;
+    private final PipelinedBatchListener pipelined;
     private final DeadLetters deadLetters;
     private final java.util.function.Consumer<KafkaConsumption> onClose;
     private final Thread thread;
@@ -55,6 +70,15 @@ final class KafkaConsumption implements Consumption {
     private volatile boolean running = true;
     private int failures;
     private long resumeAtNanos;
+    /** Batches handed to a pipelined listener and not yet settled, in poll order; the poll thread's own. */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+
+    /** How many polls' batches a {@link PipelinedBatchListener} may have in flight. */
+    static final int PIPELINED_BATCHES = 4;
+
+    /** A delivered batch: where each of its partitions starts, the offsets it lets move, and its handling. */
+    private record InFlight(Map<TopicPartition, Long> firstOffsets, Map<TopicPartition, OffsetAndMetadata> nextOffsets,
+            CompletableFuture<Void> done) {}
 
     KafkaConsumption(String destination, String group, KafkaTransportConfig config, Consumer<byte[], byte[]> consumer,
             MessageBatchListener listener, DeadLetters deadLetters, java.util.function.Consumer<KafkaConsumption> onClose) {
@@ -63,6 +87,7 @@ final class KafkaConsumption implements Consumption {
         this.config = config;
         this.consumer = consumer;
         this.listener = listener;
+        this.pipelined = listener instanceof PipelinedBatchListener p ? p : null;
         this.deadLetters = deadLetters;
         this.onClose = onClose;
         this.thread = Thread.ofPlatform().name("tandem-kafka-consumer-" + THREADS.incrementAndGet()).daemon(true).unstarted(this::run);
@@ -101,26 +126,36 @@ final class KafkaConsumption implements Consumption {
             consumer.subscribe(List.of(config.topic(destination)), new Rebalance());
             while (running) {
                 resumeWhenBackoffOver();
+                if (pipelined != null) {
+                    settle(false);
+                    if (!inFlight.isEmpty()) {
+                        pipelined.awaitCaughtUp(); // while it is busy, records gather into the next poll's batch
+                    }
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPollTimeout());
                 if (!records.isEmpty()) {
                     deliver(records);
                 }
+                settle(false);
                 commitWhenDue();
             }
         } catch (WakeupException e) {
             if (running) {
                 log.error("Consumer of {} (group {}) woken up unexpectedly; it stops", destination, group, e);
             }
+        } catch (InterruptedException e) {
+            log.error("Consumer of {} (group {}) was interrupted and stops", destination, group);
         } catch (RuntimeException | Error e) {
             log.error("Consumer of {} (group {}) failed and stops", destination, group, e);
         } finally {
+            drain();
             commitProcessed();
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             onClose.accept(this);
         }
     }
 
-    private void deliver(ConsumerRecords<byte[], byte[]> records) {
+    private void deliver(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         Map<TopicPartition, Long> firstOffsets = new HashMap<>();
         Map<TopicPartition, OffsetAndMetadata> nextOffsets = new HashMap<>();
         List<Message> batch = new ArrayList<>(records.count());
@@ -135,6 +170,15 @@ final class KafkaConsumption implements Consumption {
                     deadLetters.park(destination, record, e);
                 }
             }
+        } catch (RuntimeException e) {
+            rewind(firstOffsets, e);
+            return;
+        }
+        if (pipelined != null) {
+            submit(batch, firstOffsets, nextOffsets);
+            return;
+        }
+        try {
             if (!batch.isEmpty()) {
                 listener.onMessages(List.copyOf(batch));
             }
@@ -145,6 +189,96 @@ final class KafkaConsumption implements Consumption {
         failures = 0;
         processed.putAll(nextOffsets);
         uncommitted.putAll(nextOffsets);
+    }
+
+    /** Hands a decoded batch to the pipelined listener once fewer than {@link #PIPELINED_BATCHES} are in flight. */
+    private void submit(List<Message> batch, Map<TopicPartition, Long> firstOffsets, Map<TopicPartition, OffsetAndMetadata> nextOffsets)
+            throws InterruptedException {
+        while (inFlight.size() >= PIPELINED_BATCHES) {
+            settle(true);
+        }
+        CompletableFuture<Void> done;
+        if (batch.isEmpty()) {
+            done = CompletableFuture.completedFuture(null); // every record was parked: its offsets still move in order
+        } else {
+            try {
+                done = pipelined.submit(List.copyOf(batch));
+            } catch (RuntimeException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+        }
+        inFlight.add(new InFlight(firstOffsets, nextOffsets, done));
+    }
+
+    /**
+     * Counts the batches at the head of the pipeline that completed, in poll order; with {@code waitForHead}, first
+     * waits for the head to complete. When the head failed, waits for every batch in flight, rewinds their partitions
+     * and resumes the listener (see the class comment).
+     */
+    private void settle(boolean waitForHead) throws InterruptedException {
+        while (!inFlight.isEmpty()) {
+            InFlight head = inFlight.peek();
+            if (!head.done().isDone()) {
+                if (!waitForHead) {
+                    return;
+                }
+                awaitQuietly(head.done());
+                waitForHead = false;
+            }
+            if (head.done().isCompletedExceptionally()) {
+                failedInFlight(head);
+                return;
+            }
+            inFlight.poll();
+            failures = 0;
+            processed.putAll(head.nextOffsets());
+            uncommitted.putAll(head.nextOffsets());
+        }
+    }
+
+    private void failedInFlight(InFlight head) throws InterruptedException {
+        Throwable failure = causeOf(head.done());
+        Map<TopicPartition, Long> rewindTo = new HashMap<>();
+        for (InFlight f : inFlight) {
+            awaitQuietly(f.done());
+            f.firstOffsets().forEach(rewindTo::putIfAbsent); // poll order: the first seen is the earliest
+        }
+        inFlight.clear();
+        pipelined.resume();
+        rewind(rewindTo, failure);
+    }
+
+    /** Waits until every batch in flight has settled, as a rebalance and a close must; false if interrupted. */
+    private void drain() {
+        try {
+            while (!inFlight.isEmpty()) {
+                settle(true);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("Consumer of {} (group {}) interrupted while {} batches were in flight; their records will be redelivered",
+                    destination, group, inFlight.size());
+            inFlight.clear();
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> done) throws InterruptedException {
+        try {
+            done.get();
+        } catch (ExecutionException | CancellationException e) {
+            // the outcome is read from the future by the caller
+        }
+    }
+
+    private static Throwable causeOf(CompletableFuture<Void> failed) {
+        try {
+            failed.join();
+            return new IllegalStateException("batch reported failure without a cause");
+        } catch (CancellationException e) {
+            return e;
+        } catch (RuntimeException e) {
+            return e.getCause() == null ? e : e.getCause();
+        }
     }
 
     /** Commits the offsets handled since the last commit once the commit interval has passed. */
@@ -162,9 +296,14 @@ final class KafkaConsumption implements Consumption {
     }
 
     /** Puts every partition of a failed batch back to its first record and pauses delivery for a backoff. */
-    private void rewind(Map<TopicPartition, Long> firstOffsets, Exception failure) {
+    private void rewind(Map<TopicPartition, Long> firstOffsets, Throwable failure) {
         failures++;
-        firstOffsets.forEach(consumer::seek);
+        Set<TopicPartition> assigned = consumer.assignment();
+        firstOffsets.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) { // one lost meanwhile is another member's to deliver
+                consumer.seek(partition, offset);
+            }
+        });
         long backoff = backoffMillis();
         log.warn("Listener for {} (group {}) failed on a batch (attempt {}); redelivering in {} ms",
                 destination, group, failures, backoff, failure);
@@ -215,6 +354,7 @@ final class KafkaConsumption implements Consumption {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drain(); // what is in flight counts before the partitions go
             Map<TopicPartition, OffsetAndMetadata> revoked = new HashMap<>();
             for (TopicPartition partition : partitions) {
                 uncommitted.remove(partition);
@@ -228,6 +368,7 @@ final class KafkaConsumption implements Consumption {
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drain();
             partitions.forEach(processed::remove); // another member owns them already; committing would fail
             partitions.forEach(uncommitted::remove);
         }

@@ -123,6 +123,54 @@ class CloudEventsKafkaCodecTest {
         }
 
         @Test
+        void takesTheLastValueOfARepeatedHeader() {
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().add("ce_type", bytes("Later"));
+            record.headers().add("tandem.header.tenant", bytes("first"));
+            record.headers().add("tandem.header.tenant", bytes("second"));
+
+            Message decoded = CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0));
+
+            assertThat(decoded.type()).isEqualTo("Later");
+            assertThat(decoded.headers().headers()).containsEntry("tenant", "second");
+        }
+
+        @Test
+        void treatsARequiredHeaderWhoseLastValueIsNullAsMissing() {
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().add("ce_source", null);
+
+            assertRejected(record, "ce_source", "is missing");
+        }
+
+        @Test
+        void ignoresAFreeHeaderWithoutValue() {
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().add("tandem.header.empty", null);
+
+            assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0))).isEqualTo(TRANSFER);
+        }
+
+        @Test
+        void readsThePlainTraceparentWhenTheCloudEventsOneIsAbsent() {
+            String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().remove("ce_traceparent");
+            record.headers().remove("traceparent");
+            record.headers().add("traceparent", bytes(trace));
+
+            assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0)).headers().headers())
+                    .containsEntry(Message.TRACEPARENT, trace);
+        }
+
+        @Test
+        void acceptsNonAsciiText() {
+            ProducerRecord<byte[], byte[]> record = replaced("ce_source", "banque-\u00e9t\u00e9-\u4e2d");
+
+            assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0)).source()).isEqualTo("banque-\u00e9t\u00e9-\u4e2d");
+        }
+
+        @Test
         void rejectsARecordWithoutSpecVersion() {
             assertRejected(without("ce_specversion"), "ce_specversion", "is missing");
         }
@@ -145,12 +193,17 @@ class CloudEventsKafkaCodecTest {
         @Test
         void rejectsAMalformedTime() {
             assertRejected(replaced("ce_time", "yesterday"), "ce_time", "RFC 3339");
+            assertRejected(replaced("ce_time", "2026-02-30T00:00:00Z"), "ce_time", "RFC 3339");
+            assertRejected(replaced("ce_time", "2026-11-25T24:00:00Z"), "ce_time", "RFC 3339");
         }
 
         @Test
         void rejectsANegativeOrNonNumericSequence() {
             assertRejected(replaced("ce_sequence", "-3"), "ce_sequence", "not a non-negative decimal number");
             assertRejected(replaced("ce_sequence", "99999999999999999999"), "ce_sequence", "not a non-negative decimal number");
+            assertRejected(replaced("ce_sequence", ""), "ce_sequence", "not a non-negative decimal number");
+            assertRejected(replaced("ce_sequence", "12a"), "ce_sequence", "not a non-negative decimal number");
+            assertRejected(replaced("ce_sequence", "9999999999999999999"), "ce_sequence", "larger than a signed 64-bit number");
         }
 
         @Test

@@ -18,14 +18,17 @@ import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.MessageTooLargeException;
+import dev.tandem.messaging.PipelinedBatchListener;
 import dev.tandem.messaging.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -183,6 +186,85 @@ public abstract class TransportContract {
                     assertThat(before == null || before < m.sequence()).as("order of %s", m).isTrue();
                 }
             }
+        }
+    }
+
+    @Nested
+    @DisplayName("with a pipelined listener")
+    class Pipelined {
+
+        @Test
+        void keepsOrderPerKeyWhenPipelinedBatchesFailAndComeAgain() throws Exception {
+            String dest = destination("pipelined-order");
+            try (FlakyPipelinedListener listener = new FlakyPipelinedListener(Set.of(2, 5, 9))) {
+                consume(dest, "g", listener);
+                List<Message> sent = spread(dest, 5, 60);
+                for (int i = 0; i < sent.size(); i += 20) { // one publish at a time: many small batches in flight
+                    publishAll(subject, sent.subList(i, i + 20), 20);
+                }
+
+                await().atMost(WAIT).until(() -> listener.ids().size() == sent.size());
+                assertThat(listener.resumes()).as("a failed batch resumes the listener before it comes again").isPositive();
+                Map<String, Long> last = new HashMap<>();
+                Set<UUID> seen = new HashSet<>();
+                for (Message m : listener.handled()) {
+                    if (seen.add(m.id())) {
+                        Long before = last.put(m.partitionKey(), m.sequence());
+                        assertThat(before == null || before < m.sequence()).as("order of %s", m).isTrue();
+                    }
+                }
+            }
+        }
+
+        @Test
+        void handsTheNextBatchBeforeThePreviousOneCompleted() throws Exception {
+            String dest = destination("pipelined-overlap");
+            HeldListener listener = new HeldListener();
+            consume(dest, "g", listener);
+            Message first = message(dest, "a", "Tick", "1");
+            Message second = message(dest, "b", "Tick", "2");
+            try {
+                CompletableFuture<Void> sentFirst = subject.publish(List.of(first));
+                await().atMost(WAIT).until(() -> listener.submitted().size() == 1);
+                CompletableFuture<Void> sentSecond = subject.publish(List.of(second));
+
+                await().atMost(WAIT).until(() -> listener.submitted().size() == 2);
+                assertThat(listener.submitted()).containsExactly(List.of(first), List.of(second));
+                listener.completeAll();
+                assertThat(CompletableFuture.allOf(sentFirst, sentSecond)).succeedsWithin(WAIT);
+            } finally {
+                listener.completeAll(); // a consumption closes only once its batches in flight completed
+            }
+        }
+    }
+
+    /** A pipelined listener whose batches stay in flight until {@link #completeAll}. */
+    private static final class HeldListener implements PipelinedBatchListener {
+        private final List<List<Message>> submitted = new ArrayList<>();
+        private final List<CompletableFuture<Void>> futures = new ArrayList<>();
+
+        @Override
+        public synchronized CompletableFuture<Void> submit(List<Message> messages) {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            submitted.add(messages);
+            futures.add(f);
+            return f;
+        }
+
+        @Override
+        public void resume() {}
+
+        @Override
+        public void onMessages(List<Message> messages) {
+            throw new AssertionError("a pipelined listener gets its batches through submit");
+        }
+
+        synchronized List<List<Message>> submitted() {
+            return List.copyOf(submitted);
+        }
+
+        synchronized void completeAll() {
+            futures.forEach(f -> f.complete(null));
         }
     }
 
