@@ -1,6 +1,7 @@
 package dev.tandem.eventstore;
 
 import dev.tandem.core.InvalidInputException;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,6 +24,10 @@ public record Metadata(String correlationId, String causationId, String transact
         checkOptional(causationId, "metadata.causationId");
         checkOptional(transactionId, "metadata.transactionId");
         InvalidInputException.requireNonNull(headers, "metadata.headers");
+        headers = headers.isEmpty() ? Map.of() : checkedCopy(headers);
+    }
+
+    private static Map<String, String> checkedCopy(Map<String, String> headers) {
         TreeMap<String, String> copy = new TreeMap<>();
         headers.forEach((k, v) -> {
             InvalidInputException.requireText(k, "metadata.headers key", 200);
@@ -32,7 +37,7 @@ public record Metadata(String correlationId, String causationId, String transact
             }
             copy.put(k, v);
         });
-        headers = java.util.Collections.unmodifiableMap(copy);
+        return Collections.unmodifiableMap(copy);
     }
 
     private static void checkOptional(String value, String field) {
