@@ -40,7 +40,16 @@ final class KafkaCase implements TransportCase {
         }
         // A fresh topic prefix per run: each run starts on empty topics.
         String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        return new KafkaTransport(KafkaTransportConfig.builder(kafka.bootstrapServers()).topicPrefix(prefix).partitions(8).build());
+        KafkaTransportConfig.Builder config = KafkaTransportConfig.builder(kafka.bootstrapServers()).topicPrefix(prefix).partitions(8);
+        // e.g. -Dtandem.bench.kafka.clientProperties=fetch.min.bytes=65536,fetch.max.wait.ms=5, for trying client tuning
+        String extra = System.getProperty("tandem.bench.kafka.clientProperties", "");
+        for (String pair : extra.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                config.clientProperty(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return new KafkaTransport(config.build());
     }
 
     @Override
