@@ -1,6 +1,7 @@
 package dev.tandem.messaging.kafka;
 
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.Rfc3339;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.messaging.Message;
 import java.nio.ByteBuffer;

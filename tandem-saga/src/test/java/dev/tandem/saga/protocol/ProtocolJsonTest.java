@@ -8,43 +8,12 @@ import dev.tandem.core.json.Json;
 import dev.tandem.saga.definition.Phase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ProtocolJsonTest {
 
     @Test
-    void prints_instants_exactly_as_the_standard_formatter_and_reads_them_back() {
-        SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < 100_000; i++) {
-            long seconds = random.nextLong(-40_000_000_000L, 260_000_000_000L);
-            int nanos = switch (i % 4) {
-                case 0 -> 0;
-                case 1 -> random.nextInt(1000) * 1_000_000;
-                case 2 -> random.nextInt(1_000_000) * 1_000;
-                default -> random.nextInt(1_000_000_000);
-            };
-            Instant instant = Instant.ofEpochSecond(seconds, nanos);
-            String standard = DateTimeFormatter.ISO_INSTANT.format(instant);
-            String fast = ProtocolJson.format(instant);
-            if (fast != null) {
-                assertThat(fast).isEqualTo(standard);
-            }
-            Instant parsed = ProtocolJson.parse(standard);
-            if (parsed != null) {
-                assertThat(parsed).isEqualTo(instant);
-            }
-        }
-    }
-
-    @Test
-    void leaves_other_instant_forms_to_the_standard_parser() {
-        assertThat(ProtocolJson.parse("2026-02-30T00:00:00Z")).isNull();
-        assertThat(ProtocolJson.parse("2026-01-01T24:00:00Z")).isNull();
-        assertThat(ProtocolJson.parse("2026-01-01T00:00:00.Z")).isNull();
-        assertThat(ProtocolJson.parse("2026-01-01T00:00:00+01:00")).isNull();
-        assertThat(ProtocolJson.parse("+12026-01-01T00:00:00Z")).isNull();
+    void reads_other_instant_forms_with_the_standard_parser() {
         record Stamp(Instant at) {}
         assertThat(ProtocolJson.decode("{\"at\":\"2026-01-01T10:00:00.5Z\"}".getBytes(StandardCharsets.UTF_8), Stamp.class).at())
                 .isEqualTo(Instant.parse("2026-01-01T10:00:00.5Z"));

@@ -1,4 +1,4 @@
-package dev.tandem.messaging.kafka;
+package dev.tandem.core;
 
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -8,21 +8,25 @@ import java.time.ZoneOffset;
 /**
  * RFC 3339 timestamps in the one form Tandem writes, {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z} (what
  * {@link Instant#toString()} gives for years 0–9999), without the general {@code java.time} formatter
- * and parser: on the Kafka hot path they cost more than the rest of a header's encoding.
+ * and parser: on the hot paths (Kafka headers, the saga protocol's JSON) they cost more than the rest
+ * of a message's encoding. Anything else is left to {@code java.time}.
  */
-final class Rfc3339 {
+public final class Rfc3339 {
 
     private static final int[] SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
     private static final int SECOND_LENGTH = 19; // yyyy-MM-ddTHH:mm:ss
+    private static final long YEAR_0 = -62_167_219_200L; // 0000-01-01T00:00:00Z
+    private static final long YEAR_10000 = 253_402_300_800L; // 10000-01-01T00:00:00Z
 
     private Rfc3339() {}
 
     /** The same text as {@link Instant#toString()}. */
-    static String formatUtc(Instant instant) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
-            return instant.toString();
+    public static String formatUtc(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        if (seconds < YEAR_0 || seconds >= YEAR_10000) {
+            return instant.toString(); // a sign or more than four digits, and beyond LocalDateTime's range at the extremes
         }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
         StringBuilder b = new StringBuilder(30);
         digits(b, t.getYear(), 4).append('-');
         digits(b, t.getMonthValue(), 2).append('-');
@@ -48,7 +52,7 @@ final class Rfc3339 {
      * {@code text} as an instant when it has exactly the form {@code yyyy-MM-ddTHH:mm:ss[.1–9 digits]Z} and names a
      * real time; null otherwise (the caller then falls back to the general parser, which also explains what is wrong).
      */
-    static Instant parseUtc(String text) {
+    public static Instant parseUtc(String text) {
         int length = text.length();
         if (length < SECOND_LENGTH + 1 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
                 || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {

@@ -1,4 +1,4 @@
-package dev.tandem.messaging.kafka;
+package dev.tandem.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,6 +24,11 @@ class Rfc3339Test {
 
         assertThat(text).isEqualTo(instant.toString());
         assertThat(Rfc3339.parseUtc(text)).isEqualTo(instant);
+    }
+
+    @Property(tries = 2_000)
+    void formatsAnyInstantAsInstantToString(@ForAll("anyInstants") Instant instant) {
+        assertThat(Rfc3339.formatUtc(instant)).isEqualTo(instant.toString());
     }
 
     @Property(tries = 2_000)
@@ -64,6 +69,13 @@ class Rfc3339Test {
         Arbitrary<Integer> nanos = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(0, 999).map(n -> n * 1_000_000),
                 Arbitraries.integers().between(0, 999_999).map(n -> n * 1_000), Arbitraries.integers().between(0, 999_999_999));
         return Arbitraries.longs().between(YEAR_0, YEAR_10000 - 1).flatMap(s -> nanos.map(n -> Instant.ofEpochSecond(s, n)));
+    }
+
+    /** Instants of any year java.time supports, most of them outside 0–9999. */
+    @Provide
+    Arbitrary<Instant> anyInstants() {
+        return Arbitraries.longs().between(Instant.MIN.getEpochSecond(), Instant.MAX.getEpochSecond())
+                .flatMap(s -> Arbitraries.integers().between(0, 999_999_999).map(n -> Instant.ofEpochSecond(s, n)));
     }
 
     /** Canonical timestamps with one character replaced, dropped or added: near misses of every kind. */
