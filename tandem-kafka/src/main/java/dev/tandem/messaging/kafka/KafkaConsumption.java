@@ -195,7 +195,9 @@ final class KafkaConsumption implements Consumption {
     private void submit(List<Message> batch, Map<TopicPartition, Long> firstOffsets, Map<TopicPartition, OffsetAndMetadata> nextOffsets)
             throws InterruptedException {
         while (inFlight.size() >= PIPELINED_BATCHES) {
-            settle(true);
+            if (settle(true, firstOffsets)) {
+                return; // a batch in flight failed: this one was polled after it and comes again after it
+            }
         }
         CompletableFuture<Void> done;
         if (batch.isEmpty()) {
@@ -210,45 +212,52 @@ final class KafkaConsumption implements Consumption {
         inFlight.add(new InFlight(firstOffsets, nextOffsets, done));
     }
 
+    private void settle(boolean waitForHead) throws InterruptedException {
+        settle(waitForHead, Map.of());
+    }
+
     /**
      * Counts the batches at the head of the pipeline that completed, in poll order; with {@code waitForHead}, first
      * waits for the head to complete. When the head failed, waits for every batch in flight, rewinds their partitions
-     * and resumes the listener (see the class comment).
+     * (and those of {@code polledAfter}, records polled but not handed over yet) and resumes the listener (see the
+     * class comment); then returns true.
      */
-    private void settle(boolean waitForHead) throws InterruptedException {
+    private boolean settle(boolean waitForHead, Map<TopicPartition, Long> polledAfter) throws InterruptedException {
         while (!inFlight.isEmpty()) {
             InFlight head = inFlight.peek();
             if (!head.done().isDone()) {
                 if (!waitForHead) {
-                    return;
+                    return false;
                 }
                 awaitQuietly(head.done());
                 waitForHead = false;
             }
             if (head.done().isCompletedExceptionally()) {
-                failedInFlight(head);
-                return;
+                failedInFlight(head, polledAfter);
+                return true;
             }
             inFlight.poll();
             failures = 0;
             processed.putAll(head.nextOffsets());
             uncommitted.putAll(head.nextOffsets());
         }
+        return false;
     }
 
-    private void failedInFlight(InFlight head) throws InterruptedException {
+    private void failedInFlight(InFlight head, Map<TopicPartition, Long> polledAfter) throws InterruptedException {
         Throwable failure = causeOf(head.done());
         Map<TopicPartition, Long> rewindTo = new HashMap<>();
         for (InFlight f : inFlight) {
             awaitQuietly(f.done());
             f.firstOffsets().forEach(rewindTo::putIfAbsent); // poll order: the first seen is the earliest
         }
+        polledAfter.forEach(rewindTo::putIfAbsent);
         inFlight.clear();
         pipelined.resume();
         rewind(rewindTo, failure);
     }
 
-    /** Waits until every batch in flight has settled, as a rebalance and a close must; false if interrupted. */
+    /** Waits until every batch in flight has settled, as a rebalance and a close must. */
     private void drain() {
         try {
             while (!inFlight.isEmpty()) {

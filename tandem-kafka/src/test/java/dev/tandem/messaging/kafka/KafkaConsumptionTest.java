@@ -1,0 +1,136 @@
+package dev.tandem.messaging.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.PipelinedBatchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The poll loop's bookkeeping for a pipelined listener, against Kafka's {@link MockConsumer} (the logic under test
+ * is ours; the broker's side is covered by the *IT suites): which batches are handed over, and where a failure
+ * rewinds.
+ */
+class KafkaConsumptionTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final KafkaTransportConfig config = KafkaTransportConfig.builder("unused:9092")
+            .retryBackoff(Duration.ofMillis(1), Duration.ofMillis(2)).build();
+    private final String topic = config.topic("d");
+    private final TopicPartition partition = new TopicPartition(topic, 0);
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final List<Message> sent = new ArrayList<>();
+    private final Held listener = new Held();
+    private KafkaConsumption subject;
+
+    @AfterEach
+    void close() {
+        listener.release(); // a consumption closes only once its batches in flight completed
+        if (subject != null) {
+            subject.close();
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aBatchPolledWhileTheFirstInFlightFailsIsNotHandedOverButComesAgainAfterIt() throws Exception {
+        subject = new KafkaConsumption("d", "g", config, consumer, listener, null, c -> {});
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(partition));
+            consumer.updateBeginningOffsets(Map.of(partition, 0L));
+        });
+        subject.start();
+        for (int i = 0; i < KafkaConsumption.PIPELINED_BATCHES; i++) { // one record per poll: four batches in flight
+            deliver(i);
+            int batches = i + 1;
+            await().atMost(WAIT).until(() -> listener.submitted().size() == batches);
+        }
+        deliver(KafkaConsumption.PIPELINED_BATCHES); // polled, then waits for room behind the four
+        await().atMost(WAIT).until(() -> consumer.position(partition) == KafkaConsumption.PIPELINED_BATCHES + 1);
+
+        listener.fail(0);
+        listener.completeAllHeld();
+
+        await().atMost(WAIT).until(() -> listener.resumes() == 1);
+        assertThat(consumer.position(partition)).as("rewound to the failed batch's first record").isZero();
+        assertThat(listener.submitted()).as("the fifth record is not handed over before the failed ones come again")
+                .hasSize(KafkaConsumption.PIPELINED_BATCHES);
+
+        for (int i = 0; i <= KafkaConsumption.PIPELINED_BATCHES; i++) { // the broker delivers them again from offset 0
+            redeliver(i);
+        }
+        await().atMost(WAIT).until(() -> listener.submitted().size() > KafkaConsumption.PIPELINED_BATCHES);
+        listener.completeAllHeld();
+        assertThat(listener.submitted().subList(KafkaConsumption.PIPELINED_BATCHES, listener.submitted().size()).stream()
+                .flatMap(List::stream).toList()).as("again, in order, the fifth last").containsExactlyElementsOf(sent);
+    }
+
+    private void deliver(int offset) {
+        Message m = Messages.message("d", "k", offset);
+        sent.add(m);
+        redeliver(offset);
+    }
+
+    private void redeliver(int offset) {
+        consumer.addRecord(CloudEventsKafkaCodecTest.delivered(CloudEventsKafkaCodec.encode(topic, sent.get(offset)), offset));
+    }
+
+    /** Batches stay in flight until the test completes or fails them; records every submission. */
+    private static final class Held implements PipelinedBatchListener {
+        private final List<List<Message>> submitted = new ArrayList<>();
+        private final List<CompletableFuture<Void>> futures = new ArrayList<>();
+        private int resumes;
+        private boolean released;
+
+        @Override
+        public synchronized CompletableFuture<Void> submit(List<Message> messages) {
+            CompletableFuture<Void> f = released ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
+            submitted.add(messages);
+            futures.add(f);
+            return f;
+        }
+
+        @Override
+        public synchronized void resume() {
+            resumes++;
+        }
+
+        @Override
+        public void onMessages(List<Message> messages) {
+            throw new AssertionError("a pipelined listener gets its batches through submit");
+        }
+
+        synchronized List<List<Message>> submitted() {
+            return List.copyOf(submitted);
+        }
+
+        synchronized int resumes() {
+            return resumes;
+        }
+
+        synchronized void fail(int batch) {
+            futures.get(batch).completeExceptionally(new IllegalStateException("batch " + batch + " fails on purpose"));
+        }
+
+        synchronized void completeAllHeld() {
+            futures.forEach(f -> f.complete(null));
+        }
+
+        /** Completes every batch, held or still to come. */
+        synchronized void release() {
+            released = true;
+            completeAllHeld();
+        }
+    }
+}
