@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tandem.messaging.Message;
-import dev.tandem.messaging.PipelinedBatchListener;
+import dev.tandem.testkit.transport.HeldPipelinedListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -31,7 +30,7 @@ class KafkaConsumptionTest {
     private final TopicPartition partition = new TopicPartition(topic, 0);
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final List<Message> sent = new ArrayList<>();
-    private final Held listener = new Held();
+    private final HeldPipelinedListener listener = new HeldPipelinedListener();
     private KafkaConsumption subject;
 
     @AfterEach
@@ -59,8 +58,8 @@ class KafkaConsumptionTest {
         deliver(KafkaConsumption.PIPELINED_BATCHES); // polled, then waits for room behind the four
         await().atMost(WAIT).until(() -> consumer.position(partition) == KafkaConsumption.PIPELINED_BATCHES + 1);
 
-        listener.fail(0);
-        listener.completeAllHeld();
+        listener.fail(0, new IllegalStateException("batch 0 fails on purpose"));
+        listener.completeAll();
 
         await().atMost(WAIT).until(() -> listener.resumes() == 1);
         assertThat(consumer.position(partition)).as("rewound to the failed batch's first record").isZero();
@@ -71,7 +70,7 @@ class KafkaConsumptionTest {
             redeliver(i);
         }
         await().atMost(WAIT).until(() -> listener.submitted().size() > KafkaConsumption.PIPELINED_BATCHES);
-        listener.completeAllHeld();
+        listener.completeAll();
         assertThat(listener.submitted().subList(KafkaConsumption.PIPELINED_BATCHES, listener.submitted().size()).stream()
                 .flatMap(List::stream).toList()).as("again, in order, the fifth last").containsExactlyElementsOf(sent);
     }
@@ -84,53 +83,5 @@ class KafkaConsumptionTest {
 
     private void redeliver(int offset) {
         consumer.addRecord(CloudEventsKafkaCodecTest.delivered(CloudEventsKafkaCodec.encode(topic, sent.get(offset)), offset));
-    }
-
-    /** Batches stay in flight until the test completes or fails them; records every submission. */
-    private static final class Held implements PipelinedBatchListener {
-        private final List<List<Message>> submitted = new ArrayList<>();
-        private final List<CompletableFuture<Void>> futures = new ArrayList<>();
-        private int resumes;
-        private boolean released;
-
-        @Override
-        public synchronized CompletableFuture<Void> submit(List<Message> messages) {
-            CompletableFuture<Void> f = released ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
-            submitted.add(messages);
-            futures.add(f);
-            return f;
-        }
-
-        @Override
-        public synchronized void resume() {
-            resumes++;
-        }
-
-        @Override
-        public void onMessages(List<Message> messages) {
-            throw new AssertionError("a pipelined listener gets its batches through submit");
-        }
-
-        synchronized List<List<Message>> submitted() {
-            return List.copyOf(submitted);
-        }
-
-        synchronized int resumes() {
-            return resumes;
-        }
-
-        synchronized void fail(int batch) {
-            futures.get(batch).completeExceptionally(new IllegalStateException("batch " + batch + " fails on purpose"));
-        }
-
-        synchronized void completeAllHeld() {
-            futures.forEach(f -> f.complete(null));
-        }
-
-        /** Completes every batch, held or still to come. */
-        synchronized void release() {
-            released = true;
-            completeAllHeld();
-        }
     }
 }

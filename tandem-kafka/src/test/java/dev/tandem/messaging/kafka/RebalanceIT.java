@@ -8,6 +8,7 @@ import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.PipelinedBatchListener;
 import dev.tandem.testkit.kafka.TestKafka;
+import dev.tandem.testkit.transport.HeldPipelinedListener;
 import dev.tandem.testkit.transport.RecordingListener;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -189,7 +190,7 @@ class RebalanceIT {
         String group = destination;
         KafkaTransportConfig config = KafkaTransportConfig.builder(kafka.bootstrapServers()).partitions(4)
                 .clientProperty("heartbeat.interval.ms", "50").build(); // members hear of a rebalance at once
-        Gate first = new Gate();
+        HeldPipelinedListener first = new HeldPipelinedListener();
         RecordingListener joiner = new RecordingListener();
         try (KafkaTransport subject = new KafkaTransport(config);
                 Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -203,7 +204,7 @@ class RebalanceIT {
                 // The first member hears of the rebalance within a heartbeat and must then wait for its batches, so the
                 // rebalance cannot end: the joiner gets nothing meanwhile (it would get them all again if it could).
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> joiner.ids().isEmpty());
-                first.open();
+                first.release();
                 await().atMost(Duration.ofSeconds(30)).until(() -> membersWithPartitions(admin, group) == 2);
                 List<Message> after = Messages.batch(destination, KEYS, 200, 10);
                 subject.publish(after).join();
@@ -217,42 +218,8 @@ class RebalanceIT {
                 assertThat(joiner.ids()).as("the joiner handles its partitions' new messages").containsAnyElementsOf(afterIds);
                 assertThat(joiner.ids()).as("handled again by the joiner").doesNotContainAnyElementsOf(before.stream().map(Message::id).toList());
             } finally {
-                first.open(); // the transport's close waits for every batch in flight
+                first.release(); // the transport's close waits for every batch in flight
             }
-        }
-    }
-
-    /** A pipelined listener that holds every batch in flight until {@link #open}, then completes all at once. */
-    private static final class Gate implements PipelinedBatchListener {
-        private final List<Message> received = new ArrayList<>();
-        private final List<CompletableFuture<Void>> held = new ArrayList<>();
-        private boolean open;
-
-        @Override
-        public synchronized CompletableFuture<Void> submit(List<Message> batch) {
-            received.addAll(batch);
-            CompletableFuture<Void> done = open ? CompletableFuture.completedFuture(null) : new CompletableFuture<>();
-            if (!open) {
-                held.add(done);
-            }
-            return done;
-        }
-
-        synchronized void open() {
-            open = true;
-            held.forEach(f -> f.complete(null));
-        }
-
-        synchronized List<Message> received() {
-            return List.copyOf(received);
-        }
-
-        @Override
-        public void resume() {}
-
-        @Override
-        public void onMessages(List<Message> batch) {
-            throw new AssertionError("a pipelined listener gets its batches through submit");
         }
     }
 

@@ -8,7 +8,7 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.messaging.DestinationUnavailableException;
 import dev.tandem.messaging.Message;
-import dev.tandem.messaging.PipelinedBatchListener;
+import dev.tandem.testkit.transport.HeldPipelinedListener;
 import dev.tandem.testkit.transport.RecordingListener;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,8 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Collections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -204,31 +202,6 @@ class InProcessTransportTest {
         }
     }
 
-    /** A pipelined listener whose batches complete when the test says so. */
-    static final class HeldBatches implements PipelinedBatchListener {
-        final List<List<Message>> submitted = Collections.synchronizedList(new ArrayList<>());
-        final List<CompletableFuture<Void>> futures = Collections.synchronizedList(new ArrayList<>());
-        final AtomicInteger resumed = new AtomicInteger();
-
-        @Override
-        public CompletableFuture<Void> submit(List<Message> messages) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            futures.add(f);
-            submitted.add(messages);
-            return f;
-        }
-
-        @Override
-        public void resume() {
-            resumed.incrementAndGet();
-        }
-
-        @Override
-        public void onMessages(List<Message> messages) {
-            throw new AssertionError("a pipelined listener gets its batches through submit");
-        }
-    }
-
     @Nested
     @DisplayName("with a pipelined listener")
     class Pipelined {
@@ -242,45 +215,45 @@ class InProcessTransportTest {
 
         @Test
         void keepsSeveralBatchesInFlightAndAcknowledgesEachOnItsOwn() throws Exception {
-            HeldBatches listener = new HeldBatches();
+            HeldPipelinedListener listener = new HeldPipelinedListener();
             oneByOne.consume("d", "g", listener);
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int i = 0; i < Group.PIPELINED_BATCHES + 1; i++) {
                 sent.add(oneByOne.publish(List.of(message("d", "k" + i, i))));
             }
 
-            await().atMost(WAIT).until(() -> listener.submitted.size() == Group.PIPELINED_BATCHES);
-            listener.futures.get(1).complete(null);
+            await().atMost(WAIT).until(() -> listener.submitted().size() == Group.PIPELINED_BATCHES);
+            listener.complete(1);
 
             assertThat(sent.get(1)).as("acknowledged out of order").succeedsWithin(WAIT);
             assertThat(sent.get(0)).isNotDone();
-            await().atMost(WAIT).until(() -> listener.submitted.size() == Group.PIPELINED_BATCHES + 1);
-            listener.futures.forEach(f -> f.complete(null));
+            await().atMost(WAIT).until(() -> listener.submitted().size() == Group.PIPELINED_BATCHES + 1);
+            listener.completeAll();
             assertThat(CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new))).succeedsWithin(WAIT);
         }
 
         @Test
         void deliversAFailedBatchAgainOnlyAfterEveryBatchInFlightCompleted() throws Exception {
-            HeldBatches listener = new HeldBatches();
+            HeldPipelinedListener listener = new HeldPipelinedListener();
             oneByOne.consume("d", "g", listener);
             Message first = message("d", "a", 1);
             Message second = message("d", "b", 2);
             CompletableFuture<Void> sentFirst = oneByOne.publish(List.of(first));
             CompletableFuture<Void> sentSecond = oneByOne.publish(List.of(second));
-            await().atMost(WAIT).until(() -> listener.submitted.size() == 2);
+            await().atMost(WAIT).until(() -> listener.submitted().size() == 2);
 
-            listener.futures.get(0).completeExceptionally(new ClosedException("test store"));
+            listener.fail(0, new ClosedException("test store"));
 
-            assertThat(listener.resumed).as("not while the second batch is in flight").hasValue(0);
-            assertThat(listener.submitted).hasSize(2);
-            listener.futures.get(1).complete(null);
-            await().atMost(WAIT).until(() -> listener.submitted.size() == 3);
+            assertThat(listener.resumes()).as("not while the second batch is in flight").isZero();
+            assertThat(listener.submitted()).hasSize(2);
+            listener.complete(1);
+            await().atMost(WAIT).until(() -> listener.submitted().size() == 3);
 
-            assertThat(listener.resumed).hasValue(1);
-            assertThat(listener.submitted.get(2)).containsExactly(first);
+            assertThat(listener.resumes()).isEqualTo(1);
+            assertThat(listener.submitted().get(2)).containsExactly(first);
             assertThat(sentSecond).succeedsWithin(WAIT);
             assertThat(sentFirst).isNotDone();
-            listener.futures.get(2).complete(null);
+            listener.complete(2);
             assertThat(sentFirst).succeedsWithin(WAIT);
         }
     }

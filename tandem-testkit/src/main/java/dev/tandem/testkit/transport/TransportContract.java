@@ -18,7 +18,6 @@ import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.MessageTooLargeException;
-import dev.tandem.messaging.PipelinedBatchListener;
 import dev.tandem.messaging.Transport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -219,7 +218,7 @@ public abstract class TransportContract {
         @Test
         void handsTheNextBatchBeforeThePreviousOneCompleted() throws Exception {
             String dest = destination("pipelined-overlap");
-            HeldListener listener = new HeldListener();
+            HeldPipelinedListener listener = new HeldPipelinedListener();
             consume(dest, "g", listener);
             Message first = message(dest, "a", "Tick", "1");
             Message second = message(dest, "b", "Tick", "2");
@@ -233,38 +232,8 @@ public abstract class TransportContract {
                 listener.completeAll();
                 assertThat(CompletableFuture.allOf(sentFirst, sentSecond)).succeedsWithin(WAIT);
             } finally {
-                listener.completeAll(); // a consumption closes only once its batches in flight completed
+                listener.release(); // a consumption closes only once its batches in flight completed
             }
-        }
-    }
-
-    /** A pipelined listener whose batches stay in flight until {@link #completeAll}. */
-    private static final class HeldListener implements PipelinedBatchListener {
-        private final List<List<Message>> submitted = new ArrayList<>();
-        private final List<CompletableFuture<Void>> futures = new ArrayList<>();
-
-        @Override
-        public synchronized CompletableFuture<Void> submit(List<Message> messages) {
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            submitted.add(messages);
-            futures.add(f);
-            return f;
-        }
-
-        @Override
-        public void resume() {}
-
-        @Override
-        public void onMessages(List<Message> messages) {
-            throw new AssertionError("a pipelined listener gets its batches through submit");
-        }
-
-        synchronized List<List<Message>> submitted() {
-            return List.copyOf(submitted);
-        }
-
-        synchronized void completeAll() {
-            futures.forEach(f -> f.complete(null));
         }
     }
 
