@@ -102,28 +102,27 @@ public final class CloudEventsKafkaCodec {
         Map<String, String> free = null;
         for (Header header : record.headers()) {
             String name = header.key();
-            byte[] value = header.value();
-            String text = value == null ? null : text(name, value);
+            byte[] value = header.value(); // read as text only when the header is one of ours: others may be binary
             switch (name) {
-                case SPEC_VERSION -> version = text;
-                case ID -> id = text;
-                case SOURCE -> source = text;
-                case TYPE -> type = text;
-                case TIME -> time = text;
-                case SEQUENCE -> sequenceText = text;
-                case PARTITION_KEY -> partitionKey = text;
-                case CONTENT_TYPE -> contentType = text;
-                case CORRELATION_ID -> correlationId = text;
-                case CAUSATION_ID -> causationId = text;
-                case TRANSACTION_ID -> transactionId = text;
-                case TRACEPARENT -> traceparent = text;
-                case PLAIN_TRACEPARENT -> plainTraceparent = text;
+                case SPEC_VERSION -> version = text(name, value);
+                case ID -> id = text(name, value);
+                case SOURCE -> source = text(name, value);
+                case TYPE -> type = text(name, value);
+                case TIME -> time = text(name, value);
+                case SEQUENCE -> sequenceText = text(name, value);
+                case PARTITION_KEY -> partitionKey = text(name, value);
+                case CONTENT_TYPE -> contentType = text(name, value);
+                case CORRELATION_ID -> correlationId = text(name, value);
+                case CAUSATION_ID -> causationId = text(name, value);
+                case TRANSACTION_ID -> transactionId = text(name, value);
+                case TRACEPARENT -> traceparent = text(name, value);
+                case PLAIN_TRACEPARENT -> plainTraceparent = text(name, value);
                 default -> {
-                    if (text != null && name.startsWith(FREE_HEADER_PREFIX)) {
+                    if (value != null && name.startsWith(FREE_HEADER_PREFIX)) {
                         if (free == null) {
                             free = new TreeMap<>();
                         }
-                        free.put(name.substring(FREE_HEADER_PREFIX.length()), text);
+                        free.put(name.substring(FREE_HEADER_PREFIX.length()), text(name, value));
                     }
                 }
             }
@@ -220,8 +219,11 @@ public final class CloudEventsKafkaCodec {
         return value;
     }
 
-    /** {@code bytes} as text; ASCII (nearly every header) is copied as is, anything else must be valid UTF-8. */
+    /** {@code bytes} as text (null for null); ASCII (nearly every header) is copied as is, anything else must be valid UTF-8. */
     private static String text(String name, byte[] bytes) {
+        if (bytes == null) {
+            return null;
+        }
         for (byte b : bytes) {
             if (b < 0) {
                 return utf8Text(name, bytes);

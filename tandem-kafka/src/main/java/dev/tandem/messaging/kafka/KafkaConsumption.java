@@ -253,8 +253,8 @@ final class KafkaConsumption implements Consumption {
         }
         polledAfter.forEach(rewindTo::putIfAbsent);
         inFlight.clear();
-        pipelined.resume();
         rewind(rewindTo, failure);
+        pipelined.resume();
     }
 
     /** Waits until every batch in flight has settled, as a rebalance and a close must. */

@@ -152,6 +152,14 @@ class CloudEventsKafkaCodecTest {
         }
 
         @Test
+        void ignoresUnknownHeadersEvenWhenTheyAreNotText() {
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().add("b3-binary", new byte[] {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF});
+
+            assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0))).isEqualTo(TRANSFER);
+        }
+
+        @Test
         void readsThePlainTraceparentWhenTheCloudEventsOneIsAbsent() {
             String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
             ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
