@@ -118,11 +118,16 @@ public final class CloudEventsKafkaCodec {
                 case TRACEPARENT -> traceparent = text(name, value);
                 case PLAIN_TRACEPARENT -> plainTraceparent = text(name, value);
                 default -> {
-                    if (value != null && name.startsWith(FREE_HEADER_PREFIX)) {
+                    if (name.startsWith(FREE_HEADER_PREFIX)) {
                         if (free == null) {
                             free = new TreeMap<>();
                         }
-                        free.put(name.substring(FREE_HEADER_PREFIX.length()), text(name, value));
+                        String key = name.substring(FREE_HEADER_PREFIX.length());
+                        if (value == null) {
+                            free.remove(key); // a last occurrence without value counts as absent, as for every header
+                        } else {
+                            free.put(key, text(name, value));
+                        }
                     }
                 }
             }

@@ -245,7 +245,8 @@ final class KafkaConsumption implements Consumption {
     }
 
     private void failedInFlight(InFlight head, Map<TopicPartition, Long> polledAfter) throws InterruptedException {
-        Throwable failure = causeOf(head.done());
+        Throwable failure = head.done().isCancelled() ? new CancellationException("a batch in flight was cancelled")
+                : head.done().exceptionNow();
         Map<TopicPartition, Long> rewindTo = new HashMap<>();
         for (InFlight f : inFlight) {
             awaitQuietly(f.done());
@@ -276,17 +277,6 @@ final class KafkaConsumption implements Consumption {
             done.get();
         } catch (ExecutionException | CancellationException e) {
             // the outcome is read from the future by the caller
-        }
-    }
-
-    private static Throwable causeOf(CompletableFuture<Void> failed) {
-        try {
-            failed.join();
-            return new IllegalStateException("batch reported failure without a cause");
-        } catch (CancellationException e) {
-            return e;
-        } catch (RuntimeException e) {
-            return e.getCause() == null ? e : e.getCause();
         }
     }
 

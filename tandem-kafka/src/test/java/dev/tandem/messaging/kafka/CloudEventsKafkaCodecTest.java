@@ -152,6 +152,15 @@ class CloudEventsKafkaCodecTest {
         }
 
         @Test
+        void dropsAFreeHeaderWhoseLastValueIsNull() {
+            ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
+            record.headers().add("tandem.header.tenant", null);
+
+            assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0)).headers().headers())
+                    .doesNotContainKey("tenant").containsKey(Message.TRACEPARENT);
+        }
+
+        @Test
         void ignoresUnknownHeadersEvenWhenTheyAreNotText() {
             ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
             record.headers().add("b3-binary", new byte[] {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF});

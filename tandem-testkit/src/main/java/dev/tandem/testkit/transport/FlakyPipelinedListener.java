@@ -23,8 +23,6 @@ public final class FlakyPipelinedListener implements PipelinedBatchListener, Aut
             .name("flaky-pipelined-listener").unstarted(r));
     private final List<Message> handled = new ArrayList<>();
     private int submissions;
-    private int maxPending;
-    private int pending;
     private boolean failed;
     private int resumes;
 
@@ -35,8 +33,6 @@ public final class FlakyPipelinedListener implements PipelinedBatchListener, Aut
     @Override
     public synchronized CompletableFuture<Void> submit(List<Message> messages) {
         int number = ++submissions;
-        pending++;
-        maxPending = Math.max(maxPending, pending);
         CompletableFuture<Void> done = new CompletableFuture<>();
         worker.execute(() -> handle(number, messages, done));
         return done;
@@ -45,7 +41,6 @@ public final class FlakyPipelinedListener implements PipelinedBatchListener, Aut
     private void handle(int number, List<Message> messages, CompletableFuture<Void> done) {
         boolean ok;
         synchronized (this) {
-            pending--;
             if (failing.contains(number)) {
                 failed = true;
             }
@@ -82,11 +77,6 @@ public final class FlakyPipelinedListener implements PipelinedBatchListener, Aut
         Set<UUID> ids = new LinkedHashSet<>();
         handled.forEach(m -> ids.add(m.id()));
         return ids;
-    }
-
-    /** The most batches that were submitted and not yet taken up by the worker at one time. */
-    public synchronized int maxPending() {
-        return maxPending;
     }
 
     public synchronized int resumes() {
