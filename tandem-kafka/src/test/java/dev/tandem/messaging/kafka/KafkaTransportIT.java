@@ -4,6 +4,7 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.Transport;
+import dev.tandem.messaging.inbox.InboxCheck;
 import dev.tandem.messaging.inbox.InboxConsumer;
 import dev.tandem.messaging.inbox.InboxOptions;
 import dev.tandem.messaging.retry.RetryPolicy;
@@ -45,9 +46,10 @@ class KafkaTransportIT extends TransportContract {
     }
 
     @Override
-    protected InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler) {
+    protected InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler, boolean lookUpFirst) {
         InboxConsumer inbox = new InboxConsumer(store, consumer, handler, InboxOptions.defaults()
-                .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0.5, new Random(7))));
+                .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4), 0.5, new Random(7)))
+                .withInboxCheck(lookUpFirst ? InboxCheck.ADAPTIVE : InboxCheck.NEVER));
         return new InboxUnderTest() {
             @Override
             public void onMessages(List<Message> messages) throws Exception {

@@ -22,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,17 +60,31 @@ final class Handling {
     }
 
     private final InboxConsumer inbox;
+    /**
+     * For {@link InboxCheck#ADAPTIVE}: delivered batches in a row whose look-up found no duplicate; looking first stops
+     * at {@link InboxCheck#CLEAN_BATCHES} and starts again (from 0) when a commit is refused as a duplicate.
+     */
+    private final AtomicInteger cleanBatches = new AtomicInteger();
 
     Handling(InboxConsumer inbox) {
         this.inbox = inbox;
     }
 
+    /** Whether messages are looked up in the inbox before their handler runs, now. */
+    boolean checksFirst() {
+        return switch (inbox.options().inboxCheck()) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case ADAPTIVE -> cleanBatches.get() < InboxCheck.CLEAN_BATCHES;
+        };
+    }
+
     /**
-     * Looks a delivered batch up in the inbox at once (when {@link InboxOptions#checkInboxFirst()}), so each item's
-     * attempt needs no read of its own. A failed look-up leaves the items to be checked one by one.
+     * Looks a delivered batch up in the inbox at once (while {@link #checksFirst()}), so each item's attempt needs no
+     * read of its own. A failed look-up leaves the items to be checked one by one.
      */
     void precheck(List<? extends Item> items) {
-        if (!inbox.options().checkInboxFirst() || items.isEmpty()) {
+        if (items.isEmpty() || !checksFirst()) {
             return;
         }
         List<UUID> ids = new ArrayList<>(items.size());
@@ -90,6 +105,11 @@ final class Handling {
                 item.inboxChecked = true;
             }
         }
+        if (!found.isEmpty() || seen.size() < items.size()) {
+            cleanBatches.set(0);
+        } else if (cleanBatches.get() < InboxCheck.CLEAN_BATCHES) {
+            cleanBatches.incrementAndGet();
+        }
     }
 
     /** Starts handling {@code item}: a finished future for a known duplicate, else the commit in flight. */
@@ -97,7 +117,7 @@ final class Handling {
         Message m = item.message;
         item.attempted = null;
         try {
-            if (inbox.options().checkInboxFirst() && !item.inboxChecked) { // not found by the batch's pre-check
+            if (!item.inboxChecked && checksFirst()) { // not found by the batch's pre-check
                 item.inboxChecked = true;
                 item.previous = inbox.lookup(m.id());
             }
@@ -150,6 +170,9 @@ final class Handling {
             throw closed;
         }
         if (failure instanceof DuplicateMessageException d) {
+            if (item.attempted != null) { // the commit refused it, not the look-up: duplicates are arriving, look first again
+                cleanBatches.set(0);
+            }
             inbox.duplicate(d.previous());
             return Verdict.DONE;
         }

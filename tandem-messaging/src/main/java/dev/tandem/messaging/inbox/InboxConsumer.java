@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * rounds ({@link BatchRun}).
  *
  * <ul>
- *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs (see
- *       {@link InboxOptions#checkInboxFirst()}), and the commit refuses it anyway
+ *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs while
+ *       duplicates arrive (see {@link InboxCheck}), and the commit refuses it anyway
  *       ({@link DuplicateMessageException}). The entry's {@code result} lists the handling's replies (its
  *       routed events), which are re-sent to a duplicate when {@link InboxOptions#replies()} is set.
  *   <li>A {@link dev.tandem.eventstore.StreamVersionConflict} re-runs the handler on fresh state.

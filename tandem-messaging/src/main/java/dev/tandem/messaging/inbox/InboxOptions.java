@@ -8,8 +8,8 @@ import dev.tandem.messaging.retry.RetryPolicy;
  * How an {@link InboxConsumer} handles messages.
  *
  * @param retry attempts and backoff for transient handler failures; out of attempts the message is parked
- * @param checkInboxFirst look the message up in the inbox before running the handler (skips handlers
- *     for known duplicates; off saves a read per message, the commit still refuses a duplicate)
+ * @param inboxCheck when to look a message up in the inbox before running the handler (skips the handler for
+ *     a known duplicate; the commit refuses a duplicate whatever the choice)
  * @param maxConflictRetries how often a {@link dev.tandem.eventstore.StreamVersionConflict} re-runs the
  *     handler at once before it counts as a transient failure
  * @param maxMessageBytes a larger message is parked as too large without running the handler
@@ -17,11 +17,12 @@ import dev.tandem.messaging.retry.RetryPolicy;
  *     null to rely on the outbox relay alone
  * @param service the source name of re-sent replies (the consuming service); needed with {@code replies}
  */
-public record InboxOptions(RetryPolicy retry, boolean checkInboxFirst, int maxConflictRetries, int maxMessageBytes,
+public record InboxOptions(RetryPolicy retry, InboxCheck inboxCheck, int maxConflictRetries, int maxMessageBytes,
         Transport replies, String service) {
 
     public InboxOptions {
         InvalidInputException.requireNonNull(retry, "inbox.retry");
+        InvalidInputException.requireNonNull(inboxCheck, "inbox.inboxCheck");
         if (maxConflictRetries < 0) {
             throw InvalidInputException.negative("inbox.maxConflictRetries", maxConflictRetries);
         }
@@ -33,26 +34,26 @@ public record InboxOptions(RetryPolicy retry, boolean checkInboxFirst, int maxCo
         }
     }
 
-    /** Default retries, inbox checked first, 10 conflict re-runs, 1 MiB messages, no reply re-sending. */
+    /** Default retries, {@link InboxCheck#ADAPTIVE} inbox checks, 10 conflict re-runs, 1 MiB messages, no reply re-sending. */
     public static InboxOptions defaults() {
-        return new InboxOptions(RetryPolicy.defaults(), true, 10, 1024 * 1024, null, null);
+        return new InboxOptions(RetryPolicy.defaults(), InboxCheck.ADAPTIVE, 10, 1024 * 1024, null, null);
     }
 
     public InboxOptions withRetry(RetryPolicy policy) {
-        return new InboxOptions(policy, checkInboxFirst, maxConflictRetries, maxMessageBytes, replies, service);
+        return new InboxOptions(policy, inboxCheck, maxConflictRetries, maxMessageBytes, replies, service);
     }
 
-    public InboxOptions withCheckInboxFirst(boolean check) {
+    public InboxOptions withInboxCheck(InboxCheck check) {
         return new InboxOptions(retry, check, maxConflictRetries, maxMessageBytes, replies, service);
     }
 
     public InboxOptions withMaxMessageBytes(int bytes) {
-        return new InboxOptions(retry, checkInboxFirst, maxConflictRetries, bytes, replies, service);
+        return new InboxOptions(retry, inboxCheck, maxConflictRetries, bytes, replies, service);
     }
 
     /** Re-sends, through {@code transport} as {@code fromService}, the replies of a redelivered request. */
     public InboxOptions withReplies(Transport transport, String fromService) {
-        return new InboxOptions(retry, checkInboxFirst, maxConflictRetries, maxMessageBytes,
+        return new InboxOptions(retry, inboxCheck, maxConflictRetries, maxMessageBytes,
                 InvalidInputException.requireNonNull(transport, "replies"), fromService);
     }
 }

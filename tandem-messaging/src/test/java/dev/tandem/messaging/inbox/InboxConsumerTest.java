@@ -125,7 +125,7 @@ class InboxConsumerTest {
         @Test
         void refusesARedeliveryAtCommitWhenItDoesNotLookFirst() throws Exception {
             AtomicInteger calls = new AtomicInteger();
-            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withCheckInboxFirst(false));
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withInboxCheck(InboxCheck.NEVER));
             Message m = message("k", "Count", "{}");
 
             subject.onMessages(List.of(m));
@@ -133,6 +133,50 @@ class InboxConsumerTest {
 
             assertThat(counted()).isEqualTo(1);
             assertThat(calls).hasValue(2);
+        }
+
+        @Test
+        void adaptiveCheckStopsLookingFirstAfterCleanBatchesAndLooksAgainOnceACommitMeetsADuplicate() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withInboxCheck(InboxCheck.ADAPTIVE));
+            Message first = message("k", "Count", "{}");
+            subject.onMessages(List.of(first));
+            subject.onMessages(List.of(first));
+            assertThat(calls).as("while it looks first, a redelivery does not reach the handler").hasValue(1);
+
+            for (int i = 0; i < InboxCheck.CLEAN_BATCHES; i++) {
+                subject.onMessages(List.of(message("k", "Count", "{}")));
+            }
+            int handled = calls.get();
+            subject.onMessages(List.of(first));
+            assertThat(calls).as("after clean batches it no longer looks first: the handler runs").hasValue(handled + 1);
+            subject.onMessages(List.of(first));
+            assertThat(calls).as("the refused commit made it look first again").hasValue(handled + 1);
+
+            assertThat(counted()).as("every message applied once").isEqualTo(1 + InboxCheck.CLEAN_BATCHES);
+            assertThat(subject.handled(first.id())).isTrue();
+        }
+
+        @Test
+        void adaptiveCheckAppliesOncePipelinedRedeliveriesAfterItStoppedLookingFirst() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", counting(calls), FAST.withInboxCheck(InboxCheck.ADAPTIVE));
+            List<Message> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < InboxCheck.CLEAN_BATCHES + 8; i++) {
+                sent.add(message("k" + (i % 3), "Count", "{}"));
+                subject.submit(List.of(sent.getLast())).get();
+            }
+
+            List<java.util.concurrent.CompletableFuture<Void>> again = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) { // the whole history redelivered, four batches in flight at once
+                again.add(subject.submit(sent));
+            }
+            for (var f : again) {
+                f.get();
+            }
+
+            assertThat(counted()).as("each message applied once").isEqualTo(sent.size());
+            assertThat(subject.deadLetters().list()).isEmpty();
         }
 
         @Test

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The contract of {@link Transport}: every implementation's test extends this class and supplies the
@@ -61,10 +61,17 @@ public abstract class TransportContract {
     protected abstract Transport createTransport() throws Exception;
 
     /**
-     * The inbox under test on {@code store}, named {@code consumer}, running {@code handler}; it must
-     * retry transient failures at most 3 times with millisecond backoff.
+     * The inbox under test on {@code store}, named {@code consumer}, running {@code handler}; it must retry transient
+     * failures at most 3 times with millisecond backoff.
+     *
+     * @param lookUpFirst true for the inbox's default way with redeliveries; false for an inbox that never looks a
+     *     message up before handling it, so that only its commit refuses a duplicate
      */
-    protected abstract InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler);
+    protected abstract InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler, boolean lookUpFirst);
+
+    private InboxUnderTest inbox(EventStore store, String consumer, MessageHandler handler) {
+        return inbox(store, consumer, handler, true);
+    }
 
     /** A store for the consuming side; in memory unless overridden. */
     protected EventStore createStore() throws Exception {
@@ -287,12 +294,12 @@ public abstract class TransportContract {
     @DisplayName("inbox de-duplication")
     class Deduplication {
 
-        @ParameterizedTest(name = "every message delivered {0} times")
-        @ValueSource(ints = {2, 5})
-        void appliesEachMessageOnceUnderForcedRedelivery(int times) throws Exception {
+        @ParameterizedTest(name = "every message delivered {0} times, inbox looked up first: {1}")
+        @CsvSource({"2, true", "5, true", "2, false", "5, false"})
+        void appliesEachMessageOnceUnderForcedRedelivery(int times, boolean lookUpFirst) throws Exception {
             String dest = destination("dedup");
             EventStore store = store();
-            InboxUnderTest inbox = inbox(store, "dedup-consumer", applyTo());
+            InboxUnderTest inbox = inbox(store, "dedup-consumer", applyTo(), lookUpFirst);
             consume(dest, "g", new RedeliveringListener(inbox, times));
             List<Message> sent = spread(dest, 4, 25);
             for (int i = 0; i < times; i++) { // the relay re-publishing after a crash, on top of redelivery
