@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 public final class Rfc3339 {
 
     private static final int[] SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
+    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
     private static final int SECOND_LENGTH = 19; // yyyy-MM-ddTHH:mm:ss
     private static final long YEAR_0 = -62_167_219_200L; // 0000-01-01T00:00:00Z
     private static final long YEAR_10000 = 253_402_300_800L; // 10000-01-01T00:00:00Z
@@ -97,11 +98,11 @@ public final class Rfc3339 {
         return value;
     }
 
+    /** {@code value} (below 10^width) in {@code width} digits, zero-padded. */
     private static StringBuilder digits(StringBuilder b, int value, int width) {
-        String s = Integer.toString(value);
-        for (int i = s.length(); i < width; i++) {
-            b.append('0');
+        for (int scale = POWERS[width - 1]; scale > 0; scale /= 10) {
+            b.append((char) ('0' + value / scale % 10));
         }
-        return b.append(s);
+        return b;
     }
 }

@@ -18,6 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p>It never skips an event as long as the store's {@code readAll} only returns events once every
  * lower position is visible too (each backend guarantees that). A failing handler gets the same
  * batch again after a capped, jittered backoff: delivery is at least once.
+ *
+ * <p>A store may also give it a {@link TailReader}, which answers from what the store's own writer committed
+ * without asking the database whether anyone else wrote after it. The subscription then reads through it when woken
+ * by its store's appends, and through {@code readAll} at least once per idle poll, which finds what writers in
+ * other processes (or other stores on the same file) appended: they were only ever seen by polling.
  */
 public final class PollingSubscription implements Subscription {
 
@@ -28,15 +33,42 @@ public final class PollingSubscription implements Subscription {
     private final EventBatchHandler handler;
     private final AppendSignal signal;
     private final Duration idlePoll;
+    private final TailReader tail;
     private final Thread thread;
     private final PositionWatch position;
     private volatile boolean running = true;
 
     /**
+     * Reads of the log's tail that may leave out events appended by writers other than the store's own (and only
+     * those): answering from memory, they need no database round trip to learn that nothing else came after.
+     */
+    @FunctionalInterface
+    public interface TailReader {
+
+        /**
+         * Up to {@code limit} events after {@code afterPosition}, in order, every one of them durable, with no
+         * position skipped; possibly fewer (even none) than {@code readAll} would return, but only by leaving out
+         * events that other writers appended after the last one returned.
+         */
+        List<RecordedEvent> readTail(long afterPosition, int limit) throws Exception;
+    }
+
+    /**
      * @param idlePoll how long to wait for a signal before reading again anyway (covers writers in other processes)
      */
     public PollingSubscription(EventStore store, SubscriptionRequest request, EventBatchHandler handler, AppendSignal signal, Duration idlePoll) {
+        this(store, request, handler, signal, idlePoll, null);
+    }
+
+    /**
+     * @param idlePoll how long to wait for a signal before reading again anyway, and the longest time between two reads
+     *     through {@code readAll} (covers writers in other processes)
+     * @param tail the store's reads of its own tail, or null to read through {@code readAll} only
+     */
+    public PollingSubscription(EventStore store, SubscriptionRequest request, EventBatchHandler handler, AppendSignal signal, Duration idlePoll,
+            TailReader tail) {
         this.store = store;
+        this.tail = tail;
         this.request = request;
         this.handler = handler;
         this.signal = signal;
@@ -68,10 +100,17 @@ public final class PollingSubscription implements Subscription {
 
     private void run() {
         long backoffMillis = 0;
+        long fullReadAt = System.nanoTime() - idlePoll.toNanos(); // the first read is a full one
         while (running) {
             try {
                 long seen = signal.generation();
-                List<RecordedEvent> batch = store.readAll(position.get(), request.batchSize());
+                List<RecordedEvent> batch;
+                if (tail == null || System.nanoTime() - fullReadAt >= idlePoll.toNanos()) {
+                    fullReadAt = System.nanoTime();
+                    batch = store.readAll(position.get(), request.batchSize());
+                } else {
+                    batch = tail.readTail(position.get(), request.batchSize());
+                }
                 if (batch.isEmpty()) {
                     signal.awaitAfter(seen, idlePoll);
                     continue;

@@ -62,9 +62,25 @@ final class RecentEvents {
      * reads on from the database.
      */
     synchronized List<RecordedEvent> after(long after, int limit) {
-        if (after + 1 < first || after + 1 > last) { // empty: first 1, last 0
-            return null;
+        return held(after) ? copy(after, limit) : null;
+    }
+
+    /**
+     * As {@link #after}, but also an empty list when {@code after} is the last position this writer committed: nothing
+     * of its own follows (another writer's events might, which this does not know of).
+     */
+    synchronized List<RecordedEvent> ownAfter(long after, int limit) {
+        if (after == last && last >= first) {
+            return new ArrayList<>();
         }
+        return after(after, limit);
+    }
+
+    private boolean held(long after) {
+        return after + 1 >= first && after + 1 <= last; // empty: first 1, last 0
+    }
+
+    private List<RecordedEvent> copy(long after, int limit) {
         long to = Math.min(last, after + limit);
         List<RecordedEvent> events = new ArrayList<>((int) (to - after));
         for (long p = after + 1; p <= to; p++) {

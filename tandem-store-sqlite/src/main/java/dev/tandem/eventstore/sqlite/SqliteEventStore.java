@@ -308,6 +308,24 @@ public final class SqliteEventStore implements EventStore {
         return recent;
     }
 
+    /**
+     * A subscription's read when this store's writer woke it ({@link PollingSubscription.TailReader}): what the writer
+     * committed after {@code afterPosition}, from memory, and when it committed nothing after it, nothing, without
+     * asking the database whether another store on the same file wrote since (the subscription's periodic
+     * {@link #readAll} finds that). Anything else is a {@link #readAll}.
+     */
+    private List<RecordedEvent> readOwnTail(long afterPosition, int limit) {
+        checkOpen();
+        List<RecordedEvent> own = writer.recent().ownAfter(afterPosition, limit);
+        if (own == null) {
+            return readAll(afterPosition, limit);
+        }
+        if (!own.isEmpty()) {
+            readers.awaitDurable(own.getLast().position());
+        }
+        return own;
+    }
+
     private List<RecordedEvent> readFromDatabase(long afterPosition, int limit) {
         return readers.read("reading all events", r -> {
             PreparedStatement query = r.get(READ_ALL);
@@ -415,7 +433,7 @@ public final class SqliteEventStore implements EventStore {
         checkNotClosing();
         InvalidInputException.requireNonNull(request, "request");
         InvalidInputException.requireNonNull(handler, "handler");
-        return new TrackedSubscription(new PollingSubscription(this, request, handler, signal, IDLE_POLL).start(), subscriptions);
+        return new TrackedSubscription(new PollingSubscription(this, request, handler, signal, IDLE_POLL, this::readOwnTail).start(), subscriptions);
     }
 
     /** Write transactions committed so far; with many concurrent appenders, far fewer than commits. */

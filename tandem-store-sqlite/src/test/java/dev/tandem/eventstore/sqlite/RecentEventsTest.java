@@ -72,4 +72,18 @@ class RecentEventsTest {
     void answersNothingBeforeItsFirstBatch() {
         assertThat(new RecentEvents(8).after(0, 10)).isNull();
     }
+
+    @Test
+    void tellsThatNothingOfItsOwnFollowsItsLastEventOnlyOnceItHoldsARun() {
+        RecentEvents recent = new RecentEvents(16);
+        assertThat(recent.ownAfter(0, 10)).as("nothing committed yet: the file may hold events").isNull();
+
+        recent.committed(100, at(101, 102));
+
+        assertThat(recent.ownAfter(102, 10)).as("nothing of its own after its last").isEmpty();
+        assertThat(positions(recent.ownAfter(101, 10))).containsExactly(102L);
+        assertThat(recent.ownAfter(100, 10)).as("what precedes the run, and the run itself, as after()").isNotNull();
+        assertThat(recent.ownAfter(99, 10)).isNull();
+        assertThat(recent.ownAfter(103, 10)).as("beyond its last: another writer's position").isNull();
+    }
 }
