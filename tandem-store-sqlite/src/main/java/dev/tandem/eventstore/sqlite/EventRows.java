@@ -60,9 +60,12 @@ final class EventRows {
             insert.setLong(11, nanos(e.timestamp()));
         }
 
-        /** Null for no metadata at all, the common case, which then costs nothing to store or read. */
+        /**
+         * Null for no metadata at all, the common case, which then costs nothing to store or read. Neighbouring events
+         * (one commit's, one transaction's) usually carry equal metadata: written once for them.
+         */
         private String json(Metadata m) {
-            if (m != lastMetadata) {
+            if (!m.equals(lastMetadata)) {
                 lastMetadata = m;
                 lastJson = Metadata.EMPTY.equals(m) ? null : MetadataJson.write(m);
             }
