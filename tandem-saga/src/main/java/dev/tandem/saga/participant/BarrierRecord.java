@@ -6,8 +6,6 @@ import dev.tandem.saga.participant.BarrierEvent.ActionRefused;
 import dev.tandem.saga.participant.BarrierEvent.CompensationRecorded;
 import dev.tandem.saga.participant.BarrierEvent.ConfirmRecorded;
 import dev.tandem.saga.participant.BarrierEvent.Replied;
-import dev.tandem.saga.protocol.BranchReply;
-import dev.tandem.saga.protocol.ProtocolJson;
 import dev.tandem.saga.protocol.ReplyOutcome;
 
 /**
@@ -25,11 +23,6 @@ record BarrierRecord(String transactionId, int step, Phase phase, int attempt, R
             case Replied r -> "REPLY";
         };
         return new BarrierRecord(transactionId, step, event.phase(), attempt, event.outcome(), event.reason(), mark);
-    }
-
-    /** The stored and sent form: the reply's fields, then the mark. */
-    byte[] encode() {
-        return ProtocolJson.encodeReply(new BranchReply(transactionId, step, phase, attempt, outcome, reason), mark);
     }
 
     BarrierEvent event() {

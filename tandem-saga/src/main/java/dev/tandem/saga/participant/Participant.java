@@ -105,7 +105,7 @@ public final class Participant implements CommitAwareHandler {
         }
         Metadata meta = new Metadata(command.transactionId(), message.id().toString(), command.transactionId(), Map.of());
         NewEvent reply = new NewEvent(NewEvent.newId(), BranchReply.TYPE,
-                BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt()).encode(),
+                ProtocolJson.encode(BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt())),
                 Json.CONTENT_TYPE, meta, Route.to(command.replyTo(), command.transactionId()));
         Commit.Builder commit = Commit.builder();
         writes.forEach(commit::append);

@@ -50,12 +50,6 @@ public final class ProtocolJson {
     /** As {@link Json#encode}. */
     public static byte[] encode(Object value) {
         InvalidInputException.requireNonNull(value, "value");
-        if (value instanceof BranchCommand command) {
-            return MessageJson.write(command, MAPPER.getFactory());
-        }
-        if (value instanceof BranchReply reply) {
-            return MessageJson.write(reply, null, MAPPER.getFactory());
-        }
         try {
             return WRITERS.get(value.getClass()).writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
@@ -63,22 +57,8 @@ public final class ProtocolJson {
         }
     }
 
-    /**
-     * {@code reply} followed by a {@code mark} field: the document a participant stores as its barrier event and sends
-     * as its reply (the coordinator reads it as a {@link BranchReply}). As {@code encode} of a record with those fields.
-     */
-    public static byte[] encodeReply(BranchReply reply, String mark) {
-        InvalidInputException.requireNonNull(reply, "reply");
-        return MessageJson.write(reply, InvalidInputException.requireNonNull(mark, "mark"), MAPPER.getFactory());
-    }
-
     /** As {@link Json#decode}: malformed input raises {@link InvalidInputException} for field {@code payload}. */
     public static <T> T decode(byte[] bytes, Class<T> type) {
-        Object plain = type == BranchCommand.class ? MessageJson.readCommand(bytes, MAPPER.getFactory())
-                : type == BranchReply.class ? MessageJson.readReply(bytes, MAPPER.getFactory()) : null;
-        if (plain != null) {
-            return type.cast(plain);
-        }
         try {
             return READERS.get(type).readValue(bytes);
         } catch (IOException e) {
