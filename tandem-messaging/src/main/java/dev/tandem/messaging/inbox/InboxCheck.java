@@ -16,7 +16,8 @@ public enum InboxCheck {
      * Look messages up while duplicates arrive, and let the commit refuse them otherwise: the consumer checks from
      * its start (a restart is when redeliveries come) until {@link #CLEAN_BATCHES} delivered batches in a row held no
      * duplicate, and checks again from the moment a commit is refused as a duplicate. Redeliveries are rare in steady
-     * state, so this saves the read for nearly every message and costs, per burst of duplicates, one refused commit.
+     * state, so this saves the read for nearly every message and costs, per burst of duplicates, the refused commits of
+     * the batches already under way when the first one was refused (each of which the store may re-plan).
      */
     ADAPTIVE,
 

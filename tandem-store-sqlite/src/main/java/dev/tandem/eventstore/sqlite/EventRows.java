@@ -29,8 +29,8 @@ final class EventRows {
     private EventRows() {}
 
     /**
-     * Binds events to the insert statement. Events of one commit usually share one metadata instance, so the
-     * JSON of the previous event is reused when its metadata is the same object.
+     * Binds events to the insert statement. Neighbouring events (one commit's, one transaction's) usually carry equal
+     * metadata, so the JSON of the previous event is reused when its metadata is equal.
      */
     static final class Binder {
         private Metadata lastMetadata;
@@ -60,10 +60,7 @@ final class EventRows {
             insert.setLong(11, nanos(e.timestamp()));
         }
 
-        /**
-         * Null for no metadata at all, the common case, which then costs nothing to store or read. Neighbouring events
-         * (one commit's, one transaction's) usually carry equal metadata: written once for them.
-         */
+        /** Null for no metadata at all, the common case, which then costs nothing to store or read. */
         private String json(Metadata m) {
             if (!m.equals(lastMetadata)) {
                 lastMetadata = m;

@@ -62,7 +62,15 @@ final class RecentEvents {
      * reads on from the database.
      */
     synchronized List<RecordedEvent> after(long after, int limit) {
-        return held(after) ? copy(after, limit) : null;
+        if (after + 1 < first || after + 1 > last) { // empty: first 1, last 0
+            return null;
+        }
+        long to = Math.min(last, after + limit);
+        List<RecordedEvent> events = new ArrayList<>((int) (to - after));
+        for (long p = after + 1; p <= to; p++) {
+            events.add(ring[(int) (p & mask)]);
+        }
+        return events;
     }
 
     /**
@@ -74,18 +82,5 @@ final class RecentEvents {
             return new ArrayList<>();
         }
         return after(after, limit);
-    }
-
-    private boolean held(long after) {
-        return after + 1 >= first && after + 1 <= last; // empty: first 1, last 0
-    }
-
-    private List<RecordedEvent> copy(long after, int limit) {
-        long to = Math.min(last, after + limit);
-        List<RecordedEvent> events = new ArrayList<>((int) (to - after));
-        for (long p = after + 1; p <= to; p++) {
-            events.add(ring[(int) (p & mask)]);
-        }
-        return events;
     }
 }
