@@ -121,6 +121,7 @@ final class ReaderPool implements AutoCloseable {
     private Connection open() throws SQLException {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
+        config.setOpenMode(SqliteEventStore.NO_CONNECTION_MUTEX);
         config.setBusyTimeout(busyTimeoutMillis);
         config.setCacheSize(-16384);
         return config.createConnection("jdbc:sqlite:" + file);
