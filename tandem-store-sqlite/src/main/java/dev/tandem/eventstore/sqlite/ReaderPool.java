@@ -122,6 +122,7 @@ final class ReaderPool implements AutoCloseable {
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setOpenMode(SqliteEventStore.NO_CONNECTION_MUTEX);
+        config.setGetGeneratedKeys(false); // as the writer's connection: see SqliteEventStore.open
         config.setBusyTimeout(busyTimeoutMillis);
         config.setCacheSize(-16384);
         return config.createConnection("jdbc:sqlite:" + file);

@@ -159,6 +159,9 @@ public final class SqliteEventStore implements EventStore {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
             config.setOpenMode(NO_CONNECTION_MUTEX);
+            // The store never asks for generated keys; with them on, the driver matches the text of every statement it
+            // executes against a pattern, and runs a second query (SELECT last_insert_rowid()) after each INSERT.
+            config.setGetGeneratedKeys(false);
             connection = config.createConnection("jdbc:sqlite:" + path);
             SqliteSchema.prepare(connection, path);
             configureWriter(connection, path);

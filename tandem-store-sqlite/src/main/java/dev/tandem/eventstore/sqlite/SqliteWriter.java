@@ -187,7 +187,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     }
 
     private List<BatchPlanner.Outcome> writeOnce(List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
-        control.execute("BEGIN IMMEDIATE");
+        statements.execute("BEGIN IMMEDIATE");
         try {
             long last = catchUpWithOtherWriters();
             BatchPlanner.Plan plan = BatchPlanner.plan(batch, new WriterLookup(statements, tail, last, lookupAllIds), now, lookupAllIds);
@@ -320,7 +320,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         long number = fence.begin();
         boolean committed = false;
         try {
-            control.execute("COMMIT");
+            statements.execute("COMMIT");
             committed = true;
         } finally {
             fence.written(number, committed ? lastPosition : 0);
@@ -345,7 +345,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     }
 
     private <T> T transaction(Work<T> work) throws SQLException {
-        control.execute("BEGIN IMMEDIATE");
+        statements.execute("BEGIN IMMEDIATE");
         try {
             T result = work.run();
             commit(0);

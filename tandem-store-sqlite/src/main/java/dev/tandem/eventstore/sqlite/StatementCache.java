@@ -14,7 +14,6 @@ final class StatementCache implements AutoCloseable {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
-    private Statement control;
 
     StatementCache(Connection connection) {
         this.connection = connection;
@@ -31,23 +30,34 @@ final class StatementCache implements AutoCloseable {
 
     /** Runs {@code work} between {@code BEGIN} and {@code COMMIT}: the snapshot is fixed by its first query and held to the end. */
     <T> T inReadTransaction(InTransaction<T> work) throws SQLException {
-        if (control == null) {
-            control = connection.createStatement();
-        }
-        control.execute("BEGIN");
+        execute("BEGIN");
         T result;
         try {
             result = work.run();
         } catch (SQLException | RuntimeException e) {
             try {
-                control.execute("ROLLBACK");
+                execute("ROLLBACK");
             } catch (SQLException r) {
                 e.addSuppressed(r); // the pool discards a connection whose read failed
             }
             throw e;
         }
-        control.execute("COMMIT");
+        execute("COMMIT");
         return result;
+    }
+
+    /**
+     * Runs a statement without parameters or rows ({@code BEGIN}, {@code COMMIT}, {@code ROLLBACK}), prepared once.
+     * The driver's {@code Statement.execute(String)} would prepare, parse (for its own extension commands) and
+     * finalize the text on every call, and for each read that was twice.
+     */
+    void execute(String sql) throws SQLException {
+        PreparedStatement s = statements.get(sql);
+        if (s == null) {
+            s = connection.prepareStatement(sql);
+            statements.put(sql, s);
+        }
+        s.execute();
     }
 
     /** The prepared statement for {@code sql}, with no parameters bound and an empty batch. */
@@ -66,11 +76,7 @@ final class StatementCache implements AutoCloseable {
     @Override
     public void close() throws SQLException {
         List<Statement> all = new ArrayList<>(statements.values());
-        if (control != null) {
-            all.add(control);
-        }
         statements.clear();
-        control = null;
         SQLException first = null;
         for (Statement s : all) {
             try {
