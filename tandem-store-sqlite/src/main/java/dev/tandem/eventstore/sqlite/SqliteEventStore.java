@@ -32,6 +32,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -43,6 +44,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -78,24 +80,37 @@ public final class SqliteEventStore implements EventStore {
     private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM streams WHERE stream = ?), (SELECT indexed_to FROM stream_index_state),"
             + " (SELECT max(position) FROM events)";
     /**
-     * The indexed events of a stream, then those of the unindexed tail at the positions the {@link TailIndex} gives
-     * (?4, a JSON array); column 4 is the version. The tail's rows are filtered by stream, as a position of a
-     * rolled-back transaction may since hold another stream's event.
+     * A stream read is two simple queries, not one {@code UNION ALL} under an {@code ORDER BY}: that one materialised its
+     * sub-selects and sorted their union on every call. All of a stream's indexed events precede its unindexed ones
+     * (versions grow with positions), so the two results are simply concatenated: forward the indexed part first,
+     * backward the tail first. Neither carries a {@code LIMIT ?}: SQLite takes a bound limit into the query plan, so
+     * binding it expires the statement and every execution prepared it again (~12 µs); both are read in index order
+     * and {@link #events} stops at the limit.
+     *
+     * <p>The indexed events ({@code ?1} stream, {@code ?2} first version), in version order straight from the stream
+     * index's key.
      */
-    private static final String READ_FORWARD = streamRead(true, "position IN (SELECT value FROM json_each(?4))");
-    private static final String READ_BACKWARD = streamRead(false, "position IN (SELECT value FROM json_each(?4))");
+    private static final String INDEXED_FORWARD = indexedRead(true);
+    private static final String INDEXED_BACKWARD = indexedRead(false);
+    /**
+     * The unindexed events at the positions the {@link TailIndex} gives ({@code ?3}, a JSON array); filtered by stream, as
+     * a position of a rolled-back transaction may since hold another stream's event.
+     */
+    private static final String TAIL_FORWARD = tailRead(true);
+    private static final String TAIL_BACKWARD = tailRead(false);
     /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
     private static final String SCAN_FORWARD = streamRead(true, "position > (SELECT indexed_to FROM stream_index_state)");
     private static final String SCAN_BACKWARD = streamRead(false, "position > (SELECT indexed_to FROM stream_index_state)");
     /** A stream's version among the unindexed events, found by scanning them. */
     private static final String SCAN_VERSION = "SELECT max(version) FROM events WHERE stream = ? AND position > ?";
-    private static final String READ_ALL = "SELECT " + EventRows.COLUMNS + " FROM events WHERE position > ? ORDER BY position LIMIT ?";
+    /** Read up to the caller's limit (see {@link #events}). */
+    private static final String READ_ALL = "SELECT " + EventRows.COLUMNS + " FROM events WHERE position > ? ORDER BY position";
     private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
     private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
 
     /**
      * A stream read ({@code ?1} stream, {@code ?2} first version, {@code ?3} limit): the indexed events, then those of
-     * the unindexed tail that {@code tail} selects, merged by version.
+     * the unindexed tail that {@code tail} selects, merged by version. Used when the tail must be scanned.
      */
     private static String streamRead(boolean forward, String tail) {
         String versions = forward ? "version >= ?2" : "version <= ?2";
@@ -105,6 +120,17 @@ public final class SqliteEventStore implements EventStore {
                 + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE " + tail
                 + " AND stream = ?1 AND " + versions + " ORDER BY position" + order + " LIMIT ?3)"
                 + " ORDER BY 4" + order + " LIMIT ?3";
+    }
+
+    private static String indexedRead(boolean forward) {
+        String columns = Arrays.stream(EventRows.COLUMNS.split(", ")).map(c -> "e." + c).collect(Collectors.joining(", "));
+        return "SELECT " + columns + " FROM stream_index s CROSS JOIN events e ON e.position = s.position WHERE s.stream = ?1 AND "
+                + (forward ? "s.version >= ?2 ORDER BY s.version" : "s.version <= ?2 ORDER BY s.version DESC");
+    }
+
+    private static String tailRead(boolean forward) {
+        return "SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?3)) AND stream = ?1 AND "
+                + (forward ? "version >= ?2 ORDER BY position" : "version <= ?2 ORDER BY position DESC");
     }
 
     private final Path file;
@@ -225,17 +251,36 @@ public final class SqliteEventStore implements EventStore {
             return List.of();
         }
         boolean forward = direction == ReadDirection.FORWARD;
-        PreparedStatement query;
-        if (view.complete()) {
-            query = r.get(forward ? READ_FORWARD : READ_BACKWARD);
-            query.setString(4, json(view.tailPositions()));
-        } else {
-            query = r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD);
+        if (!view.complete()) {
+            PreparedStatement scan = stream(r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD), stream, fromVersion);
+            scan.setInt(3, limit);
+            return events(scan, limit);
         }
+        long[] tail = view.tailPositions();
+        if (forward) {
+            List<RecordedEvent> events = events(stream(r.get(INDEXED_FORWARD), stream, fromVersion), limit);
+            return events.size() == limit || tail.length == 0 ? events : append(events, tailEvents(r, TAIL_FORWARD, stream, fromVersion, limit - events.size(), tail));
+        }
+        List<RecordedEvent> events = tail.length == 0 ? new ArrayList<>() : tailEvents(r, TAIL_BACKWARD, stream, fromVersion, limit, tail);
+        return events.size() == limit ? events : append(events, events(stream(r.get(INDEXED_BACKWARD), stream, fromVersion), limit - events.size()));
+    }
+
+    private static PreparedStatement stream(PreparedStatement query, StreamId stream, long fromVersion) throws SQLException {
         query.setString(1, stream.value());
         query.setLong(2, fromVersion);
-        query.setInt(3, limit);
+        return query;
+    }
+
+    private static List<RecordedEvent> tailEvents(StatementCache r, String sql, StreamId stream, long fromVersion, int limit, long[] tail)
+            throws SQLException {
+        PreparedStatement query = stream(r.get(sql), stream, fromVersion);
+        query.setString(3, json(tail));
         return events(query, limit);
+    }
+
+    private static List<RecordedEvent> append(List<RecordedEvent> first, List<RecordedEvent> then) {
+        first.addAll(then);
+        return first;
     }
 
     /**
@@ -342,16 +387,16 @@ public final class SqliteEventStore implements EventStore {
         return readers.read("reading all events", r -> {
             PreparedStatement query = r.get(READ_ALL);
             query.setLong(1, afterPosition);
-            query.setInt(2, limit);
             return events(query, limit);
         }, SqliteEventStore::highestPosition);
     }
 
+    /** Up to {@code limit} events of {@code query}'s rows; closing the result set resets the statement where it stopped. */
     private static List<RecordedEvent> events(PreparedStatement query, int limit) throws SQLException {
         List<RecordedEvent> events = new ArrayList<>(Math.min(limit, 1_024));
         EventRows.Reader reader = new EventRows.Reader();
         try (ResultSet rs = query.executeQuery()) {
-            while (rs.next()) {
+            while (events.size() < limit && rs.next()) {
                 events.add(reader.read(rs));
             }
         }
