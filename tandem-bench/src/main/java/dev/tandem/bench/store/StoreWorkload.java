@@ -7,18 +7,22 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
@@ -29,6 +33,9 @@ import java.util.stream.Stream;
  * subscription catches up over a pre-filled store.
  */
 public final class StoreWorkload {
+
+    /** Stream reads timed (after as many untimed). */
+    private static final int STREAM_READS = 20_000;
 
     private static final int PIPELINE_DEPTH = 16;
 
@@ -110,9 +117,36 @@ public final class StoreWorkload {
                 read += page.size();
             }
             report.result("store.readall." + backend.name(), Math.round(read / ((System.nanoTime() - scanning) / 1e9)), "events/s");
+            readStreams(store);
         } finally {
             delete(dir);
         }
+    }
+
+    /**
+     * Short stream reads on the filled store, one thread: the last 10 events of one of its 100 streams, as a service
+     * loading an aggregate does; the first {@link #STREAM_READS} warm up, the next as many are timed.
+     */
+    private void readStreams(EventStore store) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long events = 0;
+        long started = 0;
+        long cpuStarted = 0;
+        for (int i = 0; i < 2 * STREAM_READS; i++) {
+            if (i == STREAM_READS) {
+                started = System.nanoTime();
+                cpuStarted = threads.getCurrentThreadCpuTime();
+            }
+            StreamId stream = StreamId.of("bench-fill", i % 100);
+            events += store.readStream(stream, Long.MAX_VALUE, ReadDirection.BACKWARD, 10).size();
+        }
+        long cpu = threads.getCurrentThreadCpuTime() - cpuStarted;
+        if (events != 2L * STREAM_READS * 10) {
+            throw new IllegalStateException("stream reads returned " + events + " events, expected " + 2L * STREAM_READS * 10);
+        }
+        report.result("store.readstream." + backend.name(), Math.round(STREAM_READS / ((System.nanoTime() - started) / 1e9)), "reads/s");
+        report.note(String.format(Locale.ROOT, "store.readstream.%s: %.1f us of CPU per read (the last 10 events of a stream, one thread)",
+                backend.name(), cpu / 1e3 / STREAM_READS));
     }
 
     /** Pipelined commits of 100 events over 100 streams; their speed is not what is measured. */
