@@ -252,20 +252,20 @@ public final class SqliteEventStore implements EventStore {
         }
         boolean forward = direction == ReadDirection.FORWARD;
         if (!view.complete()) {
-            PreparedStatement scan = stream(r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD), stream, fromVersion);
+            PreparedStatement scan = bindStream(r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD), stream, fromVersion);
             scan.setInt(3, limit);
             return events(scan, limit);
         }
         long[] tail = view.tailPositions();
         if (forward) {
-            List<RecordedEvent> events = events(stream(r.get(INDEXED_FORWARD), stream, fromVersion), limit);
+            List<RecordedEvent> events = events(bindStream(r.get(INDEXED_FORWARD), stream, fromVersion), limit);
             return events.size() == limit || tail.length == 0 ? events : append(events, tailEvents(r, TAIL_FORWARD, stream, fromVersion, limit - events.size(), tail));
         }
         List<RecordedEvent> events = tail.length == 0 ? new ArrayList<>() : tailEvents(r, TAIL_BACKWARD, stream, fromVersion, limit, tail);
-        return events.size() == limit ? events : append(events, events(stream(r.get(INDEXED_BACKWARD), stream, fromVersion), limit - events.size()));
+        return events.size() == limit ? events : append(events, events(bindStream(r.get(INDEXED_BACKWARD), stream, fromVersion), limit - events.size()));
     }
 
-    private static PreparedStatement stream(PreparedStatement query, StreamId stream, long fromVersion) throws SQLException {
+    private static PreparedStatement bindStream(PreparedStatement query, StreamId stream, long fromVersion) throws SQLException {
         query.setString(1, stream.value());
         query.setLong(2, fromVersion);
         return query;
@@ -273,7 +273,7 @@ public final class SqliteEventStore implements EventStore {
 
     private static List<RecordedEvent> tailEvents(StatementCache r, String sql, StreamId stream, long fromVersion, int limit, long[] tail)
             throws SQLException {
-        PreparedStatement query = stream(r.get(sql), stream, fromVersion);
+        PreparedStatement query = bindStream(r.get(sql), stream, fromVersion);
         query.setString(3, json(tail));
         return events(query, limit);
     }
