@@ -96,11 +96,11 @@ public final class SqliteEventStore implements EventStore {
      * The unindexed events at the positions the {@link TailIndex} gives ({@code ?3}, a JSON array); filtered by stream, as
      * a position of a rolled-back transaction may since hold another stream's event.
      */
-    private static final String TAIL_FORWARD = tailRead(true);
-    private static final String TAIL_BACKWARD = tailRead(false);
-    /** As above, scanning the unindexed tail: for a snapshot older than what the tail index still holds. */
-    private static final String SCAN_FORWARD = streamRead(true, "position > (SELECT indexed_to FROM stream_index_state)");
-    private static final String SCAN_BACKWARD = streamRead(false, "position > (SELECT indexed_to FROM stream_index_state)");
+    private static final String TAIL_FORWARD = tailRead(true, "position IN (SELECT value FROM json_each(?3))");
+    private static final String TAIL_BACKWARD = tailRead(false, "position IN (SELECT value FROM json_each(?3))");
+    /** As above, scanning the unindexed events: for a snapshot the tail index cannot vouch for. */
+    private static final String SCAN_FORWARD = tailRead(true, "position > (SELECT indexed_to FROM stream_index_state)");
+    private static final String SCAN_BACKWARD = tailRead(false, "position > (SELECT indexed_to FROM stream_index_state)");
     /** A stream's version among the unindexed events, found by scanning them. */
     private static final String SCAN_VERSION = "SELECT max(version) FROM events WHERE stream = ? AND position > ?";
     /** Read up to the caller's limit (see {@link #events}). */
@@ -108,28 +108,15 @@ public final class SqliteEventStore implements EventStore {
     private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
     private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
 
-    /**
-     * A stream read ({@code ?1} stream, {@code ?2} first version, {@code ?3} limit): the indexed events, then those of
-     * the unindexed tail that {@code tail} selects, merged by version. Used when the tail must be scanned.
-     */
-    private static String streamRead(boolean forward, String tail) {
-        String versions = forward ? "version >= ?2" : "version <= ?2";
-        String order = forward ? "" : " DESC";
-        return "SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN"
-                + " (SELECT position FROM stream_index WHERE stream = ?1 AND " + versions + " ORDER BY version" + order + " LIMIT ?3))"
-                + " UNION ALL SELECT * FROM (SELECT " + EventRows.COLUMNS + " FROM events WHERE " + tail
-                + " AND stream = ?1 AND " + versions + " ORDER BY position" + order + " LIMIT ?3)"
-                + " ORDER BY 4" + order + " LIMIT ?3";
-    }
-
     private static String indexedRead(boolean forward) {
         String columns = Arrays.stream(EventRows.COLUMNS.split(", ")).map(c -> "e." + c).collect(Collectors.joining(", "));
         return "SELECT " + columns + " FROM stream_index s CROSS JOIN events e ON e.position = s.position WHERE s.stream = ?1 AND "
                 + (forward ? "s.version >= ?2 ORDER BY s.version" : "s.version <= ?2 ORDER BY s.version DESC");
     }
 
-    private static String tailRead(boolean forward) {
-        return "SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?3)) AND stream = ?1 AND "
+    /** The unindexed events of stream {@code ?1} from version {@code ?2} among those {@code positions} selects. */
+    private static String tailRead(boolean forward, String positions) {
+        return "SELECT " + EventRows.COLUMNS + " FROM events WHERE " + positions + " AND stream = ?1 AND "
                 + (forward ? "version >= ?2 ORDER BY position" : "version <= ?2 ORDER BY position DESC");
     }
 
@@ -251,17 +238,11 @@ public final class SqliteEventStore implements EventStore {
             return List.of();
         }
         boolean forward = direction == ReadDirection.FORWARD;
-        if (!view.complete()) {
-            PreparedStatement scan = bindStream(r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD), stream, fromVersion);
-            scan.setInt(3, limit);
-            return events(scan, limit);
-        }
-        long[] tail = view.tailPositions();
         if (forward) {
             List<RecordedEvent> events = events(bindStream(r.get(INDEXED_FORWARD), stream, fromVersion), limit);
-            return events.size() == limit || tail.length == 0 ? events : append(events, tailEvents(r, TAIL_FORWARD, stream, fromVersion, limit - events.size(), tail));
+            return events.size() == limit ? events : append(events, tailEvents(r, view, true, stream, fromVersion, limit - events.size()));
         }
-        List<RecordedEvent> events = tail.length == 0 ? new ArrayList<>() : tailEvents(r, TAIL_BACKWARD, stream, fromVersion, limit, tail);
+        List<RecordedEvent> events = tailEvents(r, view, false, stream, fromVersion, limit);
         return events.size() == limit ? events : append(events, events(bindStream(r.get(INDEXED_BACKWARD), stream, fromVersion), limit - events.size()));
     }
 
@@ -271,10 +252,17 @@ public final class SqliteEventStore implements EventStore {
         return query;
     }
 
-    private static List<RecordedEvent> tailEvents(StatementCache r, String sql, StreamId stream, long fromVersion, int limit, long[] tail)
+    /** The stream's unindexed events: at the tail index's positions, or by scanning them when it cannot vouch for the snapshot. */
+    private static List<RecordedEvent> tailEvents(StatementCache r, StreamView view, boolean forward, StreamId stream, long fromVersion, int limit)
             throws SQLException {
-        PreparedStatement query = bindStream(r.get(sql), stream, fromVersion);
-        query.setString(3, json(tail));
+        if (!view.complete()) {
+            return events(bindStream(r.get(forward ? SCAN_FORWARD : SCAN_BACKWARD), stream, fromVersion), limit);
+        }
+        if (view.tailPositions().length == 0) {
+            return new ArrayList<>();
+        }
+        PreparedStatement query = bindStream(r.get(forward ? TAIL_FORWARD : TAIL_BACKWARD), stream, fromVersion);
+        query.setString(3, json(view.tailPositions()));
         return events(query, limit);
     }
 
@@ -369,13 +357,13 @@ public final class SqliteEventStore implements EventStore {
      * A subscription's read when this store's writer woke it ({@link PollingSubscription.TailReader}): what the writer
      * committed after {@code afterPosition}, from memory, and when it committed nothing after it, nothing, without
      * asking the database whether another store on the same file wrote since (the subscription's periodic
-     * {@link #readAll} finds that). Anything else is a {@link #readAll}.
+     * {@link #readAll} finds that). What the ring no longer holds is read from the database.
      */
     private List<RecordedEvent> readOwnTail(long afterPosition, int limit) {
         checkOpen();
         List<RecordedEvent> own = writer.recent().ownAfter(afterPosition, limit);
-        if (own == null) {
-            return readAll(afterPosition, limit);
+        if (own == null) { // the ring cannot answer it; readAll would only ask the ring again
+            return readFromDatabase(afterPosition, limit);
         }
         if (!own.isEmpty()) {
             readers.awaitDurable(own.getLast().position());

@@ -82,6 +82,33 @@ class SqliteStreamIndexTest {
             }
         }
 
+        @Test
+        void readsWhatAnotherStoreOnTheSameFileAppendedByScanningTheTailItCannotVouchFor() {
+            StreamId a = StreamId.of("a", 1);
+            StreamId b = StreamId.of("b", 1);
+            long va = 0;
+            long vb = 0;
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 64);
+                    SqliteEventStore other = SqliteEventStore.open(file(), StoreOptions.defaults(), 64)) {
+                for (int round = 0; round < 12; round++) {
+                    subject.append(a, ExpectedVersion.exactly(va), events(37));
+                    va += 37;
+                    other.append(b, ExpectedVersion.exactly(vb), events(11));
+                    vb += 11;
+                    other.append(a, ExpectedVersion.exactly(va), events(3));
+                    va += 3;
+                }
+                other.append(a, ExpectedVersion.exactly(va), events(5)); // fewer than a round: they stay unindexed
+                va += 5;
+                other.append(b, ExpectedVersion.exactly(vb), events(2));
+                vb += 2;
+                // The subject's writer has not seen the other's last appends: its tail index cannot vouch for the
+                // snapshot, so its stream reads scan the unindexed events.
+                assertThat(subject.writerTail().knownThrough()).isLessThan(va + vb);
+                assertReadsMatch(subject, List.of(a, b), va + vb);
+            }
+        }
+
         private void assertReadsMatch(SqliteEventStore subject, List<StreamId> streams, long total) {
             List<RecordedEvent> all = subject.readAll(0, 10_000);
             assertThat(all).hasSize((int) total);
