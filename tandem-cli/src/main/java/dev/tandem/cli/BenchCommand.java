@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
+import dev.tandem.bench.WorkFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +48,20 @@ final class BenchCommand implements Callable<Integer> {
             System.err.println("unknown suite '" + suite + "'; known: " + suites.stream().map(BenchSuite::name).toList());
             return 2;
         }
-        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tandem-bench-");
         Duration d = quick ? Duration.ofSeconds(1) : Durations.parse(duration, "--duration");
         Duration w = quick ? Duration.ofMillis(500) : Durations.parse(warmup, "--warmup");
+        Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tandem-bench-");
         BenchReport report = new BenchReport(System.out);
         report.machine();
-        chosen.run(report, new BenchOptions(d, w, dir, quick));
+        try {
+            chosen.run(report, new BenchOptions(d, w, dir, quick));
+        } catch (Exception | Error e) {
+            System.err.println("the run failed; its files are kept in " + dir);
+            throw e;
+        }
+        if (workDir == null) {
+            WorkFiles.deleteTree(dir); // each suite deletes what a passing case made; this is the directory itself
+        }
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.bench.e2e.LocalInfra;
 import dev.tandem.example.bank.http.HttpBankClient;
 import dev.tandem.example.bank.node.BankCluster;
@@ -77,6 +78,15 @@ final class ChaosCommand implements Callable<Integer> {
             return 2;
         }
         Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("tandem-chaos-");
+        int status = runIn(dir, run, every, paused);
+        if (status == 0 && dataDir == null) {
+            WorkFiles.deleteTree(dir); // a failing run keeps its data and logs as evidence; a passing one's are gigabytes of nothing
+            System.out.println("chaos: removed " + dir + " (--data-dir keeps a passing run's files)");
+        }
+        return status;
+    }
+
+    private int runIn(Path dir, Duration run, Duration every, Duration paused) throws Exception {
         long s = seed != null ? seed : System.nanoTime();
         System.out.println("chaos: seed " + s + ", " + (distributed ? "distributed (PostgreSQL + Kafka)" : "embedded (SQLite per service, Kafka between them)")
                 + ", data and logs in " + dir);

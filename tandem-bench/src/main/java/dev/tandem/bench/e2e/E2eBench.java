@@ -3,6 +3,7 @@ package dev.tandem.bench.e2e;
 import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.example.bank.account.Money;
 import dev.tandem.example.bank.http.HttpBankClient;
@@ -81,6 +82,11 @@ public class E2eBench implements BenchSuite {
 
     private void runEmbedded(BenchReport report, BenchOptions options, int clients) throws Exception {
         Path dir = options.workDir().resolve("e2e-embedded-c" + clients + "-" + System.nanoTime());
+        runEmbeddedIn(dir, report, options, clients);
+        WorkFiles.deleteTree(dir); // only after a passing case: a failed one leaves its stores for a look
+    }
+
+    private void runEmbeddedIn(Path dir, BenchReport report, BenchOptions options, int clients) throws Exception {
         try (TandemBanks banks = TandemBanks.open(dir)) {
             TandemLedger ledger = banks.ledger();
             if (!options.warmup().isZero()) {
@@ -116,6 +122,7 @@ public class E2eBench implements BenchSuite {
                 measure(report, "e2e.distributed.c" + c, client, client, accounts, load(c, options.duration(), "run"));
             }
         }
+        WorkFiles.deleteTree(dir); // only after passing cases: a failed run leaves its logs and data for a look
     }
 
     private static List<AccountRef> open(HttpBankClient client, String prefix, int perBank) throws Exception {

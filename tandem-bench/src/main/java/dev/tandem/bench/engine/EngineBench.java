@@ -4,6 +4,7 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.bench.Percentiles;
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
@@ -17,18 +18,15 @@ import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
 import dev.tandem.saga.participant.BranchResult;
 import dev.tandem.saga.participant.Participant;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Comparator;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * A coordinator and two no-op participants, each a service with its own store, wired by messaging nodes on the
@@ -119,7 +117,7 @@ public final class EngineBench implements BenchSuite {
                 nodes.forEach(ServiceNode::close);
             }
         } finally {
-            deleteTree(dir);
+            WorkFiles.deleteTree(dir);
         }
     }
 
@@ -205,11 +203,4 @@ public final class EngineBench implements BenchSuite {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

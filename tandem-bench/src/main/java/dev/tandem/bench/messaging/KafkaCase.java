@@ -1,5 +1,6 @@
 package dev.tandem.bench.messaging;
 
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.messaging.Transport;
 import dev.tandem.messaging.kafka.KafkaTransport;
 import dev.tandem.messaging.kafka.KafkaTransportConfig;
@@ -8,9 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The Kafka transport against a real single-node KRaft broker on this machine, run as its own JVM
@@ -59,10 +58,8 @@ final class KafkaCase implements TransportCase {
             kafka = null;
         }
         if (dir != null) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
+            try {
+                WorkFiles.deleteTree(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete " + dir, e);
             }

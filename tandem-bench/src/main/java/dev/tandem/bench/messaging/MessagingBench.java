@@ -4,6 +4,7 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.bench.Percentiles;
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
@@ -27,13 +28,11 @@ import dev.tandem.messaging.outbox.RelayOptions;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
  * Two services in one JVM, each on its own SQLite file: A appends routed events (its outbox), A's
@@ -110,7 +109,7 @@ public final class MessagingBench implements BenchSuite {
             report.result(metric + ".p99.9", latency.millis(99.9), "ms");
             run.close();
         } finally {
-            deleteTree(dir);
+            WorkFiles.deleteTree(dir);
         }
     }
 
@@ -213,14 +212,6 @@ public final class MessagingBench implements BenchSuite {
         public void close() {
             relay.close();
             consumption.close();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.tandem.bench.store;
 
 import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
+import dev.tandem.bench.WorkFiles;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
@@ -13,14 +14,12 @@ import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +67,7 @@ public final class StoreWorkload {
         try (EventStore store = backend.open(dir, StoreOptions.defaults())) {
             new AppendRun(store, 64, 10, PIPELINE_DEPTH).measure(Duration.ZERO, options.warmup().plus(options.warmup()));
         } finally {
-            delete(dir);
+            WorkFiles.deleteTree(dir);
         }
     }
 
@@ -89,7 +88,7 @@ public final class StoreWorkload {
                 report.result(name + ".p99", figures.latency().millis(99), "ms");
             }
         } finally {
-            delete(dir);
+            WorkFiles.deleteTree(dir);
         }
     }
 
@@ -119,7 +118,7 @@ public final class StoreWorkload {
             report.result("store.readall." + backend.name(), Math.round(read / ((System.nanoTime() - scanning) / 1e9)), "events/s");
             readStreams(store);
         } finally {
-            delete(dir);
+            WorkFiles.deleteTree(dir);
         }
     }
 
@@ -167,16 +166,5 @@ public final class StoreWorkload {
             }
         }
         pending.forEach(CompletableFuture::join);
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

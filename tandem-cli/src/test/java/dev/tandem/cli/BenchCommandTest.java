@@ -1,0 +1,58 @@
+package dev.tandem.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+
+    private static final Pattern RESULT = Pattern.compile("RESULT [a-z0-9.]+ \\d+(\\.\\d+)? [a-z/]+");
+
+    @Test
+    void printsResultLinesAndLeavesNothingInItsWorkDirectory(@TempDir Path work) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setProperty("tandem.bench.e2e.clients", "8"); // one case of the suite that keeps the most on disk
+        int status;
+        try {
+            status = withStdout(out, () -> Main.run("bench", "e2e-embedded", "--quick", "--work-dir", work.toString()));
+        } finally {
+            System.clearProperty("tandem.bench.e2e.clients");
+        }
+
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(status).as(printed).isZero();
+        List<String> results = printed.lines().filter(l -> l.startsWith("RESULT ")).toList();
+        assertThat(results).allMatch(l -> RESULT.matcher(l).matches(), "RESULT <metric> <value> <unit>");
+        assertThat(results).anyMatch(l -> l.matches("RESULT e2e\\.embedded\\.c8\\.throughput [1-9]\\d* transfers/s"));
+        assertThat(results).anyMatch(l -> l.matches("RESULT e2e\\.embedded\\.c8\\.p99 \\d+\\.\\d+ ms"));
+        assertThat(printed).contains("# machine: ");
+        try (Stream<Path> left = Files.list(work)) {
+            assertThat(left.toList()).as("the stores of each case, deleted once it passed").isEmpty();
+        }
+    }
+
+    @Test
+    void refusesAnUnknownSuite() {
+        assertThat(Main.run("bench", "no-such-suite")).isEqualTo(2);
+    }
+
+    private static int withStdout(ByteArrayOutputStream sink, java.util.function.IntSupplier run) {
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
+        try {
+            return run.getAsInt();
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
