@@ -31,7 +31,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A short smoke run: fewer cases, 1s each.")
     boolean quick;
 
-    @Option(names = "--work-dir", description = "Where to create databases (default: a temporary directory).")
+    @Option(names = "--work-dir", description = "Where to create databases and logs (default: a temporary directory); a case that passed deletes its own.")
     Path workDir;
 
     @Override

@@ -111,7 +111,8 @@ public class E2eBench implements BenchSuite {
         Path dir = options.workDir().resolve("e2e-distributed-" + System.nanoTime());
         try (LocalInfra infra = LocalInfra.start(dir.resolve("infra"));
              BankCluster cluster = BankCluster.start(new NodeConfig(dir, infra.postgresUrl(), infra.kafkaBootstrap(), "e2e."), dir)) {
-            report.note("distributed: PostgreSQL " + infra.postgresUrl() + ", Kafka " + infra.kafkaBootstrap() + ", service logs in " + dir);
+            report.note("distributed: PostgreSQL " + infra.postgresUrl() + ", Kafka " + infra.kafkaBootstrap() + ", service logs in " + dir
+                    + " (deleted once every case passed)");
             HttpBankClient client = cluster.client();
             for (int c : clients) {
                 if (!options.warmup().isZero()) {
