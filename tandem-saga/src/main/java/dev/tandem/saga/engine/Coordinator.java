@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drives transactions: each instance is a stream {@code saga-<id>} in the coordinator's store; commands to
@@ -62,19 +63,33 @@ public final class Coordinator {
     private final TransactionCache cache = new TransactionCache();
     private final ConcurrentHashMap<String, CompletableFuture<Transaction>> terminalWaiters = new ConcurrentHashMap<>();
     private final ReplyHandler replyHandler = new ReplyHandler();
+    private final StuckListener stuckListener;
 
     /**
+     * A coordinator that logs every transaction that gets stuck ({@link StuckListener#logging()}).
+     *
      * @param name the coordinator's destination: participants send their replies there
      * @param ownership which transactions this instance may drive; {@link Ownership#all()} for a single instance
      */
     public Coordinator(String name, EventStore store, DefinitionRegistry registry, InstantSource clock, RandomGenerator random,
             Ownership ownership) {
+        this(name, store, registry, clock, random, ownership, StuckListener.logging());
+    }
+
+    /**
+     * @param name the coordinator's destination: participants send their replies there
+     * @param ownership which transactions this instance may drive; {@link Ownership#all()} for a single instance
+     * @param stuckListener told of each transaction this instance made durably {@link Status#STUCK}
+     */
+    public Coordinator(String name, EventStore store, DefinitionRegistry registry, InstantSource clock, RandomGenerator random,
+            Ownership ownership, StuckListener stuckListener) {
         this.name = InvalidInputException.requireText(name, "coordinator.name", 200);
         this.store = InvalidInputException.requireNonNull(store, "store");
         this.decider = new TransactionDecider(InvalidInputException.requireNonNull(registry, "registry"));
         this.clock = InvalidInputException.requireNonNull(clock, "clock");
         this.random = InvalidInputException.requireNonNull(random, "random");
         this.ownership = InvalidInputException.requireNonNull(ownership, "ownership");
+        this.stuckListener = InvalidInputException.requireNonNull(stuckListener, "stuckListener");
         this.codec = new TransactionEventCodec(name);
         this.streams = new TransactionStreams(store, decider);
     }
@@ -200,6 +215,9 @@ public final class Coordinator {
                 timers.schedule(id, version, after.nextDueAt());
                 if (after.status().isFinal()) {
                     completeTerminal(id, after);
+                }
+                if (after.status() == Status.STUCK && write.events().stream().anyMatch(TransactionEventCodec::isStuck)) {
+                    alertStuck(after);
                 }
             }
         }
@@ -357,6 +375,9 @@ public final class Coordinator {
                     if (error == null) {
                         Transaction after = decided.after();
                         timers.schedule(id, loaded.version() + decided.events().size(), after.nextDueAt());
+                        if (after.status() == Status.STUCK && decided.events().stream().anyMatch(TransactionEventCodec::isStuck)) {
+                            alertStuck(after);
+                        }
                         if (after.status().isFinal()) {
                             cache.remove(id);
                             completeTerminal(id, after);
@@ -394,6 +415,15 @@ public final class Coordinator {
             throw TransactionRejectedException.notFound(id);
         }
         return new Decided(encoded, tx);
+    }
+
+    /** Tells the listener; its failure is the listener's, never the decision's. */
+    private void alertStuck(Transaction tx) {
+        try {
+            stuckListener.stuck(tx);
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Coordinator.class).warn("the stuck listener failed on transaction {}", tx.id(), e);
+        }
     }
 
     private Transaction rescheduleAfterFailure(String id) {

@@ -32,6 +32,8 @@ final class TransactionEventCodec {
         }
     }
 
+    private static final String STUCK = PREFIX + TransactionEvent.Stuck.class.getSimpleName();
+
     private final String replyTo;
 
     TransactionEventCodec(String replyTo) {
@@ -49,6 +51,11 @@ final class TransactionEventCodec {
                     Route.to(step.participant(), transactionId));
         }
         return new NewEvent(NewEvent.newId(), PREFIX + event.getClass().getSimpleName(), ProtocolJson.encode(event), Json.CONTENT_TYPE, meta, null);
+    }
+
+    /** Whether {@code e} is the encoding of a {@link TransactionEvent.Stuck}. */
+    static boolean isStuck(NewEvent e) {
+        return e.type().equals(STUCK);
     }
 
     /** The coordinator event a stored event stands for, or null for a stored event that is not one (e.g. an ownership claim). */

@@ -18,6 +18,7 @@ import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
 import dev.tandem.saga.definition.DefinitionRegistry;
+import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.participant.ActionState;
 import dev.tandem.saga.protocol.BranchCommand;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,6 +48,8 @@ class CoordinatorTest {
     Bank bankB;
     Coordinator subject;
     DirectNetwork network;
+    final List<Transaction> stuckAlerts = new CopyOnWriteArrayList<>();
+    StuckListener stuckListener = stuckAlerts::add;
 
     @BeforeEach
     void setUp() {
@@ -66,7 +70,7 @@ class CoordinatorTest {
     }
 
     Coordinator newCoordinator() {
-        return new Coordinator("coordinator", coordinatorStore, registry, clock, new SplittableRandom(7), Ownership.all());
+        return new Coordinator("coordinator", coordinatorStore, registry, clock, new SplittableRandom(7), Ownership.all(), tx -> stuckListener.stuck(tx));
     }
 
     Status status(String id) {
@@ -91,6 +95,7 @@ class CoordinatorTest {
             assertThat(status("t1")).isEqualTo(Status.COMMITTED);
             assertThat(bankA.balance()).isEqualTo(90);
             assertThat(bankB.balance()).isEqualTo(10);
+            assertThat(stuckAlerts).isEmpty();
         }
 
         @Test
@@ -177,6 +182,56 @@ class CoordinatorTest {
             assertThat(view.reason()).contains("refunds are down");
             assertThat(subject.nextDueAt()).isEmpty();
             assertThat(bankA.balance()).isEqualTo(90);
+        }
+
+        @Test
+        void isAlertedWhenItsTimersDecideIt() {
+            bankB.limit = 0; // the credit fails: the debit is to be refunded, and every refund command is lost
+            network.drop = m -> m.destination().equals("bank-a") && m.type().equals(BranchCommand.TYPE)
+                    && command(m).phase() == Phase.COMPENSATION;
+            subject.start("t2", "transfer", TEN);
+            network.runUntilQuiet();
+            for (int i = 0; i < 10 && status("t2") != Status.STUCK; i++) {
+                advanceAndFire(Duration.ofSeconds(5)); // each refund times out, then its retry is due
+            }
+
+            assertThat(status("t2")).isEqualTo(Status.STUCK);
+            assertThat(stuckAlerts).extracting(Transaction::id).containsExactly("t1", "t2");
+        }
+
+        @Test
+        void isAlertedOnceWithWhyItStopped() {
+            assertThat(stuckAlerts).singleElement().satisfies(tx -> {
+                assertThat(tx.id()).isEqualTo("t1");
+                assertThat(tx.status()).isEqualTo(Status.STUCK);
+                assertThat(tx.stuckIn()).isEqualTo(Status.COMPENSATING);
+                assertThat(tx.reason()).contains("refunds are down");
+            });
+        }
+
+        @Test
+        void isAlertedAgainWhenAnOperatorRetryEndsStuckAgain() {
+            subject.operatorRetry("t1", "alice", "trying once more");
+            network.runUntilQuiet();
+            advanceAndFire(Duration.ofSeconds(1));
+            advanceAndFire(Duration.ofSeconds(1));
+
+            assertThat(status("t1")).isEqualTo(Status.STUCK);
+            assertThat(stuckAlerts).hasSize(2).extracting(Transaction::id).containsOnly("t1");
+        }
+
+        @Test
+        void staysStuckAndRepairableWhenTheListenerFails() {
+            stuckListener = tx -> {
+                throw new IllegalStateException("the pager is down");
+            };
+            subject.operatorRetry("t1", "alice", "trying once more");
+            network.runUntilQuiet();
+            advanceAndFire(Duration.ofSeconds(1));
+            advanceAndFire(Duration.ofSeconds(1));
+
+            assertThat(status("t1")).isEqualTo(Status.STUCK);
+            assertThat(subject.operatorResolve("t1", Status.COMPENSATED, "bob", "refunded by hand").status()).isEqualTo(Status.COMPENSATED);
         }
 
         @Test
