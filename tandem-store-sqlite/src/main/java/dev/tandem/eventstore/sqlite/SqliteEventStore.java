@@ -77,7 +77,8 @@ public final class SqliteEventStore implements EventStore {
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
     /** What a stream read's snapshot rests on: the stream's version as of the last index round, how far that round went, the last position. */
-    private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM streams WHERE stream = ?), (SELECT indexed_to FROM stream_index_state),"
+    private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM stream_index WHERE stream = ? ORDER BY version DESC LIMIT 1),"
+            + " (SELECT indexed_to FROM stream_index_state),"
             + " (SELECT max(position) FROM events)";
     /**
      * A stream read is two simple queries, not one {@code UNION ALL} under an {@code ORDER BY}: that one materialised its

@@ -18,30 +18,32 @@ import java.util.TreeSet;
  * (such as switching it to WAL), so a foreign database is refused untouched.
  *
  * <p><b>Streams.</b> The {@code events} table is ordered by position and indexed by event id only, so an append
- * writes to the end of both. The index from (stream, version) to position lives in {@code stream_index}, and each
- * stream's version in {@code streams} (one row per stream); the writer fills both in bulk, sorted by stream, for all
+ * writes to the end of both. The index from (stream, version) to position lives in {@code stream_index}, and a
+ * stream's version as of the index is its last entry there; the writer fills it in bulk, sorted by stream, for all
  * events after {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}), and
- * holds what they lack in memory meanwhile ({@code TailIndex}; rebuilt on open by filling both). Updating them with
+ * holds what it lacks in memory meanwhile ({@code TailIndex}; rebuilt on open by filling it). Updating it with
  * every append would touch one page per stream written in every batch, and SQLite writes each touched page whole
  * to the WAL: with many streams that was most of the bytes written and synced per event.
  *
  * <p>Version 1 indexed {@code events (stream, version)} directly; opening such a file migrates it (adding the
- * new tables, filled from {@code events}; the old index stays, unused but harmless). Version 2 kept {@code streams}
- * current with every append; version 3 only as of {@code indexed_to}, so a Tandem that knows only version 2 must not
- * write a version 3 file (it would take stale versions for current ones): opening a version 2 file marks it 3.
+ * new tables, filled from {@code events}; the old index stays, unused but harmless). Versions 2 and 3 also kept
+ * each stream's version in a table {@code streams} of its own, which every index round updated in a second pass over
+ * as many scattered pages (a third of the round's time); version 4 reads it from {@code stream_index}, and opening a
+ * version 2 or 3 file drops the table. A Tandem that knows only an older version refuses a version 4 file.
  */
 final class SqliteSchema {
 
     /** "TNDM": marks a SQLite file as a Tandem event store. */
     static final int APPLICATION_ID = 0x544E444D;
-    static final int VERSION = 3;
+    static final int VERSION = 4;
 
-    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "streams", "stream_index", "stream_index_state");
+    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "stream_index", "stream_index_state");
+    /** Versions 2 and 3: the same, and each stream's version in a table of its own. */
+    private static final Set<String> TABLES_V3 = Set.of("events", "inbox", "checkpoints", "snapshots", "streams", "stream_index", "stream_index_state");
     private static final Set<String> TABLES_V1 = Set.of("events", "inbox", "checkpoints", "snapshots");
 
-    /** What version 2 adds to version 1; the index is filled from what the events table holds. */
+    /** What later versions add to version 1; the index is filled from what the events table holds. */
     private static final List<String> STREAM_TABLES = List.of(
-            "CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID",
             """
             CREATE TABLE stream_index (
               stream TEXT NOT NULL,
@@ -50,7 +52,6 @@ final class SqliteSchema {
               PRIMARY KEY (stream, version)
             ) WITHOUT ROWID""",
             "CREATE TABLE stream_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)",
-            "INSERT INTO streams (stream, version) SELECT stream, max(version) FROM events GROUP BY stream",
             "INSERT INTO stream_index (stream, version, position) SELECT stream, version, position FROM events ORDER BY stream, version",
             "INSERT INTO stream_index_state (id, indexed_to) SELECT 1, coalesce(max(position), 0) FROM events");
 
@@ -111,8 +112,9 @@ final class SqliteSchema {
                         s.execute(sql);
                     }
                     s.execute("PRAGMA user_version = " + VERSION);
-                } else if (applicationId == APPLICATION_ID && version == 2 && tables.containsAll(TABLES)) {
-                    s.execute("PRAGMA user_version = " + VERSION); // same tables; streams is now as of indexed_to
+                } else if (applicationId == APPLICATION_ID && (version == 2 || version == 3) && tables.containsAll(TABLES_V3)) {
+                    s.execute("DROP TABLE streams"); // a stream's version as of indexed_to is its last entry in stream_index
+                    s.execute("PRAGMA user_version = " + VERSION);
                 } else {
                     check(file, applicationId, version, tables);
                 }

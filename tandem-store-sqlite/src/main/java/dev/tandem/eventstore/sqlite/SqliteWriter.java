@@ -59,10 +59,6 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
      * Measured on 2 cores (docs/benchmarks.md); the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
     static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
-    /** The versions of the streams written after ?, sorted by stream, so each touched page of {@code streams} is written once. */
-    private static final String UPSERT_STREAMS = "INSERT INTO streams (stream, version)"
-            + " SELECT stream, max(version) FROM events WHERE position > ? GROUP BY stream ORDER BY stream"
-            + " ON CONFLICT (stream) DO UPDATE SET version = excluded.version";
     private static final String FOREIGN_EVENTS = "SELECT stream, position, version FROM events WHERE position > ? ORDER BY position";
     private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
     private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
@@ -245,8 +241,8 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
      * Adds the events to the tail index, which holds the versions of the streams written since the last round, and
-     * fills the stream index and {@code streams} when the tail has grown long enough; returns the position they were
-     * filled up to, 0 when they were not.
+     * fills the stream index when the tail has grown long enough; returns the position it was filled up to, 0 when it
+     * was not.
      */
     private long updateStreams(List<RecordedEvent> events) throws SQLException {
         for (RecordedEvent e : events) {
@@ -268,8 +264,9 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     }
 
     /**
-     * Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, and the versions of
-     * their streams, each in one sorted pass.
+     * Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, in one pass sorted by
+     * stream. A stream's last entry is its version: schema versions 2 and 3 also wrote it to a table {@code streams},
+     * in a second pass over as many scattered pages that took a third of the round (see docs/benchmarks.md).
      */
     private void indexTail(long indexedTo, long last) throws SQLException {
         if (last <= indexedTo) {
@@ -278,9 +275,6 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         PreparedStatement index = statements.get(INDEX_TAIL);
         index.setLong(1, indexedTo);
         index.executeUpdate();
-        PreparedStatement versions = statements.get(UPSERT_STREAMS);
-        versions.setLong(1, indexedTo);
-        versions.executeUpdate();
         PreparedStatement mark = statements.get(SET_INDEXED_TO);
         mark.setLong(1, last);
         mark.executeUpdate();

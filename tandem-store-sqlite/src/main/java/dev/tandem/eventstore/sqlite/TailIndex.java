@@ -9,14 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The stream index of the events that {@code stream_index} does not hold yet, in memory: for each stream, the
- * positions and versions of its events after {@code stream_index_state.indexed_to}. The {@code streams} table holds
- * each stream's version as of {@code indexed_to}; a stream written since has its current version here.
+ * positions and versions of its events after {@code stream_index_state.indexed_to}. A stream's last entry in the
+ * table is its version as of {@code indexed_to}; a stream written since has its current version here.
  *
  * <p>The table is filled in bulk, many thousand events at a time, because a bulk insert sorted by stream writes each
  * touched index page once for all the events it receives, where indexing every commit wrote about one page per event
- * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL); the same holds for a
- * stream's row in {@code streams}, which is why it too is updated only then. Until then, this index lets a stream read
- * find the unindexed events by position instead of scanning them, and gives the versions of the streams written since.
+ * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL). Until then, this
+ * index lets a stream read find the unindexed events by position instead of scanning them, and gives the versions of
+ * the streams written since.
  *
  * <p><b>Consistency with a reader's snapshot.</b> The writer (one thread) {@link #add adds} an event's position
  * <em>before</em> the {@code COMMIT} that makes it visible, and {@link #rollback removes} what it added when the

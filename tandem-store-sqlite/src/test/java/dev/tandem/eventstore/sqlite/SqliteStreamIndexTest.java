@@ -1,6 +1,7 @@
 package dev.tandem.eventstore.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
@@ -8,6 +9,7 @@ import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamVersionConflict;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,6 +21,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Stream reads and versions across the bulk-filled stream index and the unindexed tail of events. */
 class SqliteStreamIndexTest {
@@ -129,24 +133,39 @@ class SqliteStreamIndexTest {
     }
 
     @Nested
-    class AVersionTwoFile {
+    class AVersionTwoOrThreeFile {
 
-        @Test
-        void isMarkedVersionThreeAndKeepsItsStreamsVersions() throws Exception {
+        /** Turns the store's file into what version {@code version} wrote: the same tables, and each stream's version in {@code streams}. */
+        private void makeVersion(int version) throws Exception {
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID");
+                st.execute("INSERT INTO streams (stream, version) SELECT stream, max(version) FROM stream_index GROUP BY stream");
+                st.execute("PRAGMA user_version = " + version);
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {2, 3})
+        void losesItsStreamsTableAndKeepsItsStreamsVersions(int version) throws Exception {
             StreamId s = StreamId.of("kept", 1);
-            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 4)) {
                 subject.append(s, ExpectedVersion.noStream(), events(3));
+                subject.append(StreamId.of("other", 1), ExpectedVersion.noStream(), events(6)); // a round: s's versions in stream_index
+                subject.append(s, ExpectedVersion.exactly(3), events(1)); // and one more, in the tail only
+            }
+            makeVersion(version);
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                assertThat(subject.streamVersion(s)).isEqualTo(4);
+                assertThat(subject.append(s, ExpectedVersion.exactly(4), events(1)).lastVersion()).isEqualTo(5);
+                assertThatThrownBy(() -> subject.append(s, ExpectedVersion.exactly(4), events(1))).isInstanceOf(StreamVersionConflict.class);
             }
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement()) {
-                st.execute("PRAGMA user_version = 2"); // what this file would be had version 2 written it: same tables, streams current
-            }
-            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
-                assertThat(subject.streamVersion(s)).isEqualTo(3);
-                assertThat(subject.append(s, ExpectedVersion.exactly(3), events(1)).lastVersion()).isEqualTo(4);
-            }
-            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement();
-                    java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-                assertThat(rs.getInt(1)).isEqualTo(3);
+                try (java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+                    assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
+                }
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'streams'")) {
+                    assertThat(rs.getInt(1)).isZero();
+                }
             }
         }
     }
