@@ -216,9 +216,7 @@ public final class Coordinator {
                 if (after.status().isFinal()) {
                     completeTerminal(id, after);
                 }
-                if (after.status() == Status.STUCK && write.events().stream().anyMatch(TransactionEventCodec::isStuck)) {
-                    alertStuck(after);
-                }
+                alertIfStuck(after, write.events());
             }
         }
     }
@@ -375,9 +373,7 @@ public final class Coordinator {
                     if (error == null) {
                         Transaction after = decided.after();
                         timers.schedule(id, loaded.version() + decided.events().size(), after.nextDueAt());
-                        if (after.status() == Status.STUCK && decided.events().stream().anyMatch(TransactionEventCodec::isStuck)) {
-                            alertStuck(after);
-                        }
+                        alertIfStuck(after, decided.events());
                         if (after.status().isFinal()) {
                             cache.remove(id);
                             completeTerminal(id, after);
@@ -417,8 +413,14 @@ public final class Coordinator {
         return new Decided(encoded, tx);
     }
 
-    /** Tells the listener; its failure is the listener's, never the decision's. */
-    private void alertStuck(Transaction tx) {
+    /**
+     * Tells the listener when {@code events}, now durable, moved the transaction to STUCK (not when they only follow
+     * it there); the listener's failure is its own, never the decision's.
+     */
+    private void alertIfStuck(Transaction tx, List<NewEvent> events) {
+        if (tx.status() != Status.STUCK || events.stream().noneMatch(TransactionEventCodec::isStuck)) {
+            return;
+        }
         try {
             stuckListener.stuck(tx);
         } catch (RuntimeException e) {

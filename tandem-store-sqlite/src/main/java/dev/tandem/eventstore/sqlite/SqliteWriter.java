@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -71,7 +70,6 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             + " ON CONFLICT (stream) DO UPDATE SET version = excluded.version, type = excluded.type, state = excluded.state";
 
     private final Connection connection;
-    private final Statement control;
     private final StatementCache statements;
     private final InstantSource clock;
     private final ReentrantLock lock = new ReentrantLock();
@@ -91,7 +89,6 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         this.connection = connection;
         this.wal = file.resolveSibling(file.getFileName() + "-wal");
         this.fence = fence;
-        this.control = connection.createStatement();
         this.statements = new StatementCache(connection);
         this.clock = clock;
         this.indexEvery = indexEvery;
@@ -198,7 +195,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             return plan.outcomes();
         } catch (Exception e) {
             tail.rollback();
-            SqliteSchema.rollbackQuietly(control, e);
+            statements.rollbackQuietly(e);
             throw e;
         }
     }
@@ -346,7 +343,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
             transactions.incrementAndGet();
             return result;
         } catch (SQLException | RuntimeException e) {
-            SqliteSchema.rollbackQuietly(control, e);
+            statements.rollbackQuietly(e);
             throw e;
         }
     }
@@ -385,7 +382,6 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         lock.lock();
         try {
             statements.close();
-            control.close();
             connection.close();
         } finally {
             lock.unlock();

@@ -35,11 +35,7 @@ final class StatementCache implements AutoCloseable {
         try {
             result = work.run();
         } catch (SQLException | RuntimeException e) {
-            try {
-                execute("ROLLBACK");
-            } catch (SQLException r) {
-                e.addSuppressed(r); // the pool discards a connection whose read failed
-            }
+            rollbackQuietly(e); // the pool discards a connection whose read failed
             throw e;
         }
         execute("COMMIT");
@@ -52,23 +48,34 @@ final class StatementCache implements AutoCloseable {
      * finalize the text on every call, and for each read that was twice.
      */
     void execute(String sql) throws SQLException {
-        PreparedStatement s = statements.get(sql);
-        if (s == null) {
-            s = connection.prepareStatement(sql);
-            statements.put(sql, s);
+        prepared(sql).execute();
+    }
+
+    /**
+     * Rolls back the open transaction after {@code cause}; a failure to do so is added to {@code cause} (SQLite may
+     * have ended the transaction already).
+     */
+    void rollbackQuietly(Exception cause) {
+        try {
+            execute("ROLLBACK");
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
-        s.execute();
     }
 
     /** The prepared statement for {@code sql}, with no parameters bound and an empty batch. */
     PreparedStatement get(String sql) throws SQLException {
+        PreparedStatement s = prepared(sql);
+        s.clearParameters();
+        s.clearBatch();
+        return s;
+    }
+
+    private PreparedStatement prepared(String sql) throws SQLException {
         PreparedStatement s = statements.get(sql);
         if (s == null) {
             s = connection.prepareStatement(sql);
             statements.put(sql, s);
-        } else {
-            s.clearParameters();
-            s.clearBatch();
         }
         return s;
     }

@@ -42,6 +42,12 @@ class SqliteStreamIndexTest {
         return events;
     }
 
+    /** Appends {@code n} events to {@code stream} at exactly {@code version}; returns the stream's version after them. */
+    private static long append(SqliteEventStore store, StreamId stream, long version, int n) {
+        store.append(stream, ExpectedVersion.exactly(version), events(n));
+        return version + n;
+    }
+
     /** What a stream read must return: the stream's events of {@code all}, filtered and ordered as asked. */
     private static List<RecordedEvent> expected(List<RecordedEvent> all, StreamId stream, long from, ReadDirection direction, int limit) {
         List<RecordedEvent> of = new ArrayList<>(all.stream().filter(e -> e.stream().equals(stream)).toList());
@@ -64,10 +70,8 @@ class SqliteStreamIndexTest {
             // Rounds of 64: interleaved commits fill the index several times and leave a tail after it.
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 64)) {
                 for (int round = 0; round < 30; round++) {
-                    subject.append(a, ExpectedVersion.exactly(va), events(37));
-                    va += 37;
-                    subject.append(b, ExpectedVersion.exactly(vb), events(11));
-                    vb += 11;
+                    va = append(subject, a, va, 37);
+                    vb = append(subject, b, vb, 11);
                     if (round == 14) {
                         assertReadsMatch(subject, List.of(a, b), va + vb);
                     }
@@ -95,17 +99,12 @@ class SqliteStreamIndexTest {
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 64);
                     SqliteEventStore other = SqliteEventStore.open(file(), StoreOptions.defaults(), 64)) {
                 for (int round = 0; round < 12; round++) {
-                    subject.append(a, ExpectedVersion.exactly(va), events(37));
-                    va += 37;
-                    other.append(b, ExpectedVersion.exactly(vb), events(11));
-                    vb += 11;
-                    other.append(a, ExpectedVersion.exactly(va), events(3));
-                    va += 3;
+                    va = append(subject, a, va, 37);
+                    vb = append(other, b, vb, 11);
+                    va = append(other, a, va, 3);
                 }
-                other.append(a, ExpectedVersion.exactly(va), events(5)); // fewer than a round: they stay unindexed
-                va += 5;
-                other.append(b, ExpectedVersion.exactly(vb), events(2));
-                vb += 2;
+                va = append(other, a, va, 5); // fewer than a round: they stay unindexed
+                vb = append(other, b, vb, 2);
                 // The subject's writer has not seen the other's last appends: its tail index cannot vouch for the
                 // snapshot, so its stream reads scan the unindexed events.
                 assertThat(subject.writerTail().knownThrough()).isLessThan(va + vb);
