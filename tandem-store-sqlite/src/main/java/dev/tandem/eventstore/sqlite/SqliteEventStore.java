@@ -32,7 +32,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -44,7 +43,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Collectors;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -77,7 +75,7 @@ public final class SqliteEventStore implements EventStore {
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
     /** What a stream read's snapshot rests on: the stream's version as of the last index round, how far that round went, the last position. */
-    private static final String READ_SNAPSHOT = "SELECT (SELECT version FROM stream_index WHERE stream = ? ORDER BY version DESC LIMIT 1),"
+    private static final String READ_SNAPSHOT = "SELECT (SELECT last_version FROM stream_chunks WHERE stream = ? ORDER BY first_version DESC LIMIT 1),"
             + " (SELECT indexed_to FROM stream_index_state),"
             + " (SELECT max(position) FROM events)";
     /**
@@ -88,11 +86,19 @@ public final class SqliteEventStore implements EventStore {
      * binding it expires the statement and every execution prepared it again (~12 µs); both are read in index order
      * and {@link #events} stops at the limit.
      *
-     * <p>The indexed events ({@code ?1} stream, {@code ?2} first version), in version order straight from the stream
-     * index's key.
+     * <p>The indexed events ({@code ?1} stream, {@code ?2} first version) in two steps: the stream's chunks holding that
+     * version and those after it (before it, backward), in version order straight from their key, each cut down to the
+     * slice the read may need ({@code ?3}, the limit, positions from the first version on, or up to it), give the
+     * positions; then the events at them are read ({@code ?1}, a JSON array).
      */
-    private static final String INDEXED_FORWARD = indexedRead(true);
-    private static final String INDEXED_BACKWARD = indexedRead(false);
+    private static final String CHUNKS_FORWARD = "SELECT substr(positions, 1 + 8 * max(0, ?2 - first_version), 8 * ?3) FROM stream_chunks"
+            + " WHERE stream = ?1 AND first_version >= coalesce((SELECT max(first_version) FROM stream_chunks WHERE stream = ?1 AND first_version <= ?2), 0)"
+            + " AND last_version >= ?2 ORDER BY first_version";
+    private static final String CHUNKS_BACKWARD = "SELECT substr(positions, 1 + 8 * max(0, min(last_version, ?2) - first_version + 1 - ?3),"
+            + " 8 * min(?3, min(last_version, ?2) - first_version + 1)) FROM stream_chunks WHERE stream = ?1 AND first_version <= ?2"
+            + " ORDER BY first_version DESC";
+    private static final String AT_POSITIONS_FORWARD = atPositions(true);
+    private static final String AT_POSITIONS_BACKWARD = atPositions(false);
     /**
      * The unindexed events at the positions the {@link TailIndex} gives ({@code ?3}, a JSON array); filtered by stream, as
      * a position of a rolled-back transaction may since hold another stream's event.
@@ -109,10 +115,10 @@ public final class SqliteEventStore implements EventStore {
     private static final String CHECKPOINT = "SELECT position FROM checkpoints WHERE name = ?";
     private static final String SNAPSHOT = "SELECT version, type, state FROM snapshots WHERE stream = ?";
 
-    private static String indexedRead(boolean forward) {
-        String columns = Arrays.stream(EventRows.COLUMNS.split(", ")).map(c -> "e." + c).collect(Collectors.joining(", "));
-        return "SELECT " + columns + " FROM stream_index s CROSS JOIN events e ON e.position = s.position WHERE s.stream = ?1 AND "
-                + (forward ? "s.version >= ?2 ORDER BY s.version" : "s.version <= ?2 ORDER BY s.version DESC");
+    /** The events at the positions of JSON array {@code ?1}, in position order. */
+    private static String atPositions(boolean forward) {
+        return "SELECT " + EventRows.COLUMNS + " FROM events WHERE position IN (SELECT value FROM json_each(?1)) ORDER BY position"
+                + (forward ? "" : " DESC");
     }
 
     /** The unindexed events of stream {@code ?1} from version {@code ?2} among those {@code positions} selects. */
@@ -240,11 +246,35 @@ public final class SqliteEventStore implements EventStore {
         }
         boolean forward = direction == ReadDirection.FORWARD;
         if (forward) {
-            List<RecordedEvent> events = events(bindStream(r.get(INDEXED_FORWARD), stream, fromVersion), limit);
+            List<RecordedEvent> events = indexedEvents(r, stream, fromVersion, true, limit);
             return events.size() == limit ? events : append(events, tailEvents(r, view, true, stream, fromVersion, limit - events.size()));
         }
         List<RecordedEvent> events = tailEvents(r, view, false, stream, fromVersion, limit);
-        return events.size() == limit ? events : append(events, events(bindStream(r.get(INDEXED_BACKWARD), stream, fromVersion), limit - events.size()));
+        return events.size() == limit ? events : append(events, indexedEvents(r, stream, fromVersion, false, limit - events.size()));
+    }
+
+    /** The stream's indexed events from {@code fromVersion} on (forward) or down (backward), at most {@code limit}. */
+    private static List<RecordedEvent> indexedEvents(StatementCache r, StreamId stream, long fromVersion, boolean forward, int limit)
+            throws SQLException {
+        StringBuilder positions = new StringBuilder(Math.min(limit, 64) * 8).append('[');
+        int n = 0;
+        PreparedStatement chunks = bindStream(r.get(forward ? CHUNKS_FORWARD : CHUNKS_BACKWARD), stream, fromVersion);
+        chunks.setLong(3, limit);
+        try (ResultSet rs = chunks.executeQuery()) {
+            while (n < limit && rs.next()) {
+                byte[] slice = rs.getBytes(1); // a zero-length slice comes as null
+                int size = slice == null ? 0 : StreamChunks.size(slice);
+                for (int k = 0; n < limit && k < size; k++) {
+                    positions.append(n++ == 0 ? "" : ",").append(StreamChunks.position(slice, forward ? k : size - 1 - k));
+                }
+            }
+        }
+        if (n == 0) {
+            return new ArrayList<>();
+        }
+        PreparedStatement query = r.get(forward ? AT_POSITIONS_FORWARD : AT_POSITIONS_BACKWARD);
+        query.setString(1, positions.append(']').toString());
+        return events(query, limit);
     }
 
     private static PreparedStatement bindStream(PreparedStatement query, StreamId stream, long fromVersion) throws SQLException {

@@ -18,42 +18,40 @@ import java.util.TreeSet;
  * (such as switching it to WAL), so a foreign database is refused untouched.
  *
  * <p><b>Streams.</b> The {@code events} table is ordered by position and indexed by event id only, so an append
- * writes to the end of both. The index from (stream, version) to position lives in {@code stream_index}, and a
- * stream's version as of the index is its last entry there; the writer fills it in bulk, sorted by stream, for all
- * events after {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}), and
- * holds what it lacks in memory meanwhile ({@code TailIndex}; rebuilt on open by filling it). Updating it with
- * every append would touch one page per stream written in every batch, and SQLite writes each touched page whole
- * to the WAL: with many streams that was most of the bytes written and synced per event.
+ * writes to the end of both. The index from (stream, version) to position lives in {@code stream_chunks}, one row per
+ * run of a stream's versions ({@link StreamChunks}), and a stream's version as of the index is its last chunk's
+ * {@code last_version}; the writer fills it in bulk, one chunk per stream, for all events after
+ * {@code stream_index_state.indexed_to} once enough have accumulated (see {@code SqliteWriter}), and holds what it
+ * lacks in memory meanwhile ({@code TailIndex}; rebuilt on open by filling it). Updating it with every append would
+ * touch one page per stream written in every batch, and SQLite writes each touched page whole to the WAL: with many
+ * streams that was most of the bytes written and synced per event.
  *
- * <p>Version 1 indexed {@code events (stream, version)} directly; opening such a file migrates it (adding the
- * new tables, filled from {@code events}; the old index stays, unused but harmless). Versions 2 and 3 also kept
- * each stream's version in a table {@code streams} of its own, which every index round updated in a second pass over
- * as many scattered pages (a third of the round's time); version 4 reads it from {@code stream_index}, and opening a
- * version 2 or 3 file drops the table. A Tandem that knows only an older version refuses a version 4 file.
+ * <p>Older versions, migrated when opened: version 1 indexed {@code events (stream, version)} directly (the new tables
+ * are added, filled from {@code events}; the old index stays, unused but harmless). Versions 2 to 4 had one row per
+ * event in {@code stream_index} (each round inserted as many rows as events, 2 to 3 µs each); versions 2 and 3 also kept
+ * each stream's version in a table {@code streams}. Their index is copied into chunks, and both tables are dropped. A
+ * Tandem that knows only an older version refuses a version 5 file.
  */
 final class SqliteSchema {
 
     /** "TNDM": marks a SQLite file as a Tandem event store. */
     static final int APPLICATION_ID = 0x544E444D;
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
-    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "stream_index", "stream_index_state");
-    /** Versions 2 and 3: the same, and each stream's version in a table of its own. */
-    private static final Set<String> TABLES_V3 = Set.of("events", "inbox", "checkpoints", "snapshots", "streams", "stream_index", "stream_index_state");
+    private static final Set<String> TABLES = Set.of("events", "inbox", "checkpoints", "snapshots", "stream_chunks", "stream_index_state");
+    /** Versions 2 to 4: one row per event in {@code stream_index} (2 and 3 also had a table {@code streams}). */
+    private static final Set<String> TABLES_V4 = Set.of("events", "inbox", "checkpoints", "snapshots", "stream_index", "stream_index_state");
     private static final Set<String> TABLES_V1 = Set.of("events", "inbox", "checkpoints", "snapshots");
 
-    /** What later versions add to version 1; the index is filled from what the events table holds. */
-    private static final List<String> STREAM_TABLES = List.of(
-            """
-            CREATE TABLE stream_index (
+    private static final String CREATE_CHUNKS = """
+            CREATE TABLE stream_chunks (
               stream TEXT NOT NULL,
-              version INTEGER NOT NULL,
-              position INTEGER NOT NULL,
-              PRIMARY KEY (stream, version)
-            ) WITHOUT ROWID""",
-            "CREATE TABLE stream_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)",
-            "INSERT INTO stream_index (stream, version, position) SELECT stream, version, position FROM events ORDER BY stream, version",
-            "INSERT INTO stream_index_state (id, indexed_to) SELECT 1, coalesce(max(position), 0) FROM events");
+              first_version INTEGER NOT NULL,
+              last_version INTEGER NOT NULL,
+              positions BLOB NOT NULL,
+              PRIMARY KEY (stream, first_version)
+            ) WITHOUT ROWID""";
+    private static final String CREATE_INDEX_STATE = "CREATE TABLE stream_index_state (id INTEGER PRIMARY KEY CHECK (id = 1), indexed_to INTEGER NOT NULL)";
 
     private static final List<String> CREATE = List.of(
             """
@@ -103,17 +101,21 @@ final class SqliteSchema {
                     for (String sql : CREATE) {
                         s.execute(sql);
                     }
-                    for (String sql : STREAM_TABLES) {
-                        s.execute(sql);
-                    }
+                    s.execute(CREATE_CHUNKS);
+                    s.execute(CREATE_INDEX_STATE);
+                    s.execute("INSERT INTO stream_index_state (id, indexed_to) VALUES (1, 0)");
                     s.execute("PRAGMA user_version = " + VERSION);
                 } else if (applicationId == APPLICATION_ID && version == 1 && tables.containsAll(TABLES_V1)) {
-                    for (String sql : STREAM_TABLES) {
-                        s.execute(sql);
-                    }
+                    s.execute(CREATE_CHUNKS);
+                    s.execute(CREATE_INDEX_STATE);
+                    StreamChunks.fill(connection, "SELECT stream, version, position FROM events ORDER BY stream, version");
+                    s.execute("INSERT INTO stream_index_state (id, indexed_to) SELECT 1, coalesce(max(position), 0) FROM events");
                     s.execute("PRAGMA user_version = " + VERSION);
-                } else if (applicationId == APPLICATION_ID && (version == 2 || version == 3) && tables.containsAll(TABLES_V3)) {
-                    s.execute("DROP TABLE streams"); // a stream's version as of indexed_to is its last entry in stream_index
+                } else if (applicationId == APPLICATION_ID && version >= 2 && version <= 4 && tables.containsAll(TABLES_V4)) {
+                    s.execute(CREATE_CHUNKS);
+                    StreamChunks.fill(connection, "SELECT stream, version, position FROM stream_index ORDER BY stream, version");
+                    s.execute("DROP TABLE stream_index");
+                    s.execute("DROP TABLE IF EXISTS streams"); // versions 2 and 3 kept each stream's version there
                     s.execute("PRAGMA user_version = " + VERSION);
                 } else {
                     check(file, applicationId, version, tables);

@@ -52,16 +52,17 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     static final int RECENT_EVENTS = Integer.highestOneBit(Math.max(1, Integer.getInteger("tandem.sqlite.recentEvents", 8_192)));
 
     /**
-     * Fill {@code stream_index} once this many events are not in it: a bulk insert sorted by stream writes each touched
-     * index page once for all its events, so the larger the round, the fewer pages per event (until every stream's
+     * Fill the stream index ({@code stream_chunks}) once this many events are not in it: a bulk insert of one chunk per
+     * stream writes each touched index page once for all its events, so the larger the round, the fewer pages per event (until every stream's
      * page is touched anyway). Until then the {@link TailIndex} in memory finds them, so reads do not scan them.
      * Measured on 2 cores (docs/benchmarks.md); the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
     static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
     private static final String FOREIGN_EVENTS = "SELECT stream, position, version FROM events WHERE position > ? ORDER BY position";
     private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
-    private static final String INDEX_TAIL = "INSERT INTO stream_index (stream, version, position)"
-            + " SELECT stream, version, position FROM events WHERE position > ? ORDER BY stream, version";
+    /** A round's entries read from the table, for when the tail index cannot vouch for them. */
+    private static final String ROUND_ENTRIES =
+            "SELECT stream, version, position FROM events WHERE position > ? AND position <= ? ORDER BY stream, version";
     private static final String SET_INDEXED_TO = "UPDATE stream_index_state SET indexed_to = ?";
     private static final String INSERT_INBOX = "INSERT INTO inbox (consumer, message_id, result, recorded_at) VALUES (?, ?, ?, ?)";
     private static final String UPSERT_CHECKPOINT =
@@ -84,7 +85,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private FileChannel walChannel;
 
-    /** Indexes every event {@code stream_index} does not hold yet, so the {@link #tail() tail index} starts empty. */
+    /** Indexes every event the stream index does not hold yet, so the {@link #tail() tail index} starts empty. */
     SqliteWriter(Connection connection, Path file, DurabilityFence fence, InstantSource clock, int indexEvery) throws SQLException {
         this.connection = connection;
         this.wal = file.resolveSibling(file.getFileName() + "-wal");
@@ -261,17 +262,25 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     }
 
     /**
-     * Inserts the stream index entries of the events after {@code indexedTo}, up to {@code last}, in one pass sorted by
-     * stream. A stream's last entry is its version: schema versions 2 and 3 also wrote it to a table {@code streams},
-     * in a second pass over as many scattered pages that took a third of the round (see docs/benchmarks.md).
+     * Indexes the events after {@code indexedTo}, up to {@code last}: one chunk per stream ({@link StreamChunks}), inserted
+     * in the order of the streams' ids. The entries come from the tail index, which holds them all once this transaction
+     * has caught up with other writers on the file; when it does not hold exactly that many (on open it is still empty),
+     * they are read from the table, sorted by SQLite.
      */
     private void indexTail(long indexedTo, long last) throws SQLException {
         if (last <= indexedTo) {
             return;
         }
-        PreparedStatement index = statements.get(INDEX_TAIL);
-        index.setLong(1, indexedTo);
-        index.executeUpdate();
+        PreparedStatement insert = statements.get(StreamChunks.INSERT);
+        StreamChunks.Builder chunks = new StreamChunks.Builder(insert);
+        if (tail != null && tail.index(indexedTo, last, chunks)) {
+            chunks.finish();
+        } else {
+            PreparedStatement entries = statements.get(ROUND_ENTRIES);
+            entries.setLong(1, indexedTo);
+            entries.setLong(2, last);
+            StreamChunks.fill(entries, insert);
+        }
         PreparedStatement mark = statements.get(SET_INDEXED_TO);
         mark.setLong(1, last);
         mark.executeUpdate();

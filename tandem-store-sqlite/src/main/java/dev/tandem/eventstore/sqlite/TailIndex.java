@@ -1,5 +1,6 @@
 package dev.tandem.eventstore.sqlite;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -8,13 +9,14 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The stream index of the events that {@code stream_index} does not hold yet, in memory: for each stream, the
- * positions and versions of its events after {@code stream_index_state.indexed_to}. A stream's last entry in the
- * table is its version as of {@code indexed_to}; a stream written since has its current version here.
+ * The stream index of the events that the table ({@code stream_chunks}) does not hold yet, in memory: for each stream,
+ * the positions and versions of its events after {@code stream_index_state.indexed_to}. A stream's last chunk in the
+ * table gives its version as of {@code indexed_to}; a stream written since has its current version here.
  *
- * <p>The table is filled in bulk, many thousand events at a time, because a bulk insert sorted by stream writes each
- * touched index page once for all the events it receives, where indexing every commit wrote about one page per event
- * (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL). Until then, this
+ * <p>The table is filled in bulk, many thousand events at a time (from this index: {@link #index}), because a bulk
+ * insert writes one chunk per stream and touches each index page once for all the events it receives, where indexing
+ * every commit wrote about one page per event (each stream's entries sit on a page of their own, and SQLite writes
+ * whole pages to the WAL). Until then, this
  * index lets a stream read find the unindexed events by position instead of scanning them, and gives the versions of
  * the streams written since.
  *
@@ -148,6 +150,45 @@ final class TailIndex {
                 e.setValue(fresh);
             }
         }
+    }
+
+    /**
+     * Writer, for an index round: adds to {@code chunks} every entry with a position in ({@code after}, {@code upTo}],
+     * stream by stream in the order of their ids (so the round's inserts walk the table's key order), and returns true;
+     * returns false, having added nothing, when this index does not hold exactly {@code upTo - after} such entries (the
+     * events of that range were not all seen by this writer) and the round must read them from the table.
+     */
+    boolean index(long after, long upTo, StreamChunks.Builder chunks) throws SQLException {
+        List<Map.Entry<String, Tail>> streams = new ArrayList<>();
+        long count = 0;
+        for (Map.Entry<String, Tail> e : tails.entrySet()) {
+            Tail tail = e.getValue();
+            int n = 0;
+            for (int i = tail.size - 1; i >= 0 && tail.entries[2 * i] > after; i--) {
+                if (tail.entries[2 * i] <= upTo) {
+                    n++;
+                }
+            }
+            if (n > 0) {
+                streams.add(e);
+                count += n;
+            }
+        }
+        if (count != upTo - after) {
+            return false;
+        }
+        streams.sort(Map.Entry.comparingByKey());
+        for (Map.Entry<String, Tail> e : streams) {
+            Tail tail = e.getValue();
+            int from = tail.size;
+            while (from > 0 && tail.entries[2 * (from - 1)] > after) {
+                from--;
+            }
+            for (int i = from; i < tail.size && tail.entries[2 * i] <= upTo; i++) {
+                chunks.add(e.getKey(), tail.entries[2 * i + 1], tail.entries[2 * i]);
+            }
+        }
+        return true;
     }
 
     /** Writer: the version of {@code stream}'s last event held here, pending ones included; 0 when none is held. */

@@ -18,8 +18,8 @@ import java.util.UUID;
 final class WriterLookup implements BatchPlanner.Lookup {
 
     /** One statement for all streams of a batch: the streams come as one JSON array parameter. */
-    static final String STREAM_VERSIONS = "SELECT j.value, (SELECT s.version FROM stream_index s WHERE s.stream = j.value ORDER BY s.version DESC LIMIT 1)"
-            + " FROM json_each(?) j";
+    static final String STREAM_VERSIONS = "SELECT j.value, (SELECT c.last_version FROM stream_chunks c WHERE c.stream = j.value"
+            + " ORDER BY c.first_version DESC LIMIT 1) FROM json_each(?) j";
     static final String EVENTS_BY_ID = "SELECT " + EventRows.COLUMNS + " FROM events WHERE id IN (SELECT unhex(value) FROM json_each(?))";
     static final String INBOX_BY_KEY = "SELECT result, recorded_at FROM inbox WHERE consumer = ? AND message_id = ?";
     static final String LAST_POSITION = "SELECT max(position) FROM events";
@@ -42,7 +42,7 @@ final class WriterLookup implements BatchPlanner.Lookup {
         this.lookupInbox = lookupInbox;
     }
 
-    /** A stream written since the last index round has its version in the tail index; the others by their last entry in {@code stream_index}. */
+    /** A stream written since the last index round has its version in the tail index; the others by their last chunk in {@code stream_chunks}. */
     @Override
     public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
         Map<StreamId, Long> versions = new HashMap<>();

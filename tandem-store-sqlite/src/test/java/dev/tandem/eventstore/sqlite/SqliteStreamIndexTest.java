@@ -132,29 +132,45 @@ class SqliteStreamIndexTest {
     }
 
     @Nested
-    class AVersionTwoOrThreeFile {
+    class AVersionTwoToFourFile {
 
-        /** Turns the store's file into what version {@code version} wrote: the same tables, and each stream's version in {@code streams}. */
+        /**
+         * Turns the store's file into what version {@code version} wrote: one {@code stream_index} row per indexed event
+         * instead of chunks, and for versions 2 and 3 each stream's version in {@code streams}.
+         */
         private void makeVersion(int version) throws Exception {
             try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file()); Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID");
-                st.execute("INSERT INTO streams (stream, version) SELECT stream, max(version) FROM stream_index GROUP BY stream");
+                st.execute("CREATE TABLE stream_index (stream TEXT NOT NULL, version INTEGER NOT NULL, position INTEGER NOT NULL,"
+                        + " PRIMARY KEY (stream, version)) WITHOUT ROWID");
+                st.execute("INSERT INTO stream_index (stream, version, position) SELECT stream, version, position FROM events"
+                        + " WHERE position <= (SELECT indexed_to FROM stream_index_state) ORDER BY stream, version");
+                st.execute("DROP TABLE stream_chunks");
+                if (version < 4) {
+                    st.execute("CREATE TABLE streams (stream TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID");
+                    st.execute("INSERT INTO streams (stream, version) SELECT stream, max(version) FROM stream_index GROUP BY stream");
+                }
                 st.execute("PRAGMA user_version = " + version);
             }
         }
 
         @ParameterizedTest
-        @ValueSource(ints = {2, 3})
-        void losesItsStreamsTableAndKeepsItsStreamsVersions(int version) throws Exception {
+        @ValueSource(ints = {2, 3, 4})
+        void hasItsIndexCopiedIntoChunksAndKeepsItsStreamsVersionsAndEvents(int version) throws Exception {
             StreamId s = StreamId.of("kept", 1);
+            StreamId other = StreamId.of("other", 1);
+            List<RecordedEvent> before;
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 4)) {
                 subject.append(s, ExpectedVersion.noStream(), events(3));
-                subject.append(StreamId.of("other", 1), ExpectedVersion.noStream(), events(6)); // a round: s's versions in stream_index
+                subject.append(other, ExpectedVersion.noStream(), events(6)); // a round: s's versions in the index
                 subject.append(s, ExpectedVersion.exactly(3), events(1)); // and one more, in the tail only
+                before = subject.readAll(0, 100);
             }
             makeVersion(version);
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
                 assertThat(subject.streamVersion(s)).isEqualTo(4);
+                assertThat(subject.streamVersion(other)).isEqualTo(6);
+                assertThat(subject.readStream(s, 1, ReadDirection.FORWARD, 100)).isEqualTo(expected(before, s, 1, ReadDirection.FORWARD, 100));
+                assertThat(subject.readStream(other, 6, ReadDirection.BACKWARD, 100)).isEqualTo(expected(before, other, 6, ReadDirection.BACKWARD, 100));
                 assertThat(subject.append(s, ExpectedVersion.exactly(4), events(1)).lastVersion()).isEqualTo(5);
                 assertThatThrownBy(() -> subject.append(s, ExpectedVersion.exactly(4), events(1))).isInstanceOf(StreamVersionConflict.class);
             }
@@ -162,10 +178,109 @@ class SqliteStreamIndexTest {
                 try (java.sql.ResultSet rs = st.executeQuery("PRAGMA user_version")) {
                     assertThat(rs.getInt(1)).isEqualTo(SqliteSchema.VERSION);
                 }
-                try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name = 'streams'")) {
+                try (java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM sqlite_master WHERE name IN ('streams', 'stream_index')")) {
                     assertThat(rs.getInt(1)).isZero();
                 }
             }
+        }
+    }
+
+    @Nested
+    class Chunks {
+
+        /** The rows of {@code stream_chunks} as text: stream, first and last version, positions. */
+        private List<String> chunkRows(Path file) throws Exception {
+            List<String> rows = new ArrayList<>();
+            try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement();
+                    java.sql.ResultSet rs = st.executeQuery("SELECT stream, first_version, last_version, positions FROM stream_chunks ORDER BY stream, first_version")) {
+                while (rs.next()) {
+                    byte[] chunk = rs.getBytes(4);
+                    StringBuilder positions = new StringBuilder("[");
+                    for (int i = 0; i < StreamChunks.size(chunk); i++) {
+                        positions.append(i == 0 ? "" : ",").append(StreamChunks.position(chunk, i));
+                    }
+                    rows.add(rs.getString(1) + " " + rs.getLong(2) + ".." + rs.getLong(3) + " " + positions.append(']'));
+                }
+            }
+            return rows;
+        }
+
+        @Test
+        void aRoundWritesOneChunkPerStreamWithItsPositionsInVersionOrder() throws Exception {
+            StreamId a = StreamId.of("a", 1);
+            StreamId b = StreamId.of("b", 1);
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 8)) {
+                append(subject, a, 0, 2); // positions 1, 2
+                append(subject, b, 0, 3); // 3, 4, 5
+                append(subject, a, 2, 3); // 6, 7, 8: the round indexes 1..8
+                append(subject, b, 3, 1); // 9: tail only
+            }
+            assertThat(chunkRows(file())).containsExactly("a-1 1..5 [1,2,6,7,8]", "b-1 1..3 [3,4,5]");
+            SqliteEventStore.open(file(), StoreOptions.defaults()).close(); // opening indexes the tail: a chunk of its own
+            assertThat(chunkRows(file())).containsExactly("a-1 1..5 [1,2,6,7,8]", "b-1 1..3 [3,4,5]", "b-1 4..4 [9]");
+        }
+
+        @Test
+        void aLongRunIsSplitIntoChunksOfAtMostTheLimitAndReadsAcrossThem() throws Exception {
+            StreamId a = StreamId.of("a", 1);
+            int n = 2 * StreamChunks.MAX_ENTRIES + 10;
+            List<RecordedEvent> all;
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 100_000)) {
+                for (int i = 0; i < n; i += 8) {
+                    append(subject, a, i, Math.min(8, n - i));
+                }
+                all = subject.readAll(0, 10_000);
+            }
+            // Opening indexes the whole tail in one round, from the table (the new writer's tail index is empty).
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                assertThat(subject.writerTail().size()).isZero();
+                int m = StreamChunks.MAX_ENTRIES;
+                for (long from : new long[] {1, m - 1, m, m + 1, 2 * m, 2 * m + 1, n}) {
+                    for (int limit : new int[] {1, 300, 10_000}) {
+                        assertThat(subject.readStream(a, from, ReadDirection.FORWARD, limit)).isEqualTo(expected(all, a, from, ReadDirection.FORWARD, limit));
+                        assertThat(subject.readStream(a, from, ReadDirection.BACKWARD, limit)).isEqualTo(expected(all, a, from, ReadDirection.BACKWARD, limit));
+                    }
+                }
+            }
+            assertThat(chunkRows(file())).extracting(r -> r.substring(0, r.indexOf(' ', 4))).containsExactly(
+                    "a-1 1.." + StreamChunks.MAX_ENTRIES, "a-1 " + (StreamChunks.MAX_ENTRIES + 1) + ".." + 2 * StreamChunks.MAX_ENTRIES,
+                    "a-1 " + (2 * StreamChunks.MAX_ENTRIES + 1) + ".." + n);
+        }
+
+        @Test
+        void aRoundFromTheTailIndexIndexesWhatARoundFromTheTableIndexes() throws Exception {
+            Path other = dir.resolve("other.db");
+            try (SqliteEventStore fromTail = SqliteEventStore.open(file(), StoreOptions.defaults(), 50);
+                    SqliteEventStore fromTable = SqliteEventStore.open(other, StoreOptions.defaults(), 100_000)) {
+                for (int i = 0; i < 40; i++) {
+                    StreamId s = StreamId.of("s" + (i * 7 % 5), 1);
+                    fromTail.append(s, ExpectedVersion.any(), events(1 + i % 4));
+                    fromTable.append(s, ExpectedVersion.any(), events(1 + i % 4));
+                }
+            }
+            SqliteEventStore.open(other, StoreOptions.defaults()).close(); // opening indexes the tail, from the table
+            List<String> fromTail = entries(chunkRows(file()));
+            List<String> fromTable = entries(chunkRows(other));
+            // The rounds cut runs at other places, but give every event they indexed the same (stream, version, position).
+            assertThat(fromTail).hasSizeGreaterThan(50);
+            assertThat(fromTable).hasSize(100).containsAll(fromTail);
+        }
+
+        /** Every row's entries as "stream version position" strings, sorted. */
+        private List<String> entries(List<String> rows) {
+            return rows.stream().flatMap(r -> expand(r).stream()).sorted().toList();
+        }
+
+        /** One row's entries as "stream version position" strings. */
+        private List<String> expand(String row) {
+            String[] parts = row.split(" ", 3);
+            long first = Long.parseLong(parts[1].substring(0, parts[1].indexOf('.')));
+            String[] positions = parts[2].substring(1, parts[2].length() - 1).split(",");
+            List<String> entries = new ArrayList<>();
+            for (int i = 0; i < positions.length; i++) {
+                entries.add(parts[0] + " " + (first + i) + " " + positions[i]);
+            }
+            return entries;
         }
     }
 

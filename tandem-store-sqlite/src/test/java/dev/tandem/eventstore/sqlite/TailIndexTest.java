@@ -2,6 +2,12 @@ package dev.tandem.eventstore.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory index of unindexed events: what readers and the writer find, after rollbacks and bulk-index rounds. */
@@ -82,5 +88,49 @@ class TailIndexTest {
         assertThat(tail.latestVersion("even")).as("the table holds it now").isZero();
         assertThat(tail.latestVersion("odd")).isEqualTo(5);
         assertThat(tail.size()).isEqualTo(2);
+    }
+
+    @Test
+    void aRoundTakesTheEntriesInItsRangeStreamByStreamInIdOrder() throws Exception {
+        TailIndex tail = new TailIndex(10);
+        tail.add("b", 11, 1);
+        tail.add("a", 12, 7);
+        tail.add("b", 13, 2);
+        tail.add("a", 14, 8);
+        tail.add("c", 15, 1);
+        tail.committed();
+        assertThat(round(tail, 11, 14)).as("positions 12 to 14").containsExactly("a 7..8", "b 2..2");
+        assertThat(round(tail, 10, 15)).containsExactly("a 7..8", "b 1..2", "c 1..1");
+    }
+
+    @Test
+    void aRoundItsIndexCannotVouchForAddsNothingAndSaysSo() throws Exception {
+        TailIndex tail = new TailIndex(10);
+        tail.add("a", 11, 1);
+        tail.add("a", 13, 2); // position 12 is another writer's, not seen
+        tail.committed();
+        assertThat(round(tail, 10, 13)).isNull();
+    }
+
+    /** Runs {@link TailIndex#index} into a table; its chunks as "stream first..last", or null when it refused. */
+    private static List<String> round(TailIndex tail, long after, long upTo) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:"); Statement s = c.createStatement()) {
+            // with a rowid, unlike the store's, so the order of the inserts shows
+            s.execute("CREATE TABLE stream_chunks (stream TEXT NOT NULL, first_version INTEGER NOT NULL, last_version INTEGER NOT NULL,"
+                    + " positions BLOB NOT NULL)");
+            StreamChunks.Builder chunks = new StreamChunks.Builder(c.prepareStatement(StreamChunks.INSERT));
+            if (!tail.index(after, upTo, chunks)) {
+                assertThat(chunks.finish()).as("rows it added before refusing").isZero();
+                return null;
+            }
+            chunks.finish();
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT stream, first_version, last_version FROM stream_chunks ORDER BY rowid")) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + " " + rs.getLong(2) + ".." + rs.getLong(3));
+                }
+            }
+            return rows;
+        }
     }
 }
