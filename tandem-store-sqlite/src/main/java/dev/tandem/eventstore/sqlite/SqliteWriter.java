@@ -60,9 +60,10 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
     private static final String FOREIGN_EVENTS = "SELECT stream, position, version FROM events WHERE position > ? ORDER BY position";
     private static final String INDEXED_TO = "SELECT indexed_to FROM stream_index_state";
-    /** A round's entries read from the table, for when the tail index cannot vouch for them. */
-    private static final String ROUND_ENTRIES =
-            "SELECT stream, version, position FROM events WHERE position > ? AND position <= ? ORDER BY stream, version";
+    /** A round from the table: one chunk per event, inserted sorted in one statement. */
+    private static final String INDEX_EACH = "INSERT INTO stream_chunks (stream, first_version, last_version, positions)"
+            + " SELECT stream, version, version, unhex(printf('%016X', position)) FROM events WHERE position > ? AND position <= ?"
+            + " ORDER BY stream, version";
     private static final String SET_INDEXED_TO = "UPDATE stream_index_state SET indexed_to = ?";
     private static final String INSERT_INBOX = "INSERT INTO inbox (consumer, message_id, result, recorded_at) VALUES (?, ?, ?, ?)";
     private static final String UPSERT_CHECKPOINT =
@@ -263,23 +264,22 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
      * Indexes the events after {@code indexedTo}, up to {@code last}: one chunk per stream ({@link StreamChunks}), inserted
-     * in the order of the streams' ids. The entries come from the tail index, which holds them all once this transaction
-     * has caught up with other writers on the file; when it does not hold exactly that many (on open it is still empty),
-     * they are read from the table, sorted by SQLite.
+     * in the order of the streams' ids, from the tail index, which holds them all once this transaction has caught up
+     * with other writers on the file. When it does not hold exactly that many (on open it is still empty), or most
+     * streams of the round have one event, one chunk per event is inserted from the table instead.
      */
     private void indexTail(long indexedTo, long last) throws SQLException {
         if (last <= indexedTo) {
             return;
         }
-        PreparedStatement insert = statements.get(StreamChunks.INSERT);
-        StreamChunks.Builder chunks = new StreamChunks.Builder(insert);
+        StreamChunks.Builder chunks = new StreamChunks.Builder(statements.get(StreamChunks.INSERT));
         if (tail != null && tail.index(indexedTo, last, chunks)) {
             chunks.finish();
         } else {
-            PreparedStatement entries = statements.get(ROUND_ENTRIES);
-            entries.setLong(1, indexedTo);
-            entries.setLong(2, last);
-            StreamChunks.fill(entries, insert);
+            PreparedStatement each = statements.get(INDEX_EACH);
+            each.setLong(1, indexedTo);
+            each.setLong(2, last);
+            each.executeUpdate();
         }
         PreparedStatement mark = statements.get(SET_INDEXED_TO);
         mark.setLong(1, last);

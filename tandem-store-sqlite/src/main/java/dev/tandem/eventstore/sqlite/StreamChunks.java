@@ -103,24 +103,17 @@ final class StreamChunks {
     }
 
     /**
-     * Indexes the (stream, version, position) rows of {@code sortedEntries} (bound, not yet run), which must come sorted
-     * by stream and version: when a file of an older schema is opened, and for a round the writer's tail index cannot
-     * vouch for.
+     * Indexes the (stream, version, position) rows {@code select} returns, which must come sorted by stream and version
+     * (opening a file of an older schema).
      */
-    static void fill(PreparedStatement sortedEntries, PreparedStatement insert) throws SQLException {
-        Builder chunks = new Builder(insert);
-        try (ResultSet rs = sortedEntries.executeQuery()) {
+    static void fill(Connection connection, String select) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(select); PreparedStatement insert = connection.prepareStatement(INSERT);
+                ResultSet rs = query.executeQuery()) {
+            Builder chunks = new Builder(insert);
             while (rs.next()) {
                 chunks.add(rs.getString(1), rs.getLong(2), rs.getLong(3));
             }
-        }
-        chunks.finish();
-    }
-
-    /** As {@link #fill(PreparedStatement, PreparedStatement)}, from the rows of {@code select}, on statements of its own. */
-    static void fill(Connection connection, String select) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement(select); PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            fill(query, insert);
+            chunks.finish();
         }
     }
 }

@@ -154,9 +154,11 @@ final class TailIndex {
 
     /**
      * Writer, for an index round: adds to {@code chunks} every entry with a position in ({@code after}, {@code upTo}],
-     * stream by stream in the order of their ids (so the round's inserts walk the table's key order), and returns true;
-     * returns false, having added nothing, when this index does not hold exactly {@code upTo - after} such entries (the
-     * events of that range were not all seen by this writer) and the round must read them from the table.
+     * stream by stream in the order of their ids (so the round's inserts walk the table's key order), and returns true.
+     * Returns false, having added nothing, when the round is better written from the table: when this index does not
+     * hold exactly {@code upTo - after} such entries (the events of that range were not all seen by this writer), or when
+     * most of its streams have a single entry (one row per stream is then one row per event, which SQLite inserts from
+     * the table in one sorted statement faster than from here: building and sorting them here took as long again).
      */
     boolean index(long after, long upTo, StreamChunks.Builder chunks) throws SQLException {
         List<Map.Entry<String, Tail>> streams = new ArrayList<>();
@@ -174,7 +176,7 @@ final class TailIndex {
                 count += n;
             }
         }
-        if (count != upTo - after) {
+        if (count != upTo - after || 2L * streams.size() > count) {
             return false;
         }
         streams.sort(Map.Entry.comparingByKey());

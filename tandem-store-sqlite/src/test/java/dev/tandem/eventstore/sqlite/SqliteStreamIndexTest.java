@@ -225,13 +225,13 @@ class SqliteStreamIndexTest {
             StreamId a = StreamId.of("a", 1);
             int n = 2 * StreamChunks.MAX_ENTRIES + 10;
             List<RecordedEvent> all;
-            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), 100_000)) {
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults(), n)) {
                 for (int i = 0; i < n; i += 8) {
                     append(subject, a, i, Math.min(8, n - i));
                 }
                 all = subject.readAll(0, 10_000);
             }
-            // Opening indexes the whole tail in one round, from the table (the new writer's tail index is empty).
+            // The last append's round indexed all of them, from the tail index (one stream).
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
                 assertThat(subject.writerTail().size()).isZero();
                 int m = StreamChunks.MAX_ENTRIES;
@@ -258,7 +258,7 @@ class SqliteStreamIndexTest {
                     fromTable.append(s, ExpectedVersion.any(), events(1 + i % 4));
                 }
             }
-            SqliteEventStore.open(other, StoreOptions.defaults()).close(); // opening indexes the tail, from the table
+            SqliteEventStore.open(other, StoreOptions.defaults()).close(); // opening indexes the tail from the table, a chunk per event
             List<String> fromTail = entries(chunkRows(file()));
             List<String> fromTable = entries(chunkRows(other));
             // The rounds cut runs at other places, but give every event they indexed the same (stream, version, position).

@@ -97,10 +97,12 @@ class TailIndexTest {
         tail.add("a", 12, 7);
         tail.add("b", 13, 2);
         tail.add("a", 14, 8);
-        tail.add("c", 15, 1);
+        tail.add("a", 15, 9);
+        tail.add("c", 16, 1);
+        tail.add("a", 17, 10);
         tail.committed();
-        assertThat(round(tail, 11, 14)).as("positions 12 to 14").containsExactly("a 7..8", "b 2..2");
-        assertThat(round(tail, 10, 15)).containsExactly("a 7..8", "b 1..2", "c 1..1");
+        assertThat(round(tail, 11, 15)).as("positions 12 to 15").containsExactly("a 7..9", "b 2..2");
+        assertThat(round(tail, 10, 17)).containsExactly("a 7..10", "b 1..2", "c 1..1");
     }
 
     @Test
@@ -110,6 +112,21 @@ class TailIndexTest {
         tail.add("a", 13, 2); // position 12 is another writer's, not seen
         tail.committed();
         assertThat(round(tail, 10, 13)).isNull();
+    }
+
+    @Test
+    void aRoundOfMostlyOneEventStreamsIsLeftToTheTable() throws Exception {
+        TailIndex tail = new TailIndex(0);
+        tail.add("a", 1, 1);
+        tail.add("b", 2, 1);
+        tail.add("c", 3, 1);
+        tail.add("a", 4, 2);
+        tail.committed();
+        assertThat(round(tail, 0, 4)).as("three streams for four events").isNull();
+        tail.add("a", 5, 3);
+        tail.add("a", 6, 4);
+        tail.committed();
+        assertThat(round(tail, 0, 6)).containsExactly("a 1..4", "b 1..1", "c 1..1");
     }
 
     /** Runs {@link TailIndex#index} into a table; its chunks as "stream first..last", or null when it refused. */
