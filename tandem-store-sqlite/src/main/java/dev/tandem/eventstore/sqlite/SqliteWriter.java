@@ -52,9 +52,9 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     static final int RECENT_EVENTS = Integer.highestOneBit(Math.max(1, Integer.getInteger("tandem.sqlite.recentEvents", 8_192)));
 
     /**
-     * Fill the stream index ({@code stream_chunks}) once this many events are not in it: a bulk insert of one chunk per
-     * stream writes each touched index page once for all its events, so the larger the round, the fewer pages per event (until every stream's
-     * page is touched anyway). Until then the {@link TailIndex} in memory finds them, so reads do not scan them.
+     * Fill the stream index ({@code stream_chunks}) once this many events are not in it: a bulk insert writes each
+     * touched index page once for all its events, so the larger the round, the fewer pages per event (until every
+     * stream's page is touched anyway). Until then the {@link TailIndex} in memory finds them, so reads do not scan them.
      * Measured on 2 cores (docs/benchmarks.md); the system property {@code tandem.sqlite.indexEvery} tunes it.
      */
     static final int INDEX_EVERY = Math.max(1, Integer.getInteger("tandem.sqlite.indexEvery", 16_384));
@@ -265,8 +265,9 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
     /**
      * Indexes the events after {@code indexedTo}, up to {@code last}: one chunk per stream ({@link StreamChunks}), inserted
      * in the order of the streams' ids, from the tail index, which holds them all once this transaction has caught up
-     * with other writers on the file. When it does not hold exactly that many (on open it is still empty), or most
-     * streams of the round have one event, one chunk per event is inserted from the table instead.
+     * with other writers on the file. When there is no tail index yet (the round on open), when it does not hold exactly
+     * that many, or when most streams of the round have one event, one chunk per event is inserted from the table
+     * instead.
      */
     private void indexTail(long indexedTo, long last) throws SQLException {
         if (last <= indexedTo) {

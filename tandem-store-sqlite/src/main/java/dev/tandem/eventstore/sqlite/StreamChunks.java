@@ -13,7 +13,8 @@ import java.util.Arrays;
  * big-endian 8-byte integers in version order (so a read can ask for just the slice it needs with {@code substr}).
  * An index round writes one chunk per stream it saw (split every {@link #MAX_ENTRIES} entries), where schema 4
  * wrote one row per event: a round of 16,384 events over 1,000 streams inserts 1,000 rows, and SQLite pays per row
- * inserted (a B-tree seek each) far more than per byte.
+ * inserted (a B-tree seek each) far more than per byte. (A round of mostly one-event streams, and the round on open,
+ * write one chunk per event instead: see {@code SqliteWriter}.) Reads take any runs, however they were cut.
  *
  * <p>A stream's version as of the index is its last chunk's {@code last_version}.
  */

@@ -13,12 +13,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the positions and versions of its events after {@code stream_index_state.indexed_to}. A stream's last chunk in the
  * table gives its version as of {@code indexed_to}; a stream written since has its current version here.
  *
- * <p>The table is filled in bulk, many thousand events at a time (from this index: {@link #index}), because a bulk
- * insert writes one chunk per stream and touches each index page once for all the events it receives, where indexing
- * every commit wrote about one page per event (each stream's entries sit on a page of their own, and SQLite writes
- * whole pages to the WAL). Until then, this
- * index lets a stream read find the unindexed events by position instead of scanning them, and gives the versions of
- * the streams written since.
+ * <p>The table is filled in bulk, many thousand events at a time (usually from this index: {@link #index}), because a
+ * bulk insert touches each index page once for all the events it receives, where indexing every commit wrote about one
+ * page per event (each stream's entries sit on a page of their own, and SQLite writes whole pages to the WAL). Until
+ * then, this index lets a stream read find the unindexed events by position instead of scanning them, and gives the
+ * versions of the streams written since.
  *
  * <p><b>Consistency with a reader's snapshot.</b> The writer (one thread) {@link #add adds} an event's position
  * <em>before</em> the {@code COMMIT} that makes it visible, and {@link #rollback removes} what it added when the
