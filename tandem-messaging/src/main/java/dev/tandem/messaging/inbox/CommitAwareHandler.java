@@ -14,6 +14,9 @@ import dev.tandem.messaging.MessageHandler;
  */
 public interface CommitAwareHandler extends MessageHandler {
 
-    /** @param commit the commit that was made durable: the handler's writes plus the inbox entry of {@code message} */
+    /**
+     * @param commit the commit that was made durable: the handler's writes plus the inbox entry of {@code message} (none
+     *     when the handler {@linkplain dev.tandem.messaging.MessageHandler#deduplicates de-duplicates} it and wrote events)
+     */
     void committed(Message message, Commit commit);
 }

@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs while
  *       duplicates arrive (see {@link InboxCheck}), and the commit refuses it anyway
  *       ({@link DuplicateMessageException}). The entry's {@code result} lists the handling's replies (its
- *       routed events), which are re-sent to a duplicate when {@link InboxOptions#replies()} is set.
+ *       routed events), which are re-sent to a duplicate when {@link InboxOptions#replies()} is set. A handler
+ *       that {@linkplain MessageHandler#deduplicates de-duplicates a message itself} gets no entry for a handling
+ *       that writes events: it sees a redelivery again, and its own state makes it harmless.
  *   <li>A {@link dev.tandem.eventstore.StreamVersionConflict} re-runs the handler on fresh state.
  *   <li>Transient failures are retried per {@link InboxOptions#retry()}, holding only their own key.
  *   <li>A poison message (undecodable, unknown type, non-transient failure, too large, out of attempts)
@@ -135,8 +137,14 @@ public final class InboxConsumer implements PipelinedBatchListener {
         return b;
     }
 
-    /** The commit that handles {@code m}: its effects (guards included) plus the inbox entry. */
+    /**
+     * The commit that handles {@code m}: its effects (guards included) plus the inbox entry; without the entry when the
+     * handler {@linkplain MessageHandler#deduplicates de-duplicates} {@code m} itself and the effects write something.
+     */
     Commit handling(Message m, Commit.Builder effects) {
+        if (!effects.isEmpty() && handler.deduplicates(m)) {
+            return effects.build();
+        }
         return withEntry(effects, consumer, m.id()).build();
     }
 

@@ -48,6 +48,16 @@ public final class MessageRouter implements MessageHandler {
         return on(type, m -> handler.handle(m, decode(m, payloadType)));
     }
 
+    /** As the handler of the message's type says; {@code false} for a type without one. */
+    @Override
+    public boolean deduplicates(Message message) {
+        MessageHandler h;
+        synchronized (this) {
+            h = byType.get(message.type());
+        }
+        return h != null && h.deduplicates(message);
+    }
+
     @Override
     public Commit.Builder handle(Message message) throws Exception {
         MessageHandler h;

@@ -278,6 +278,90 @@ class InboxConsumerTest {
     }
 
     @Nested
+    @DisplayName("leaves a handler that de-duplicates by itself")
+    class SelfDeduplicating {
+
+        private final AtomicInteger calls = new AtomicInteger();
+
+        /**
+         * Records each message once in a stream of its own, appended at exactly version 0: a redelivery finds the stream
+         * and writes nothing, as the participant's barrier answers a repeated command from what it recorded.
+         */
+        private final MessageHandler onePerMessage = new MessageHandler() {
+            @Override
+            public Commit.Builder handle(Message m) {
+                calls.incrementAndGet();
+                StreamId own = StreamId.of("applied-" + m.id());
+                if (store.streamVersion(own) > 0) {
+                    return Commit.builder();
+                }
+                return Commit.builder().append(own, ExpectedVersion.exactly(0), List.of(NewEvent.json("Applied", Map.of())));
+            }
+
+            @Override
+            public boolean deduplicates(Message m) {
+                return m.type().equals("Apply");
+            }
+        };
+
+        @Test
+        void recordsNoMessageWhoseHandlingWritesEvents() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
+            Message m = message("k", "Apply", "{}");
+
+            subject.onMessages(List.of(m));
+
+            assertThat(store.streamVersion(StreamId.of("applied-" + m.id()))).isEqualTo(1);
+            assertThat(subject.handled(m.id())).as("no inbox record").isFalse();
+        }
+
+        @Test
+        void handsItARedeliveryWhichItsOwnStateMakesHarmless() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
+            Message m = message("k", "Apply", "{}");
+
+            subject.onMessages(List.of(m));
+            subject.onMessages(List.of(m));
+
+            assertThat(calls).as("the handler saw the redelivery").hasValue(2);
+            assertThat(store.streamVersion(StreamId.of("applied-" + m.id()))).as("applied once").isEqualTo(1);
+            assertThat(subject.handled(m.id())).as("a handling that writes nothing is recorded, as any other").isTrue();
+        }
+
+        @Test
+        void recordsTheMessagesTheHandlerDoesNotDeduplicate() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
+            Message other = message("k", "Other", "{}");
+
+            subject.onMessages(List.of(other));
+
+            assertThat(subject.handled(other.id())).isTrue();
+        }
+
+        @Test
+        void recordsAMessageItParks() throws Exception {
+            MessageHandler refusing = new MessageHandler() {
+                @Override
+                public Commit.Builder handle(Message m) {
+                    throw new NonTransientException("never");
+                }
+
+                @Override
+                public boolean deduplicates(Message m) {
+                    return true;
+                }
+            };
+            InboxConsumer subject = new InboxConsumer(store, "b/in", refusing, FAST);
+            Message m = message("k", "Apply", "{}");
+
+            subject.onMessages(List.of(m));
+
+            assertThat(subject.handled(m.id())).isTrue();
+            assertThat(subject.deadLetters().find(m.id())).map(DeadLetter::reason).contains(DeadLetterReason.REJECTED);
+        }
+    }
+
+    @Nested
     @DisplayName("parks poison messages")
     class Poison {
 

@@ -8,6 +8,7 @@ import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.messaging.MalformedMessageException;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.UnknownMessageTypeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -51,6 +52,26 @@ class MessageRouterTest {
         assertThatThrownBy(() -> subject.handle(message("Debit", "text/plain", "42")))
                 .isInstanceOf(MalformedMessageException.class).hasMessageContaining("text/plain");
         assertThat(Handling.reasonFor(new MalformedMessageException("x"))).hasToString("UNDECODABLE");
+    }
+
+    @Test
+    void deduplicatesAMessageOnlyWhenTheHandlerOfItsTypeDoes() {
+        MessageHandler selfDeduplicating = new MessageHandler() {
+            @Override
+            public Commit.Builder handle(Message message) {
+                return Commit.builder();
+            }
+
+            @Override
+            public boolean deduplicates(Message message) {
+                return true;
+            }
+        };
+        subject.on("Answer", selfDeduplicating);
+
+        assertThat(subject.deduplicates(message("Answer", "application/json", "{}"))).isTrue();
+        assertThat(subject.deduplicates(message("Debit", "application/json", "{}"))).as("a plain handler").isFalse();
+        assertThat(subject.deduplicates(message("Credit", "application/json", "{}"))).as("no handler").isFalse();
     }
 
     @Test

@@ -180,6 +180,16 @@ public final class Coordinator {
             return handleReply(message);
         }
 
+        /**
+         * A reply's decision appends to its transaction's stream at the exact version it was decided on, and the decider
+         * ignores a reply its state already took in (duplicate, stale or late): a redelivered reply changes nothing, so
+         * the inbox need not record replies.
+         */
+        @Override
+        public boolean deduplicates(Message message) {
+            return message.type().equals(BranchReply.TYPE);
+        }
+
         @Override
         public void committed(Message message, Commit commit) {
             for (StreamGuard guard : commit.guards()) { // a reply consumed without an append: the state it was decided on holds

@@ -114,6 +114,16 @@ public final class Participant implements CommitAwareHandler {
         return commit;
     }
 
+    /**
+     * The barrier de-duplicates branch commands: a command's commit appends to its branch's barrier stream at the exact
+     * version its decision was made on, and a repeated command is answered from the barrier without running the
+     * handler again. So the inbox need not record them.
+     */
+    @Override
+    public boolean deduplicates(Message message) {
+        return message.type().equals(BranchCommand.TYPE);
+    }
+
     @Override
     public void committed(Message message, Commit commit) {
         barriers.committed(commit);
@@ -174,8 +184,8 @@ public final class Participant implements CommitAwareHandler {
         }
 
         /**
-         * Tells {@code listener} of every durable handling commit (business writes, barrier record, reply and inbox
-         * entry), on the inbox's thread; it must be quick and must not fail the commit it is told of.
+         * Tells {@code listener} of every durable handling commit (business writes and the barrier record, which is the
+         * reply), on the inbox's thread; it must be quick and must not fail the commit it is told of.
          */
         public Builder afterCommit(Consumer<Commit> listener) {
             afterCommit.add(InvalidInputException.requireNonNull(listener, "listener"));

@@ -9,6 +9,7 @@ import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.messaging.Message;
@@ -24,6 +25,7 @@ import dev.tandem.saga.protocol.BranchCommand;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -108,6 +110,15 @@ class CoordinatorTest {
             assertThat(status("t1")).isEqualTo(Status.COMMITTED);
             assertThat(bankA.balance() + bankB.balance()).isEqualTo(100);
             assertThat(bankB.balance()).isEqualTo(10);
+            // neither side records the messages whose handling writes (the barrier and the transaction stream de-duplicate)
+            assertThat(subject.find("t1").orElseThrow().timeline()).as("each reply taken in once")
+                    .filteredOn(e -> e.type().endsWith("StepSucceeded")).hasSize(2);
+            List<RecordedEvent> replies = new ArrayList<>(storeA.readAll(0, 1_000));
+            replies.addAll(storeB.readAll(0, 1_000));
+            assertThat(replies).filteredOn(e -> e.route() != null).as("each command answered twice, from the barrier the second time")
+                    .hasSize(4);
+            assertThat(coordinatorStore.readAll(0, 1_000)).filteredOn(e -> e.route() != null).as("commands").hasSize(2)
+                    .noneMatch(e -> storeA.findInbox("bank-a", e.id()).isPresent() || storeB.findInbox("bank-b", e.id()).isPresent());
         }
 
         @Test

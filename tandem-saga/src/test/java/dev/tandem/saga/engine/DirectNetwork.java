@@ -88,7 +88,11 @@ final class DirectNetwork {
         }
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                Commit commit = target.handler().handle(m).inbox(InboxEntry.of(target.name(), m.id())).build();
+                Commit.Builder effects = target.handler().handle(m);
+                if (effects.isEmpty() || !target.handler().deduplicates(m)) { // as the inbox does
+                    effects.inbox(InboxEntry.of(target.name(), m.id()));
+                }
+                Commit commit = effects.build();
                 target.store().commit(commit);
                 if (target.handler() instanceof CommitAwareHandler aware) { // as the inbox does
                     aware.committed(m, commit);

@@ -18,6 +18,7 @@ import dev.tandem.messaging.inbox.InboxConsumer;
 import dev.tandem.messaging.inbox.InboxOptions;
 import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.protocol.BranchCommand;
+import dev.tandem.saga.protocol.BranchReply;
 import dev.tandem.saga.protocol.ProtocolJson;
 import dev.tandem.saga.protocol.ReplyOutcome;
 import java.time.Instant;
@@ -42,22 +43,27 @@ class ParticipantTest {
     private final AtomicInteger compensations = new AtomicInteger();
     private final AtomicInteger confirms = new AtomicInteger();
     private final List<Commit> toldOf = new ArrayList<>();
-    private final Participant participant = Participant.builder("bank", store)
-            .on("debit", ctx -> {
-                actions.incrementAndGet();
-                return BranchResult.succeeded(effect("Debited"));
-            })
-            .on("refund", ctx -> {
-                compensations.incrementAndGet();
-                return BranchResult.succeeded(effect("Refunded"));
-            })
-            .on("settle", ctx -> {
-                confirms.incrementAndGet();
-                return BranchResult.succeeded(effect("Settled"));
-            })
-            .afterCommit(toldOf::add)
-            .build();
+    private final Participant participant = participant();
     private final InboxConsumer inbox = new InboxConsumer(store, "bank/commands", participant, InboxOptions.defaults());
+
+    /** A new instance of the bank's participant on the same store: what a restart makes, knowing no barrier state. */
+    private Participant participant() {
+        return Participant.builder("bank", store)
+                .on("debit", ctx -> {
+                    actions.incrementAndGet();
+                    return BranchResult.succeeded(effect("Debited"));
+                })
+                .on("refund", ctx -> {
+                    compensations.incrementAndGet();
+                    return BranchResult.succeeded(effect("Refunded"));
+                })
+                .on("settle", ctx -> {
+                    confirms.incrementAndGet();
+                    return BranchResult.succeeded(effect("Settled"));
+                })
+                .afterCommit(toldOf::add)
+                .build();
+    }
 
     /** A handler's business write: one event of {@code type} on the effects stream. */
     private static StreamWrite effect(String type) {
@@ -86,6 +92,23 @@ class ParticipantTest {
         assertThat(participant.barrierState("t1", 0).confirmed()).isTrue();
         assertThat(store.streamVersion(participant.barrierStream("t1", 0))).as("one barrier record per answered command").isEqualTo(3);
         assertThat(toldOf).as("after-commit listeners hear of each handling commit").hasSize(3);
+    }
+
+    @Test
+    void answersARedeliveredCommandFromItsBarrierWithoutAnInboxRecord() throws Exception {
+        Message debit = command(Phase.ACTION, "debit");
+        inbox.onMessages(List.of(debit));
+        inbox.onMessages(List.of(debit)); // redelivered to the same instance
+        new InboxConsumer(store, "bank/commands", participant(), InboxOptions.defaults()).onMessages(List.of(debit)); // and after a restart
+
+        assertThat(effects()).as("debited once").containsExactly("Debited");
+        assertThat(actions).as("the restarted instance may run the handler, on a barrier it takes as new; its commit is refused")
+                .hasValueBetween(1, 2);
+        assertThat(inbox.handled(debit.id())).as("the barrier de-duplicates branch commands: no inbox record").isFalse();
+        List<RecordedEvent> answers = store.readStream(participant.barrierStream("t1", 0), 1, ReadDirection.FORWARD, 10);
+        assertThat(answers).as("every delivery answered, each time with the first outcome").hasSize(3)
+                .allSatisfy(e -> assertThat(ProtocolJson.decode(e.payload(), BranchReply.class).outcome()).isEqualTo(ReplyOutcome.SUCCEEDED))
+                .allSatisfy(e -> assertThat(e.route().destination()).isEqualTo("coordinator"));
     }
 
     @Test

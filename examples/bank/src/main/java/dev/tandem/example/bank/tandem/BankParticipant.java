@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * One bank as a saga participant: each branch applies {@link AccountDecider} to the payer's or payee's account
- * stream, and the account events go into the same commit as the barrier record, the reply and the inbox entry.
+ * stream, and the account events go into the same commit as the barrier record (which is also the reply).
  * A business refusal is a failed branch that writes no account event.
  */
 public final class BankParticipant {
