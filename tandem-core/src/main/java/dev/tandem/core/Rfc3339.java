@@ -2,6 +2,7 @@ package dev.tandem.core;
 
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 
@@ -14,10 +15,13 @@ import java.time.ZoneOffset;
 public final class Rfc3339 {
 
     private static final int[] SCALE = {0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1};
-    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
     private static final int SECOND_LENGTH = 19; // yyyy-MM-ddTHH:mm:ss
+    private static final int DATE_LENGTH = 11; // yyyy-MM-ddT
+    private static final long SECONDS_PER_DAY = 86_400;
     private static final long YEAR_0 = -62_167_219_200L; // 0000-01-01T00:00:00Z
     private static final long YEAR_10000 = 253_402_300_800L; // 10000-01-01T00:00:00Z
+
+    private static Day lastDay;
 
     private Rfc3339() {}
 
@@ -27,26 +31,65 @@ public final class Rfc3339 {
         if (seconds < YEAR_0 || seconds >= YEAR_10000) {
             return instant.toString(); // a sign or more than four digits, and beyond LocalDateTime's range at the extremes
         }
-        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        StringBuilder b = new StringBuilder(30);
-        digits(b, t.getYear(), 4).append('-');
-        digits(b, t.getMonthValue(), 2).append('-');
-        digits(b, t.getDayOfMonth(), 2).append('T');
-        digits(b, t.getHour(), 2).append(':');
-        digits(b, t.getMinute(), 2).append(':');
-        digits(b, t.getSecond(), 2);
+        long epochDay = Math.floorDiv(seconds, SECONDS_PER_DAY);
+        int secondOfDay = (int) (seconds - epochDay * SECONDS_PER_DAY);
+        Day day = lastDay; // most instants formatted fall on the same day as the one before
+        if (day == null || day.epochDay() != epochDay) {
+            day = Day.of(epochDay);
+            lastDay = day;
+        }
+        char[] c = new char[30];
+        day.text().getChars(0, DATE_LENGTH, c, 0);
+        twoDigits(c, 11, secondOfDay / 3600);
+        c[13] = ':';
+        twoDigits(c, 14, secondOfDay / 60 % 60);
+        c[16] = ':';
+        twoDigits(c, 17, secondOfDay % 60);
+        int length = SECOND_LENGTH;
         int nano = instant.getNano();
         if (nano != 0) {
-            b.append('.');
+            c[length++] = '.';
+            int width = 9;
             if (nano % 1_000_000 == 0) {
-                digits(b, nano / 1_000_000, 3);
+                nano /= 1_000_000;
+                width = 3;
             } else if (nano % 1_000 == 0) {
-                digits(b, nano / 1_000, 6);
-            } else {
-                digits(b, nano, 9);
+                nano /= 1_000;
+                width = 6;
             }
+            for (int i = length + width - 1; i >= length; i--) { // right to left: only divisions by the constant 10
+                c[i] = (char) ('0' + nano % 10);
+                nano /= 10;
+            }
+            length += width;
         }
-        return b.append('Z').toString();
+        c[length++] = 'Z';
+        return new String(c, 0, length);
+    }
+
+    /** {@code value} (0–99) as two digits at {@code c[at]}. */
+    private static void twoDigits(char[] c, int at, int value) {
+        c[at] = (char) ('0' + value / 10);
+        c[at + 1] = (char) ('0' + value % 10);
+    }
+
+    /** A day's date part, {@code yyyy-MM-ddT}; immutable, so it can be shared between threads through a plain field. */
+    private record Day(long epochDay, String text) {
+        static Day of(long epochDay) {
+            LocalDate date = LocalDate.ofEpochDay(epochDay);
+            char[] c = new char[DATE_LENGTH];
+            int year = date.getYear();
+            for (int i = 3; i >= 0; i--) {
+                c[i] = (char) ('0' + year % 10);
+                year /= 10;
+            }
+            c[4] = '-';
+            twoDigits(c, 5, date.getMonthValue());
+            c[7] = '-';
+            twoDigits(c, 8, date.getDayOfMonth());
+            c[10] = 'T';
+            return new Day(epochDay, new String(c));
+        }
     }
 
     /**
@@ -96,13 +139,5 @@ public final class Rfc3339 {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    /** {@code value} (below 10^width) in {@code width} digits, zero-padded. */
-    private static StringBuilder digits(StringBuilder b, int value, int width) {
-        for (int scale = POWERS[width - 1]; scale > 0; scale /= 10) {
-            b.append((char) ('0' + value / scale % 10));
-        }
-        return b;
     }
 }
