@@ -291,11 +291,10 @@ class InboxConsumerTest {
             @Override
             public Commit.Builder handle(Message m) {
                 calls.incrementAndGet();
-                StreamId own = StreamId.of("applied-" + m.id());
-                if (store.streamVersion(own) > 0) {
+                if (timesApplied(m) > 0) {
                     return Commit.builder();
                 }
-                return Commit.builder().append(own, ExpectedVersion.exactly(0), List.of(NewEvent.json("Applied", Map.of())));
+                return Commit.builder().append(appliedStream(m), ExpectedVersion.exactly(0), List.of(NewEvent.json("Applied", Map.of())));
             }
 
             @Override
@@ -304,6 +303,14 @@ class InboxConsumerTest {
             }
         };
 
+        private static StreamId appliedStream(Message m) {
+            return StreamId.of("applied-" + m.id());
+        }
+
+        private long timesApplied(Message m) {
+            return store.streamVersion(appliedStream(m));
+        }
+
         @Test
         void recordsNoMessageWhoseHandlingWritesEvents() throws Exception {
             InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
@@ -311,7 +318,7 @@ class InboxConsumerTest {
 
             subject.onMessages(List.of(m));
 
-            assertThat(store.streamVersion(StreamId.of("applied-" + m.id()))).isEqualTo(1);
+            assertThat(timesApplied(m)).isEqualTo(1);
             assertThat(subject.handled(m.id())).as("no inbox record").isFalse();
         }
 
@@ -324,7 +331,7 @@ class InboxConsumerTest {
             subject.onMessages(List.of(m));
 
             assertThat(calls).as("the handler saw the redelivery").hasValue(2);
-            assertThat(store.streamVersion(StreamId.of("applied-" + m.id()))).as("applied once").isEqualTo(1);
+            assertThat(timesApplied(m)).as("applied once").isEqualTo(1);
             assertThat(subject.handled(m.id())).as("a handling that writes nothing is recorded, as any other").isTrue();
         }
 
