@@ -195,8 +195,6 @@ public final class TransactionDecider {
         if (!awaited || leg.attempt() != r.attempt()) {
             return List.of(); // duplicate, stale or late: the leg already moved on
         }
-        String why = r.reason() == null ? r.outcome().name().toLowerCase(java.util.Locale.ROOT) : r.reason();
-        SplittableRandom random = new SplittableRandom(r.random());
         return switch (r.outcome()) {
             case SUCCEEDED -> List.of(switch (r.phase()) {
                 case ACTION -> new StepSucceeded(r.step(), r.attempt(), r.now());
@@ -204,12 +202,17 @@ public final class TransactionDecider {
                 case CONFIRM -> new StepConfirmed(r.step(), r.attempt(), r.now());
             });
             case FAILED, REFUSED -> r.phase() == Phase.ACTION
-                    ? List.of(new StepFailed(r.step(), r.attempt(), why, r.now()))
-                    : List.of(retryOrExhaust(t, r.step(), r.phase(), leg, why, r.now(), random));
+                    ? List.of(new StepFailed(r.step(), r.attempt(), why(r), r.now()))
+                    : List.of(retryOrExhaust(t, r.step(), r.phase(), leg, why(r), r.now(), new SplittableRandom(r.random())));
             case RETRYABLE -> r.phase() == Phase.ACTION && t.status() != Status.RUNNING
-                    ? List.of(new RetriesExhausted(r.step(), r.phase(), r.attempt(), "not retried after abort: " + why, r.now()))
-                    : List.of(retryOrExhaust(t, r.step(), r.phase(), leg, why, r.now(), random));
+                    ? List.of(new RetriesExhausted(r.step(), r.phase(), r.attempt(), "not retried after abort: " + why(r), r.now()))
+                    : List.of(retryOrExhaust(t, r.step(), r.phase(), leg, why(r), r.now(), new SplittableRandom(r.random())));
         };
+    }
+
+    /** A failed reply's reason, or its outcome's name: only a failure needs one. */
+    private static String why(ReceiveReply r) {
+        return r.reason() == null ? r.outcome().name().toLowerCase(java.util.Locale.ROOT) : r.reason();
     }
 
     private static List<TransactionEvent> timers(Transaction t, FireDueTimers f) {

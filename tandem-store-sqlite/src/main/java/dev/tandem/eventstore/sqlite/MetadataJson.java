@@ -27,7 +27,7 @@ final class MetadataJson {
     private MetadataJson() {}
 
     static String write(Metadata m) {
-        StringWriter out = new StringWriter(64);
+        StringWriter out = new StringWriter(256); // ids and a few headers fit without growing it
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             writeOptional(g, "correlationId", m.correlationId());
