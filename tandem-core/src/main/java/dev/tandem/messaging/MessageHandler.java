@@ -27,9 +27,10 @@ public interface MessageHandler {
      * Whether this handler makes a redelivery of {@code message} harmless by itself: its writes expect exact stream
      * versions of a state that records what it applied (as the saga participant's barrier and the coordinator's
      * transaction streams do), so applying the message again writes nothing that changes an outcome. The inbox then
-     * adds no record of the message to a handling that writes events, which saves an inbox row per message; it still
-     * records a handling without events (a guard needs a commit), and every message it parks. A redelivered message
-     * reaches such a handler again. The default is {@code false}: the inbox records every message.
+     * adds no record of the message to a handling that writes something (events or checkpoint updates), which saves an
+     * inbox row per message; it still records a handling that writes nothing (guards alone need a commit), and every
+     * message it parks. A redelivered message reaches such a handler again. The default is {@code false}: the inbox
+     * records every message.
      */
     default boolean deduplicates(Message message) {
         return false;

@@ -16,7 +16,7 @@ public interface CommitAwareHandler extends MessageHandler {
 
     /**
      * @param commit the commit that was made durable: the handler's writes plus the inbox entry of {@code message} (none
-     *     when the handler {@linkplain dev.tandem.messaging.MessageHandler#deduplicates de-duplicates} it and wrote events)
+     *     when the handler {@linkplain dev.tandem.messaging.MessageHandler#deduplicates de-duplicates} it and wrote something)
      */
     void committed(Message message, Commit commit);
 }

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       ({@link DuplicateMessageException}). The entry's {@code result} lists the handling's replies (its
  *       routed events), which are re-sent to a duplicate when {@link InboxOptions#replies()} is set. A handler
  *       that {@linkplain MessageHandler#deduplicates de-duplicates a message itself} gets no entry for a handling
- *       that writes events: it sees a redelivery again, and its own state makes it harmless.
+ *       that writes something: it sees a redelivery again, and its own state makes it harmless.
  *   <li>A {@link dev.tandem.eventstore.StreamVersionConflict} re-runs the handler on fresh state.
  *   <li>Transient failures are retried per {@link InboxOptions#retry()}, holding only their own key.
  *   <li>A poison message (undecodable, unknown type, non-transient failure, too large, out of attempts)

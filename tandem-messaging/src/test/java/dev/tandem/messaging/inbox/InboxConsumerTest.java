@@ -303,6 +303,8 @@ class InboxConsumerTest {
             }
         };
 
+        private final InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
+
         private static StreamId appliedStream(Message m) {
             return StreamId.of("applied-" + m.id());
         }
@@ -313,7 +315,6 @@ class InboxConsumerTest {
 
         @Test
         void recordsNoMessageWhoseHandlingWritesEvents() throws Exception {
-            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
             Message m = message("k", "Apply", "{}");
 
             subject.onMessages(List.of(m));
@@ -324,7 +325,6 @@ class InboxConsumerTest {
 
         @Test
         void handsItARedeliveryWhichItsOwnStateMakesHarmless() throws Exception {
-            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
             Message m = message("k", "Apply", "{}");
 
             subject.onMessages(List.of(m));
@@ -337,7 +337,6 @@ class InboxConsumerTest {
 
         @Test
         void recordsTheMessagesTheHandlerDoesNotDeduplicate() throws Exception {
-            InboxConsumer subject = new InboxConsumer(store, "b/in", onePerMessage, FAST);
             Message other = message("k", "Other", "{}");
 
             subject.onMessages(List.of(other));
@@ -358,13 +357,13 @@ class InboxConsumerTest {
                     return true;
                 }
             };
-            InboxConsumer subject = new InboxConsumer(store, "b/in", refusing, FAST);
+            InboxConsumer parking = new InboxConsumer(store, "b/in", refusing, FAST);
             Message m = message("k", "Apply", "{}");
 
-            subject.onMessages(List.of(m));
+            parking.onMessages(List.of(m));
 
-            assertThat(subject.handled(m.id())).isTrue();
-            assertThat(subject.deadLetters().find(m.id())).map(DeadLetter::reason).contains(DeadLetterReason.REJECTED);
+            assertThat(parking.handled(m.id())).isTrue();
+            assertThat(parking.deadLetters().find(m.id())).map(DeadLetter::reason).contains(DeadLetterReason.REJECTED);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.tandem.eventstore.sqlite;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -160,33 +161,31 @@ final class TailIndex {
      * the table in one sorted statement faster than from here: building and sorting them here took as long again).
      */
     boolean index(long after, long upTo, StreamChunks.Builder chunks) throws SQLException {
-        List<Map.Entry<String, Tail>> streams = new ArrayList<>();
+        record Run(String stream, long[] entries, int from, int to) {}
+        List<Run> runs = new ArrayList<>();
         long count = 0;
         for (Map.Entry<String, Tail> e : tails.entrySet()) {
-            Tail tail = e.getValue();
-            int n = 0;
-            for (int i = tail.size - 1; i >= 0 && tail.entries[2 * i] > after; i--) {
-                if (tail.entries[2 * i] <= upTo) {
-                    n++;
-                }
+            long[] entries = e.getValue().entries;
+            int to = e.getValue().size; // entries in position order: the run is [from, to)
+            while (to > 0 && entries[2 * (to - 1)] > upTo) {
+                to--;
             }
-            if (n > 0) {
-                streams.add(e);
-                count += n;
-            }
-        }
-        if (count != upTo - after || 2L * streams.size() > count) {
-            return false;
-        }
-        streams.sort(Map.Entry.comparingByKey());
-        for (Map.Entry<String, Tail> e : streams) {
-            Tail tail = e.getValue();
-            int from = tail.size;
-            while (from > 0 && tail.entries[2 * (from - 1)] > after) {
+            int from = to;
+            while (from > 0 && entries[2 * (from - 1)] > after) {
                 from--;
             }
-            for (int i = from; i < tail.size && tail.entries[2 * i] <= upTo; i++) {
-                chunks.add(e.getKey(), tail.entries[2 * i + 1], tail.entries[2 * i]);
+            if (from < to) {
+                runs.add(new Run(e.getKey(), entries, from, to));
+                count += to - from;
+            }
+        }
+        if (count != upTo - after || 2L * runs.size() > count) {
+            return false;
+        }
+        runs.sort(Comparator.comparing(Run::stream));
+        for (Run run : runs) {
+            for (int i = run.from(); i < run.to(); i++) {
+                chunks.add(run.stream(), run.entries()[2 * i + 1], run.entries()[2 * i]);
             }
         }
         return true;
