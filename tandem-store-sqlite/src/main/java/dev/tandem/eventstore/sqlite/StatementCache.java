@@ -14,6 +14,8 @@ final class StatementCache implements AutoCloseable {
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
+    /** Set by a rollback: a failed transaction may have left parameters bound or rows added to a statement's batch. */
+    private boolean dirty;
 
     StatementCache(Connection connection) {
         this.connection = connection;
@@ -56,6 +58,7 @@ final class StatementCache implements AutoCloseable {
      * have ended the transaction already).
      */
     void rollbackQuietly(Exception cause) {
+        dirty = true;
         try {
             execute("ROLLBACK");
         } catch (SQLException e) {
@@ -63,12 +66,20 @@ final class StatementCache implements AutoCloseable {
         }
     }
 
-    /** The prepared statement for {@code sql}, with no parameters bound and an empty batch. */
+    /**
+     * The prepared statement for {@code sql}, with an empty batch; the caller binds every parameter. A statement is
+     * cleared only after a failed transaction: the driver's {@code clearBatch} nulls the whole parameter array, which
+     * only grows (to the largest batch ever added), and each execution of a batch clears it already.
+     */
     PreparedStatement get(String sql) throws SQLException {
-        PreparedStatement s = prepared(sql);
-        s.clearParameters();
-        s.clearBatch();
-        return s;
+        if (dirty) {
+            for (PreparedStatement s : statements.values()) {
+                s.clearParameters();
+                s.clearBatch();
+            }
+            dirty = false;
+        }
+        return prepared(sql);
     }
 
     private PreparedStatement prepared(String sql) throws SQLException {

@@ -55,14 +55,15 @@ final class StreamChunks {
      * {@link #finish} to insert what remains.
      */
     static final class Builder {
+        private final RowBatch rows;
         private final PreparedStatement insert;
         private final byte[] positions = new byte[MAX_ENTRIES * Long.BYTES];
         private String stream;
         private long firstVersion;
         private int size;
-        private long rows;
 
         Builder(PreparedStatement insert) {
+            this.rows = new RowBatch(insert);
             this.insert = insert;
         }
 
@@ -86,8 +87,7 @@ final class StreamChunks {
             insert.setLong(2, firstVersion);
             insert.setLong(3, firstVersion + size - 1);
             insert.setBytes(4, Arrays.copyOf(positions, size * Long.BYTES));
-            insert.addBatch();
-            rows++;
+            rows.add();
             size = 0;
         }
 
@@ -96,10 +96,7 @@ final class StreamChunks {
             if (size > 0) {
                 flush();
             }
-            if (rows > 0) {
-                insert.executeBatch();
-            }
-            return rows;
+            return rows.finish();
         }
     }
 

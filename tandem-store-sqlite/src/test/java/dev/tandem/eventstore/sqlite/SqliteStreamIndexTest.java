@@ -301,6 +301,10 @@ class SqliteStreamIndexTest {
                 s.execute("CREATE TABLE snapshots (stream TEXT PRIMARY KEY, version INTEGER NOT NULL, type TEXT NOT NULL, state BLOB NOT NULL) WITHOUT ROWID");
                 s.execute("PRAGMA application_id = " + SqliteSchema.APPLICATION_ID);
                 s.execute("PRAGMA user_version = 1");
+                try (PreparedStatement inbox = c.prepareStatement("INSERT INTO inbox (consumer, message_id, recorded_at) VALUES ('c', ?, 0)")) {
+                    inbox.setBytes(1, EventRows.bytes(HANDLED));
+                    inbox.executeUpdate();
+                }
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO events (position, id, stream, version, type, payload, content_type,"
                         + " recorded_at) VALUES (?, ?, 'old-1', ?, 'Noted', X'7B7D', 'application/json', 0)")) {
                     for (int i = 1; i <= 3; i++) {
@@ -313,11 +317,14 @@ class SqliteStreamIndexTest {
             }
         }
 
+        private static final UUID HANDLED = UUID.randomUUID();
+
         @Test
         void isMigratedAndItsStreamsReadAndAppendAsBefore() throws Exception {
             writeVersionOne();
             StreamId old = StreamId.of("old", 1);
             try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                assertThat(subject.findInbox("c", HANDLED)).isPresent();
                 assertThat(subject.streamVersion(old)).isEqualTo(3);
                 assertThat(subject.readStream(old, 1, ReadDirection.FORWARD, 10)).extracting(RecordedEvent::version).containsExactly(1L, 2L, 3L);
                 assertThat(subject.append(old, ExpectedVersion.exactly(3), events(2)).lastVersion()).isEqualTo(5);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Read transactions on one connection, whose BEGIN, COMMIT and ROLLBACK are prepared once and run again and again. */
+/**
+ * Read transactions on one connection, whose BEGIN, COMMIT and ROLLBACK are prepared once and run again and again; and
+ * batches of rows, which a failed transaction must not leave behind for the next one.
+ */
 class StatementCacheTest {
 
     @TempDir
@@ -81,5 +85,52 @@ class StatementCacheTest {
         // Still inside the failed read's transaction, BEGIN would fail and the old snapshot would hide the second row.
         assertThat(reader.inReadTransaction(this::count)).isEqualTo(2);
         assertThat(reader.connection().getAutoCommit()).isTrue();
+    }
+
+    @Test
+    void rowsAddedInAFailedTransactionAreNotInsertedByTheNextOne() throws SQLException {
+        StatementCache cache = new StatementCache(writer);
+        String insert = "INSERT INTO t (n) VALUES (?)";
+        SQLException failure = new SQLException("the transaction failed after adding two rows");
+        cache.execute("BEGIN IMMEDIATE");
+        RowBatch rows = new RowBatch(cache.get(insert));
+        for (int n = 1; n <= 2; n++) {
+            rows.statement().setInt(1, n);
+            rows.add();
+        }
+        cache.rollbackQuietly(failure);
+
+        cache.execute("BEGIN IMMEDIATE");
+        PreparedStatement again = cache.get(insert);
+        again.setInt(1, 7);
+        again.addBatch();
+        again.executeBatch();
+        cache.execute("COMMIT");
+
+        assertThat(failure.getSuppressed()).isEmpty();
+        try (ResultSet rs = writer.createStatement().executeQuery("SELECT group_concat(n) FROM t")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("7");
+        }
+    }
+
+    @Test
+    void aRowBatchInsertsEveryRowAcrossItsExecutions() throws SQLException {
+        StatementCache cache = new StatementCache(writer);
+        int total = 3 * RowBatch.ROWS_PER_EXECUTION + 5;
+        cache.execute("BEGIN IMMEDIATE");
+        RowBatch rows = new RowBatch(cache.get("INSERT INTO t (n) VALUES (?)"));
+        for (int n = 1; n <= total; n++) {
+            rows.statement().setInt(1, n);
+            rows.add();
+        }
+        assertThat(rows.finish()).isEqualTo(total);
+        assertThat(rows.finish()).as("finishing twice inserts nothing more").isEqualTo(total);
+        cache.execute("COMMIT");
+
+        try (ResultSet rs = writer.createStatement().executeQuery("SELECT count(*), count(DISTINCT n), min(n), max(n) FROM t")) {
+            rs.next();
+            assertThat(new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)}).containsExactly(total, total, 1, total);
+        }
     }
 }
