@@ -165,22 +165,27 @@ public final class BatchPlanner {
                 }
             }
             long nextPosition = position;
-            Map<StreamId, Long> staged = new HashMap<>();
-            List<RecordedEvent> stagedEvents = new ArrayList<>();
-            List<AppendResult> results = new ArrayList<>();
-            for (StreamWrite w : commit.writes()) {
+            List<StreamWrite> writes = commit.writes();
+            long[] staged = new long[writes.size()]; // each write's version after it, 0 for a repeat that appends nothing
+            int firstStaged = newEvents.size(); // staged events go straight to newEvents, and are taken back on a refusal
+            List<AppendResult> results = new ArrayList<>(writes.size());
+            for (int k = 0; k < writes.size(); k++) {
+                StreamWrite w = writes.get(k);
                 long current = versions.getOrDefault(w.stream(), 0L);
-                List<RecordedEvent> existing = new ArrayList<>();
+                List<RecordedEvent> existing = null;
                 for (NewEvent e : w.events()) {
                     RecordedEvent r = known.get(e.id());
                     if (r != null) {
+                        if (existing == null) {
+                            existing = new ArrayList<>(w.events().size());
+                        }
                         existing.add(r);
                     }
                 }
-                if (!existing.isEmpty()) {
+                if (existing != null) {
                     TandemException refusal = checkRepeat(w, existing);
                     if (refusal != null) {
-                        return new Outcome.Refused(refusal);
+                        return refuse(firstStaged, refusal);
                     }
                     RecordedEvent first = existing.getFirst();
                     RecordedEvent last = existing.getLast();
@@ -188,26 +193,30 @@ public final class BatchPlanner {
                     continue;
                 }
                 if (!w.expected().accepts(current)) {
-                    return new Outcome.Refused(StreamVersionConflict.expected(w.stream(), w.expected(), current));
+                    return refuse(firstStaged, StreamVersionConflict.expected(w.stream(), w.expected(), current));
                 }
                 long version = current;
                 long firstPosition = nextPosition + 1;
                 for (NewEvent e : w.events()) {
                     version++;
                     nextPosition++;
-                    stagedEvents.add(new RecordedEvent(e.id(), w.stream(), version, nextPosition, e.type(), e.payload(),
+                    newEvents.add(new RecordedEvent(e.id(), w.stream(), version, nextPosition, e.type(), e.payload(),
                             e.contentType(), e.metadata(), e.route(), now));
                 }
-                staged.put(w.stream(), version);
+                staged[k] = version;
                 results.add(new AppendResult(w.stream(), current + 1, version, firstPosition, nextPosition, true));
             }
             // The whole commit is accepted: make its effects visible to the rest of the batch.
             position = nextPosition;
-            versions.putAll(staged);
-            for (RecordedEvent r : stagedEvents) {
+            for (int k = 0; k < staged.length; k++) {
+                if (staged[k] > 0) {
+                    versions.put(writes.get(k).stream(), staged[k]);
+                }
+            }
+            for (int i = firstStaged; i < newEvents.size(); i++) {
+                RecordedEvent r = newEvents.get(i);
                 known.put(r.id(), r);
             }
-            newEvents.addAll(stagedEvents);
             for (InboxEntry e : commit.inbox()) {
                 InboxRecord r = new InboxRecord(e.consumer(), e.messageId(), e.result(), now);
                 inbox.put(new InboxKey(e.consumer(), e.messageId()), r);
@@ -215,6 +224,12 @@ public final class BatchPlanner {
             }
             checkpoints.addAll(commit.checkpoints());
             return new Outcome.Committed(new CommitResult(results));
+        }
+
+        /** Takes back the events a refused commit staged (from index {@code firstStaged} of the batch's new events). */
+        private Outcome refuse(int firstStaged, TandemException reason) {
+            newEvents.subList(firstStaged, newEvents.size()).clear();
+            return new Outcome.Refused(reason);
         }
 
         /** A write some of whose ids are stored: fine only if all are, in order, at this place, with the same content. */

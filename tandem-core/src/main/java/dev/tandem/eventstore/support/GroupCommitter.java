@@ -6,6 +6,7 @@ import dev.tandem.core.TandemException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.CommitResult;
 import dev.tandem.eventstore.StoreOptions;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -72,6 +73,8 @@ public final class GroupCommitter implements AutoCloseable {
     private final Condition writtenAdded = writtenLock.newCondition();
     private final Condition writtenTaken = writtenLock.newCondition();
     private List<Written> written = new ArrayList<>();
+    /** Commits the writer took from the queue in one go (one lock acquisition for many) and has not batched yet; writer thread only. */
+    private final ArrayDeque<Pending> taken = new ArrayDeque<>();
     private boolean writerDone;
     private volatile boolean closed;
 
@@ -139,7 +142,10 @@ public final class GroupCommitter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (true) {
             try {
-                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Pending first = next();
+                if (first == null) {
+                    first = queue.poll(50, TimeUnit.MILLISECONDS);
+                }
                 if (first == null) {
                     if (closed && queue.isEmpty()) {
                         return;
@@ -167,7 +173,7 @@ public final class GroupCommitter implements AutoCloseable {
         int events = batch.getFirst().commit().eventCount();
         long deadline = System.nanoTime() + options.groupCommitMaxWait().toNanos();
         while (batch.size() < max && events < options.maxEventsPerCommit()) {
-            Pending next = queue.poll();
+            Pending next = next();
             if (next == null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -181,6 +187,15 @@ public final class GroupCommitter implements AutoCloseable {
             batch.add(next);
             events += next.commit().eventCount();
         }
+    }
+
+    /** The next queued commit without waiting, null when there is none; takes whatever is queued at once when it needs more. */
+    private Pending next() {
+        Pending p = taken.poll();
+        if (p == null && queue.drainTo(taken, options.groupCommitMaxCommits()) > 0) {
+            p = taken.poll();
+        }
+        return p;
     }
 
     private void writeBatch(List<Pending> batch) {
@@ -359,6 +374,10 @@ public final class GroupCommitter implements AutoCloseable {
             if (syncThread != null) {
                 syncThread.interrupt();
             }
+        }
+        if (!thread.isAlive()) { // taken is the writer's: only once it has stopped
+            fail(List.copyOf(taken), new ClosedException("event store " + name));
+            taken.clear();
         }
         Pending p;
         while ((p = queue.poll()) != null) {

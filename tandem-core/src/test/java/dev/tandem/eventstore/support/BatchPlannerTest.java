@@ -10,6 +10,7 @@ import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
+import dev.tandem.eventstore.StreamWrite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -122,10 +123,15 @@ class BatchPlannerTest {
                     }
                     return fresh;
                 }));
-        Arbitrary<Commit> commit = Combinators.combine(
-                Arbitraries.of(STREAMS), expected, events, Arbitraries.of(MESSAGES).injectNull(0.5))
-                .as((stream, exp, evs, message) -> {
-                    Commit.Builder b = Commit.builder().append(stream, exp, evs);
+        // A second write in some commits: when it is refused, what the first one staged must not stay in the plan.
+        Arbitrary<StreamWrite> write = Combinators.combine(Arbitraries.of(STREAMS), expected, events).as(StreamWrite::new);
+        Arbitrary<Commit> commit = Combinators.combine(write, write.injectNull(0.6), Arbitraries.of(MESSAGES).injectNull(0.5))
+                .as((first, second, message) -> {
+                    Commit.Builder b = Commit.builder().append(first.stream(), first.expected(), first.events());
+                    if (second != null && !second.stream().equals(first.stream())
+                            && second.events().stream().noneMatch(e -> first.events().stream().anyMatch(f -> f.id().equals(e.id())))) {
+                        b.append(second.stream(), second.expected(), second.events());
+                    }
                     if (message != null) {
                         b.inbox(InboxEntry.of("consumer", message));
                     }

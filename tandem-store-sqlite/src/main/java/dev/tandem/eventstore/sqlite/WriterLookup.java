@@ -45,7 +45,7 @@ final class WriterLookup implements BatchPlanner.Lookup {
     /** A stream written since the last index round has its version in the tail index; the others by their last chunk in {@code stream_chunks}. */
     @Override
     public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
-        Map<StreamId, Long> versions = new HashMap<>();
+        Map<StreamId, Long> versions = HashMap.newHashMap(streams.size());
         Map<String, StreamId> byText = new HashMap<>();
         for (StreamId s : streams) {
             long version = tail.latestVersion(s.value());
