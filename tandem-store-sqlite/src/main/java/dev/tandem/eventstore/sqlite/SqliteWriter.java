@@ -46,10 +46,11 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
 
     /**
      * How many of the events it committed last the writer keeps for reads of the log's tail ({@link RecentEvents}):
-     * enough for subscriptions a few batches behind. A power of two; the system property
+     * enough for subscriptions a few batches behind: with 8,192, the messaging bench's relay (up to 20,000 messages
+     * behind) spent half its time reading from the file. A power of two; the system property
      * {@code tandem.sqlite.recentEvents} tunes it.
      */
-    static final int RECENT_EVENTS = Integer.highestOneBit(Math.max(1, Integer.getInteger("tandem.sqlite.recentEvents", 8_192)));
+    static final int RECENT_EVENTS = Integer.highestOneBit(Math.max(1, Integer.getInteger("tandem.sqlite.recentEvents", 32_768)));
 
     /**
      * Fill the stream index ({@code stream_chunks}) once this many events are not in it: a bulk insert writes each
