@@ -64,7 +64,11 @@ public interface EventStore extends AutoCloseable {
      */
     Map<UUID, InboxRecord> findInbox(String consumer, Collection<UUID> messageIds);
 
-    /** Deletes inbox records recorded before {@code cutoff}; returns how many. */
+    /**
+     * Deletes inbox records recorded before {@code cutoff}; returns how many. Never one recorded at or after the cutoff;
+     * a backend may keep one a while longer: SQLite keeps a record whose message id is a version 7 UUID with a time after
+     * the cutoff (its sender's clock ahead of the store's) until a later purge's cutoff passes that time too.
+     */
     int purgeInbox(Instant cutoff);
 
     /** The stored position of checkpoint {@code name}, if any. */
