@@ -12,12 +12,16 @@ import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -106,5 +110,46 @@ class GroupCommitterTest {
             assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
             assertThat(syncs.get()).isPositive();
         }
+    }
+
+    @Test
+    void cutsBatchesAtTheEventLimitAndWritesEveryQueuedCommitOnceInOrder() throws Exception {
+        int maxEvents = 10; // commits of 3 events: a batch takes commits until it holds 10 or more, so 4 of them
+        StoreOptions options = new StoreOptions(InstantSource.system(), StoreOptions.DEFAULT_MAX_PAYLOAD_BYTES, maxEvents, 1_000,
+                Duration.ZERO, 10_000);
+        CountDownLatch firstBatchHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
+        GroupCommitter.BatchWriter writer = batch -> {
+            if (batches.isEmpty()) {
+                firstBatchHeld.countDown();
+                release.await(); // the rest queue up meanwhile, and the writer then takes them all from the queue at once
+            }
+            List<Integer> ids = new ArrayList<>();
+            List<BatchPlanner.Outcome> outcomes = new ArrayList<>();
+            for (Commit c : batch) {
+                ids.add(Integer.valueOf(c.writes().getFirst().stream().value().substring("s-".length())));
+                outcomes.add(new BatchPlanner.Outcome.Committed(new CommitResult(List.of())));
+            }
+            batches.add(ids);
+            return outcomes;
+        };
+        List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+        try (GroupCommitter subject = new GroupCommitter("test", options, writer, GroupCommitterTest::mapped, () -> {})) {
+            futures.add(subject.submit(threeEvents(0)));
+            assertThat(firstBatchHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            for (int i = 1; i <= 50; i++) {
+                futures.add(subject.submit(threeEvents(i)));
+            }
+            release.countDown();
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        }
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(IntStream.rangeClosed(0, 50).boxed().toList());
+        assertThat(batches.subList(1, batches.size())).allSatisfy(b -> assertThat(b.size()).isBetween(1, 4));
+        assertThat(batches.size()).isGreaterThanOrEqualTo(1 + 50 / 4);
+    }
+
+    private static Commit threeEvents(int i) {
+        return Commit.of(StreamId.of("s", i), ExpectedVersion.any(), List.of(NewEvent.json("Noted", 1), NewEvent.json("Noted", 2), NewEvent.json("Noted", 3)));
     }
 }
