@@ -302,10 +302,19 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
         });
     }
 
-    /** Deletes records of time-ordered ids: a range at the start of the inbox's key, then each row's own time decides. */
-    static final String PURGE_INBOX_ORDERED = "DELETE FROM inbox WHERE message_id < ? AND recorded_at < ?";
-    /** Deletes the other records, found by the partial index on their time. */
-    static final String PURGE_INBOX_UNORDERED = "DELETE FROM inbox WHERE recorded_at < ? AND NOT (" + SqliteSchema.TIME_ORDERED_ID + ")";
+    /** Records purged per transaction at most (about): a purge never holds the writer for longer than that takes. */
+    static final int PURGE_SLICE = 10_000;
+    /** Time-ordered ids: where a slice of the key range [from, bound) ends, none when fewer than a slice remain. */
+    static final String PURGE_ORDERED_SLICE_END =
+            "SELECT message_id FROM inbox WHERE message_id >= ? AND message_id < ? ORDER BY message_id LIMIT 1 OFFSET " + PURGE_SLICE;
+    /** Deletes records of time-ordered ids in a range of the inbox's key; each row's own time decides. */
+    static final String PURGE_INBOX_ORDERED = "DELETE FROM inbox WHERE message_id >= ? AND message_id < ? AND recorded_at < ?";
+    private static final String UNORDERED = "NOT (" + SqliteSchema.TIME_ORDERED_ID + ")";
+    /** Other ids: where a slice of [from, cutoff) of their time ends, none when fewer than a slice remain. */
+    static final String PURGE_UNORDERED_SLICE_END = "SELECT recorded_at FROM inbox WHERE recorded_at >= ? AND recorded_at < ? AND "
+            + UNORDERED + " ORDER BY recorded_at LIMIT 1 OFFSET " + PURGE_SLICE;
+    /** Deletes the other records in a range of time, found by the partial index on their time. */
+    static final String PURGE_INBOX_UNORDERED = "DELETE FROM inbox WHERE recorded_at >= ? AND recorded_at < ? AND " + UNORDERED;
 
     /**
      * Deletes the inbox records recorded before {@code cutoff}, without an index on every record's time (inserting into
@@ -314,19 +323,66 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
      * cutoff's millisecond are one range at its start; each is deleted if its own {@code recorded_at} is before the
      * cutoff. Records of other ids are found by a partial index on their time. A time-ordered id made by a clock ahead
      * of this store's stays until the cutoff passes its time too: records are kept at least the window, never less.
+     * Deletes {@link #PURGE_SLICE} records or so per transaction, so commits wait for one slice at most.
      */
     int purgeInbox(Instant cutoff) throws SQLException {
         long nanos = EventRows.nanos(cutoff);
-        return inTransaction(() -> {
-            PreparedStatement ordered = statements.get(PURGE_INBOX_ORDERED);
-            ordered.setBytes(1, idsBefore(cutoff.toEpochMilli()));
-            ordered.setLong(2, nanos);
-            int purged = ordered.executeUpdate();
-            PreparedStatement unordered = statements.get(PURGE_INBOX_UNORDERED);
-            unordered.setLong(1, nanos);
-            return purged + unordered.executeUpdate();
-        });
+        byte[] bound = idsBefore(cutoff.toEpochMilli());
+        int purged = 0;
+        byte[] from = new byte[0]; // sorts below every id
+        while (true) {
+            byte[] sliceFrom = from;
+            IdSlice slice = inTransaction(() -> {
+                byte[] end = null;
+                PreparedStatement find = statements.get(PURGE_ORDERED_SLICE_END);
+                find.setBytes(1, sliceFrom);
+                find.setBytes(2, bound);
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        end = rs.getBytes(1);
+                    }
+                }
+                PreparedStatement delete = statements.get(PURGE_INBOX_ORDERED);
+                delete.setBytes(1, sliceFrom);
+                delete.setBytes(2, end == null ? bound : end);
+                delete.setLong(3, nanos);
+                return new IdSlice(delete.executeUpdate(), end);
+            });
+            purged += slice.deleted();
+            if (slice.next() == null) {
+                break;
+            }
+            from = slice.next();
+        }
+        long fromNanos = Long.MIN_VALUE;
+        while (fromNanos < nanos) {
+            long sliceFrom = fromNanos;
+            TimeSlice slice = inTransaction(() -> {
+                long end = nanos;
+                PreparedStatement find = statements.get(PURGE_UNORDERED_SLICE_END);
+                find.setLong(1, sliceFrom);
+                find.setLong(2, nanos);
+                try (ResultSet rs = find.executeQuery()) {
+                    if (rs.next()) {
+                        end = Math.max(rs.getLong(1), sliceFrom + 1); // more than a slice at one instant: all of them now
+                    }
+                }
+                PreparedStatement delete = statements.get(PURGE_INBOX_UNORDERED);
+                delete.setLong(1, sliceFrom);
+                delete.setLong(2, end);
+                return new TimeSlice(delete.executeUpdate(), end);
+            });
+            purged += slice.deleted();
+            fromNanos = slice.end();
+        }
+        return purged;
     }
+
+    /** A purged slice of time-ordered ids: how many went, and where the next slice starts (null: none left). */
+    private record IdSlice(int deleted, byte[] next) {}
+
+    /** A purged slice of the other ids: how many went, and where it ended (the cutoff: none left). */
+    private record TimeSlice(int deleted, long end) {}
 
     /** The lowest 16-byte id of millisecond {@code millis}: every version 7 id of an earlier millisecond sorts below it. */
     static byte[] idsBefore(long millis) {

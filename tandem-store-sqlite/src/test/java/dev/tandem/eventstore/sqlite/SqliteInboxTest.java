@@ -124,9 +124,42 @@ class SqliteInboxTest {
     void purgesByARangeOfTheKeyAndByThePartialIndexNeverByScanningTheTable() throws Exception {
         open().close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file())) {
-            assertThat(plan(c, SqliteWriter.PURGE_INBOX_ORDERED)).contains("SEARCH inbox USING PRIMARY KEY (message_id<?)");
-            assertThat(plan(c, SqliteWriter.PURGE_INBOX_UNORDERED)).contains("SEARCH inbox USING INDEX inbox_unordered_recorded_at (recorded_at<?)");
+            assertThat(plan(c, SqliteWriter.PURGE_ORDERED_SLICE_END)).contains("SEARCH inbox USING PRIMARY KEY (message_id>? AND message_id<?)");
+            assertThat(plan(c, SqliteWriter.PURGE_INBOX_ORDERED)).contains("SEARCH inbox USING PRIMARY KEY (message_id>? AND message_id<?)");
+            assertThat(plan(c, SqliteWriter.PURGE_UNORDERED_SLICE_END))
+                    .contains("SEARCH inbox USING COVERING INDEX inbox_unordered_recorded_at (recorded_at>? AND recorded_at<?)");
+            assertThat(plan(c, SqliteWriter.PURGE_INBOX_UNORDERED)).contains("SEARCH inbox USING INDEX inbox_unordered_recorded_at (recorded_at>? AND recorded_at<?)");
             assertThat(plan(c, WriterLookup.INBOX_BY_KEY)).contains("SEARCH inbox USING PRIMARY KEY (message_id=? AND consumer=?)");
+        }
+    }
+
+    @Test
+    void purgesMoreThanASliceOfEitherKindOfIdOneSliceAtATime() {
+        int ordered = SqliteWriter.PURGE_SLICE * 5 / 2;
+        int unordered = SqliteWriter.PURGE_SLICE * 3 / 2; // all recorded at one instant: more than a slice there
+        List<UUID> young = new ArrayList<>();
+        try (SqliteEventStore subject = open()) {
+            List<UUID> ids = new ArrayList<>();
+            for (int i = 0; i < ordered; i++) {
+                ids.add(timeOrderedId(START.plusMillis(i % 7)));
+            }
+            for (int i = 0; i < unordered; i++) {
+                ids.add(UUID.randomUUID());
+            }
+            for (int from = 0; from < ids.size(); from += 1_000) {
+                record(subject, "a", ids.subList(from, Math.min(ids.size(), from + 1_000)).toArray(UUID[]::new));
+            }
+            clock.advance(Duration.ofHours(2));
+            young.add(timeOrderedId(START)); // made early, delivered late: stays
+            young.add(UUID.randomUUID());
+            record(subject, "a", young.toArray(UUID[]::new));
+
+            assertThat(subject.purgeInbox(START.plus(Duration.ofHours(1)))).isEqualTo(ordered + unordered);
+
+            assertThat(subject.findInbox("a", ids.subList(0, 50))).isEmpty();
+            assertThat(subject.findInbox("a", ids.subList(ids.size() - 50, ids.size()))).isEmpty();
+            assertThat(subject.findInbox("a", young)).containsOnlyKeys(young);
+            assertThat(subject.transactions()).as("a transaction per slice, not one for all").isGreaterThan(4 + ids.size() / 1_000);
         }
     }
 
