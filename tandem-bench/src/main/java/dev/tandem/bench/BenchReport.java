@@ -43,21 +43,11 @@ public final class BenchReport {
         return List.copyOf(results);
     }
 
-    /** The machine the run happened on, as the first lines of every report, with how fast its cores run right now. */
+    /** The machine the run happened on, as the first lines of every report. */
     public void machine() {
         Runtime rt = Runtime.getRuntime();
         note("machine: " + rt.availableProcessors() + " cores, " + (rt.maxMemory() >> 20) + " MiB max heap, "
                 + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", Java " + System.getProperty("java.version")
                 + " (" + System.getProperty("java.vm.name") + ")");
-        speed("before the run");
-    }
-
-    /**
-     * How fast one core runs now ({@link MachineSpeed}): printed before and after a run, so that figures taken while a
-     * shared machine was slow can be told from a slower build.
-     */
-    public void speed(String when) {
-        note(String.format(Locale.ROOT, "machine speed %s: %.0f MB/s of SHA-256 on one thread, %.0f ns per random read of memory", when,
-                MachineSpeed.sha256MegabytesPerSecond(20), MachineSpeed.randomReadNanos(5)));
     }
 }

@@ -55,7 +55,6 @@ final class BenchCommand implements Callable<Integer> {
         report.machine();
         try {
             chosen.run(report, new BenchOptions(d, w, dir, quick));
-            report.speed("after the run");
         } catch (Exception | Error e) {
             System.err.println("the run failed; its files are kept in " + dir);
             throw e;

@@ -56,7 +56,6 @@ final class StreamChunks {
      */
     static final class Builder {
         private final RowBatch rows;
-        private final PreparedStatement insert;
         private final byte[] positions = new byte[MAX_ENTRIES * Long.BYTES];
         private String stream;
         private long firstVersion;
@@ -64,7 +63,6 @@ final class StreamChunks {
 
         Builder(PreparedStatement insert) {
             this.rows = new RowBatch(insert);
-            this.insert = insert;
         }
 
         void add(String stream, long version, long position) throws SQLException {
@@ -83,6 +81,7 @@ final class StreamChunks {
         }
 
         private void flush() throws SQLException {
+            PreparedStatement insert = rows.statement();
             insert.setString(1, stream);
             insert.setLong(2, firstVersion);
             insert.setLong(3, firstVersion + size - 1);
