@@ -192,6 +192,9 @@ public final class SqliteEventStore implements EventStore {
         }
     }
 
+    /** The writer connection's page cache in KiB: see {@link #configureWriter}. */
+    static final int WRITER_CACHE_KIB = 16_384;
+
     /** WAL pages after which a commit checkpoints: see {@link #configureWriter}. */
     static final int WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
@@ -206,7 +209,11 @@ public final class SqliteEventStore implements EventStore {
             }
             // In WAL mode: COMMIT writes the log without an fsync; SqliteWriter.sync fsyncs it before any commit is acknowledged.
             s.execute("PRAGMA synchronous = NORMAL");
-            s.execute("PRAGMA cache_size = -65536");
+            // 16 MiB of page cache (4,096 pages), not more: a commit in which SQLite renumbered pages while balancing a
+            // b-tree (it swaps page numbers through the number of the lock-byte page, 262,145) ends with a walk of the
+            // whole cache's hash table: ~5% of a busy writer's time with 64 MiB, ~2% with 16 MiB; with 8 MiB the writer
+            // read more pages back from the file than the walk saved (docs/benchmarks.md, 2026-12-07).
+            s.execute("PRAGMA cache_size = -" + WRITER_CACHE_KIB);
             // SQLite copies the WAL into the database file once the WAL holds this many pages, inside the COMMIT that
             // crossed the mark, on the writer's thread; a page written many times in between (the tables' last leaves,
             // index pages) is copied once. 10,000 pages (~40 MB of WAL) instead of the default 1,000: in the e2e bench the
