@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
+import dev.tandem.saga.coordinator.TransactionEvent;
 import dev.tandem.saga.definition.Phase;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ProtocolJsonTest {
@@ -31,6 +33,13 @@ class ProtocolJsonTest {
         assertThat(new String(fast, StandardCharsets.UTF_8)).isEqualTo(new String(Json.encode(command), StandardCharsets.UTF_8));
         assertThat(ProtocolJson.decode(fast, BranchCommand.class)).isEqualTo(command);
         assertThat(ProtocolJson.decode(Json.encode(command), BranchCommand.class)).isEqualTo(command);
+
+        TransactionEvent.StepRequested requested = new TransactionEvent.StepRequested(1, Phase.ACTION, 2,
+                UUID.fromString("01a24e5f-11d4-8afb-b9bc-8620244e27cd"), Instant.parse("2026-11-25T09:23:14.120Z"), Instant.EPOCH);
+        byte[] event = ProtocolJson.encode(requested);
+        assertThat(new String(event, StandardCharsets.UTF_8)).isEqualTo(new String(Json.encode(requested), StandardCharsets.UTF_8))
+                .contains("\"commandId\":\"01a24e5f-11d4-8afb-b9bc-8620244e27cd\"");
+        assertThat(ProtocolJson.decode(event, TransactionEvent.StepRequested.class)).isEqualTo(requested);
     }
 
     @Test
