@@ -161,10 +161,15 @@ public final class EngineBench implements BenchSuite {
                 }
                 String id = "b" + (next++);
                 long t0 = System.nanoTime();
-                coordinator.whenTerminal(id).whenComplete((tx, error) -> finished(t0, error == null && tx.status() == Status.COMMITTED));
-                coordinator.startAsync(id, definition, "{}").whenComplete((tx, error) -> {
+                // Watched once the start is durable, as the bank's coordinator service does: the coordinator then knows the
+                // transaction (its cache holds the started state), where a watch set before the start reads the store to
+                // learn that the transaction is not final yet (it does not exist).
+                coordinator.startAsync(id, definition, "{}").whenComplete((started, error) -> {
                     if (error != null) {
                         failed.incrementAndGet();
+                        inFlight.release();
+                    } else {
+                        coordinator.whenTerminal(id).whenComplete((tx, e) -> finished(t0, e == null && tx.status() == Status.COMMITTED));
                     }
                 });
             }
