@@ -7,6 +7,7 @@ import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,18 +31,40 @@ public final class CommittedStates<S> {
 
     private record Expected<S>(StreamId stream, Versioned<S> after) {}
 
+    /** A write in doubt: its last event, and when it was expected ({@link System#nanoTime()}). */
+    private record Doubt(UUID lastEventId, long sinceNanos) {}
+
+    /** How long {@link #currentOrWait} takes a write in doubt to be still in flight, by default. */
+    public static final Duration DEFAULT_SETTLE_WAIT = Duration.ofMillis(100);
+
     private final int max;
+    private final long settleWaitNanos;
     private final Map<StreamId, Versioned<S>> committed = new ConcurrentHashMap<>();
     private final Map<UUID, Expected<S>> expected = new ConcurrentHashMap<>();
-    /** Streams with a write of this process in doubt (expected, not yet reported committed): their last expected event. */
-    private final Map<StreamId, UUID> inDoubt = new ConcurrentHashMap<>();
+    /** Streams with a write of this process in doubt (expected, not yet reported committed). */
+    private final Map<StreamId, Doubt> inDoubt = new ConcurrentHashMap<>();
 
     /** @param max how many states (and how many expectations) it keeps before it starts over: a memory bound */
     public CommittedStates(int max) {
+        this(max, DEFAULT_SETTLE_WAIT);
+    }
+
+    /**
+     * @param max how many states (and how many expectations) it keeps before it starts over: a memory bound
+     * @param settleWait how long after its expectation {@link #currentOrWait} takes a write in doubt to be still in flight
+     *     (a commit normally settles within milliseconds; one that failed is never reported, and after this the stream is
+     *     read instead)
+     */
+    public CommittedStates(int max, Duration settleWait) {
         if (max < 1) {
             throw InvalidInputException.of("max", "must be positive, was " + max);
         }
+        InvalidInputException.requireNonNull(settleWait, "settleWait");
+        if (settleWait.isNegative()) {
+            throw InvalidInputException.of("settleWait", "must not be negative, was " + settleWait);
+        }
         this.max = max;
+        this.settleWaitNanos = settleWait.toNanos();
     }
 
     /** The last state known of {@code stream}, or null. */
@@ -90,6 +113,25 @@ public final class CommittedStates<S> {
     }
 
     /**
+     * As {@link #current}, for a caller that can come back later (an inbox handler): while a write of this process to the
+     * stream is in doubt and younger than the settle wait, throws {@link WriteInFlightException} instead of reading. The
+     * store would most likely still return the state before that write, so a decision on it would conflict once the
+     * write lands; after the write is reported committed, its state is known and no read is needed at all. A hot
+     * stream (many commands for one account) is then decided on once per settled write instead of read and refused.
+     */
+    public Versioned<S> currentOrWait(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
+        Doubt doubt = inDoubt.get(stream);
+        if (doubt == null) {
+            Versioned<S> known = committed.get(stream);
+            return known != null ? known : load(store, stream, empty, page, fold);
+        }
+        if (System.nanoTime() - doubt.sinceNanos() < settleWaitNanos) {
+            throw new WriteInFlightException(stream);
+        }
+        return loadAfterDoubt(store, stream, empty, page, fold);
+    }
+
+    /**
      * As {@link #current}, but a stream neither known nor in doubt is taken to be new ({@code empty} at version 0)
      * without a read: for the first write of a stream whose name is new by construction (a branch's barrier). If it
      * exists after all, the write expecting version 0 conflicts and the re-run reads.
@@ -103,7 +145,7 @@ public final class CommittedStates<S> {
     }
 
     private Versioned<S> loadAfterDoubt(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
-        UUID doubt = inDoubt.get(stream);
+        Doubt doubt = inDoubt.get(stream);
         Versioned<S> loaded = load(store, stream, empty, page, fold);
         if (doubt != null) {
             inDoubt.remove(stream, doubt); // read since: a later expectation of a write in flight keeps its own doubt
@@ -123,7 +165,7 @@ public final class CommittedStates<S> {
             committed.clear(); // forgetting what is known makes every stream read again: doubts no longer matter
             inDoubt.clear();
         }
-        inDoubt.put(stream, lastEventId);
+        inDoubt.put(stream, new Doubt(lastEventId, System.nanoTime()));
         expected.put(lastEventId, new Expected<>(stream, new Versioned<>(state, version)));
     }
 
@@ -134,7 +176,7 @@ public final class CommittedStates<S> {
             Expected<S> e = expected.remove(last);
             if (e != null && e.stream().equals(w.stream())) {
                 put(w.stream(), e.after());
-                inDoubt.remove(w.stream(), last);
+                inDoubt.computeIfPresent(w.stream(), (s, d) -> d.lastEventId().equals(last) ? null : d); // a later write keeps its doubt
             }
         }
     }

@@ -10,6 +10,7 @@ import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -177,6 +178,53 @@ class CommittedStatesTest {
             states.expect(A, NewEvent.newId(), "first", 1); // that write, refused
             assertThat(currentOrNew()).isEqualTo(new CommittedStates.Versioned<>("x", 1L));
         }
+    }
+
+    @Nested
+    @DisplayName("deciding once a write in flight has settled")
+    class CurrentOrWait {
+
+        @Test
+        void asksToWaitWhileItsOwnWriteIsInFlightAndThenUsesTheCommittedStateWithoutAReading() {
+            commitMine("m", "mine", 1);
+            NewEvent next = NewEvent.json("n", Map.of());
+            Commit commit = Commit.of(A, ExpectedVersion.exactly(1), List.of(next));
+            states.expect(A, next.id(), "mine+n", 2);
+
+            assertThatThrownBy(() -> states.currentOrWait(store, A, "", 2, FOLD)).isInstanceOf(WriteInFlightException.class)
+                    .satisfies(e -> assertThat(((WriteInFlightException) e).stream()).isEqualTo(A));
+            store.commit(commit);
+            store.append(A, ExpectedVersion.exactly(2), List.of(NewEvent.json("x", Map.of()))); // another writer
+            states.committed(commit);
+
+            assertThat(states.currentOrWait(store, A, "", 2, FOLD)).as("known: no read, so the other writer's event is not seen")
+                    .isEqualTo(new CommittedStates.Versioned<>("mine+n", 2L));
+        }
+
+        @Test
+        void readsOnceTheWriteHasBeenInDoubtLongerThanTheSettleWait() {
+            CommittedStates<String> impatient = new CommittedStates<>(100, Duration.ZERO);
+            store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of())));
+            impatient.expect(A, NewEvent.newId(), "refused", 1); // decided on nothing: its commit conflicts and is never reported
+
+            assertThat(impatient.currentOrWait(store, A, "", 2, FOLD)).isEqualTo(new CommittedStates.Versioned<>("x", 1L));
+            assertThat(impatient.currentOrWait(store, A, "", 2, FOLD)).as("read once: known again").isEqualTo(new CommittedStates.Versioned<>("x", 1L));
+        }
+
+        @Test
+        void readsAStreamItDoesNotKnowAndWaitsOnlyForThatStream() {
+            store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of()), NewEvent.json("y", Map.of())));
+            states.expect(B, NewEvent.newId(), "b", 1);
+
+            assertThat(states.currentOrWait(store, A, "", 2, FOLD)).isEqualTo(new CommittedStates.Versioned<>("xy", 2L));
+            assertThatThrownBy(() -> states.currentOrWait(store, B, "", 2, FOLD)).isInstanceOf(WriteInFlightException.class);
+        }
+    }
+
+    @Test
+    void refusesANegativeSettleWait() {
+        assertThatThrownBy(() -> new CommittedStates<String>(1, Duration.ofMillis(-1))).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("settleWait");
     }
 
     @Test

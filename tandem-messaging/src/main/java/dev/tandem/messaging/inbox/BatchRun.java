@@ -64,6 +64,9 @@ final class BatchRun {
             Handling.Item item = ready.get(i);
             if (handling.settle(item, outcomes.get(i)) == Handling.Verdict.DONE) {
                 lanes.get(item.message.partitionKey()).poll();
+            } else if (item.waitsForWrite) { // every commit of this round has settled: the write it waited for too
+                item.waitsForWrite = false;
+                item.notBeforeNanos = System.nanoTime();
             }
         }
     }

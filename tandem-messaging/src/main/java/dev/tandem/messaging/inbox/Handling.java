@@ -5,6 +5,7 @@ import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.DuplicateMessageException;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.eventstore.StreamVersionConflict;
+import dev.tandem.eventstore.support.WriteInFlightException;
 import dev.tandem.messaging.MalformedMessageException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageTooLargeException;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * How one message is handled, attempt by attempt, whoever schedules the attempts ({@link BatchRun} in rounds,
  * {@link InboxPipeline} continuously): start an attempt (inbox check, size check, handler, commit in flight), then
- * settle its outcome (done, duplicate, run again on fresh state, retry after a backoff, park).
+ * settle its outcome (done, duplicate, run again on fresh state or once a write in flight has settled, retry after a
+ * backoff, park).
  */
 final class Handling {
 
@@ -45,6 +47,8 @@ final class Handling {
         /** The inbox record found by the inbox check: a known duplicate. */
         InboxRecord previous;
         Commit attempted;
+        /** Its handler asked to decide once a write in flight has settled ({@link WriteInFlightException}). */
+        boolean waitsForWrite;
 
         Item(Message message) {
             this.message = message;
@@ -58,6 +62,12 @@ final class Handling {
         /** Attempt it again, not before {@link Item#notBeforeNanos}. */
         AGAIN
     }
+
+    /**
+     * How long a message whose handler waits for a write in flight is held at most before it runs again; the pipeline
+     * runs it again as soon as a commit settles.
+     */
+    static final long WRITE_WAIT_NANOS = 2_000_000;
 
     private final InboxConsumer inbox;
     /**
@@ -168,6 +178,11 @@ final class Handling {
         }
         if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
             throw closed;
+        }
+        if (failure instanceof WriteInFlightException) { // not a failure: the handler decides once that write has settled
+            item.waitsForWrite = true;
+            item.notBeforeNanos = System.nanoTime() + WRITE_WAIT_NANOS;
+            return Verdict.AGAIN;
         }
         if (failure instanceof DuplicateMessageException d) {
             if (item.attempted != null) { // the commit refused it, not the look-up: duplicates are arriving, look first again

@@ -68,6 +68,8 @@ final class InboxPipeline {
     private final Map<String, ArrayDeque<Item>> lanes = new HashMap<>();
     private final ArrayDeque<ArrayDeque<Item>> ready = new ArrayDeque<>();
     private final PriorityQueue<Item> delayed = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.notBeforeNanos));
+    /** How many of {@link #delayed} wait for a write in flight ({@link Handling.Item#waitsForWrite}). */
+    private int waitingForWrites;
 
     InboxPipeline(Handling handling, String name) {
         this.handling = handling;
@@ -179,12 +181,22 @@ final class InboxPipeline {
                     }
                     lane.add(item);
                 }
+                boolean committed = false;
                 for (Settled s : newSettled) {
+                    committed |= s.failure() == null;
                     settle(s);
+                }
+                if (committed && waitingForWrites > 0) { // a commit settled: those waiting for a write in flight may go
+                    delayed.removeIf(this::releaseIfWaiting);
                 }
                 long now = System.nanoTime();
                 while (!delayed.isEmpty() && delayed.peek().notBeforeNanos - now <= 0) {
-                    ready.add(lanes.get(delayed.poll().message.partitionKey()));
+                    Item due = delayed.poll();
+                    if (due.waitsForWrite) {
+                        due.waitsForWrite = false;
+                        waitingForWrites--;
+                    }
+                    ready.add(lanes.get(due.message.partitionKey()));
                 }
                 ArrayDeque<Item> lane;
                 while ((lane = ready.poll()) != null) {
@@ -204,6 +216,17 @@ final class InboxPipeline {
                 lock.unlock();
             }
         }
+    }
+
+    /** Moves {@code item} to its lane's turn if it waits for a write in flight; true if it did (driver thread). */
+    private boolean releaseIfWaiting(Item item) {
+        if (!item.waitsForWrite) {
+            return false;
+        }
+        item.waitsForWrite = false;
+        waitingForWrites--;
+        ready.add(lanes.get(item.message.partitionKey()));
+        return true;
     }
 
     /** Whether a delayed item is due (under lock, on the driver thread). */
@@ -229,7 +252,10 @@ final class InboxPipeline {
         }
         ArrayDeque<Item> lane = lanes.get(item.message.partitionKey());
         if (verdict == Handling.Verdict.AGAIN) {
-            if (item.notBeforeNanos - System.nanoTime() <= 0) {
+            if (item.waitsForWrite) {
+                waitingForWrites++;
+                delayed.add(item); // until a commit settles, or its wait ends
+            } else if (item.notBeforeNanos - System.nanoTime() <= 0) {
                 ready.add(lane);
             } else {
                 delayed.add(item);
@@ -264,5 +290,6 @@ final class InboxPipeline {
         lanes.clear();
         ready.clear();
         delayed.clear();
+        waitingForWrites = 0;
     }
 }

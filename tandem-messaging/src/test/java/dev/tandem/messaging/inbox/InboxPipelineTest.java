@@ -15,6 +15,8 @@ import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.sqlite.SqliteEventStore;
+import dev.tandem.eventstore.support.CommittedStates;
+import dev.tandem.eventstore.support.WriteInFlightException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.retry.RetryPolicy;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -191,5 +194,52 @@ class InboxPipelineTest {
         assertThat(stored("k")).containsExactly("k:1", "k:2", "k:3");
         assertThat(stored("j")).containsExactly("j:1");
         assertThat(stored("x")).as("the refused batch was not applied").isEmpty();
+    }
+
+    @Test
+    void decidesOnAHotStreamOnceItsWriteInFlightHasSettledInsteadOfConflicting() throws Exception {
+        // every message of every key appends to one stream; a handler that decides while the previous append is in flight
+        // is told to wait (CommittedStates.currentOrWait) and runs again once a commit settles
+        StreamId hot = StreamId.of("hot");
+        CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofSeconds(30));
+        AtomicInteger decided = new AtomicInteger();
+        AtomicInteger waited = new AtomicInteger();
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", new CommitAwareHandler() {
+            @Override
+            public Commit.Builder handle(Message m) {
+                CommittedStates.Versioned<Long> now;
+                try {
+                    now = states.currentOrWait(store, hot, 0L, 100, (n, e) -> n + 1);
+                } catch (WriteInFlightException e) {
+                    waited.incrementAndGet();
+                    throw e;
+                }
+                decided.incrementAndGet();
+                NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
+                states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
+                return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
+            }
+
+            @Override
+            public void committed(Message message, Commit commit) {
+                states.committed(commit);
+                applied.add(body(message));
+            }
+        }, FAST);
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int b = 0; b < 10; b++) {
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(message("k" + (b * 20 + i), "m" + (b * 20 + i)));
+            }
+            batches.add(inbox.submit(batch));
+        }
+        awaitAll(batches);
+
+        assertThat(store.streamVersion(hot)).isEqualTo(200);
+        assertThat(applied).hasSize(200).doesNotHaveDuplicates();
+        assertThat(decided.get()).as("every decision committed: none was refused as a conflict and run again").isEqualTo(200);
+        assertThat(waited.get()).as("the keys raced for the stream").isPositive();
+        assertThat(states.get(hot)).isEqualTo(new CommittedStates.Versioned<>(200L, 200L));
     }
 }

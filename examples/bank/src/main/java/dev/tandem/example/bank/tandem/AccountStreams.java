@@ -65,6 +65,16 @@ final class AccountStreams {
         return new Loaded(loaded.state(), loaded.version());
     }
 
+    /**
+     * As {@link #current}, for the inbox's handlers: while a write of this process to the account is still in flight,
+     * throws {@link dev.tandem.eventstore.support.WriteInFlightException} (the inbox runs the command again once it has
+     * settled) instead of reading a state that write is about to change ({@link CommittedStates#currentOrWait}).
+     */
+    static Loaded currentOrWait(EventStore store, String accountId) {
+        CommittedStates.Versioned<Account> loaded = known(store).currentOrWait(store, stream(accountId), Account.NONE, PAGE, AccountStreams::fold);
+        return new Loaded(loaded.state(), loaded.version());
+    }
+
     private static Account fold(Account account, RecordedEvent event) {
         return account.evolve(decode(event));
     }

@@ -46,7 +46,7 @@ public final class BankParticipant {
     }
 
     static BranchResult apply(EventStore store, String accountId, AccountCommand command) {
-        AccountStreams.Loaded loaded = AccountStreams.current(store, accountId);
+        AccountStreams.Loaded loaded = AccountStreams.currentOrWait(store, accountId);
         return switch (AccountDecider.decide(loaded.account(), command)) {
             case Decision.Refused r -> BranchResult.failed(r.refusal().toString());
             case Decision.Accepted a -> a.events().isEmpty()
