@@ -1,6 +1,5 @@
 package dev.tandem.saga.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -8,30 +7,24 @@ import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.annotation.JacksonStdImpl;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.Rfc3339;
 import dev.tandem.core.json.Json;
 import java.io.IOException;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
- * The JSON codec of the engine's hot path (commands, replies, coordinator and barrier events): the same documents as
- * {@link Json} (its mapper's configuration, instants as ISO-8601 UTC strings, byte for byte), but with readers and
- * writers prepared per type and instants printed and parsed by {@link Rfc3339} rather than {@code DateTimeFormatter},
- * which dominated the cost of a decision. Anything outside the common instant form falls back to the standard handling.
+ * The JSON codec of the engine's hot path (commands, replies, coordinator and barrier events): {@link Json}'s mapper and
+ * documents, with readers and writers prepared per type and instants parsed by {@link Rfc3339} rather than
+ * {@code DateTimeFormatter}, which dominated the cost of a decision (Json itself prints them with Rfc3339). Anything
+ * outside the common instant form falls back to the standard parser.
  */
 public final class ProtocolJson {
 
-    private static final ObjectMapper MAPPER = Json.mapper().copy().registerModule(new SimpleModule("tandem-protocol")
-            .addSerializer(Instant.class, new InstantWriter())
-            .addSerializer(UUID.class, new UuidWriter())
+    private static final ObjectMapper MAPPER = Json.mapper().copy().registerModule(new SimpleModule("tandem-fast-instant")
             .addDeserializer(Instant.class, new InstantReader()));
 
     private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
@@ -66,41 +59,6 @@ public final class ProtocolJson {
             return READERS.get(type).readValue(bytes);
         } catch (IOException e) {
             throw InvalidInputException.of("payload", "is not a valid " + type.getSimpleName() + " JSON document: " + e.getMessage());
-        }
-    }
-
-    /*
-     * The writers below are marked as standard implementations for Blackbird's sake: it reads a property through a
-     * generated accessor only when the property's serializer is one of Jackson's own, and falls back to reflection
-     * (Method.invoke on every call) for any other. Without the mark every instant and id of every protocol record went
-     * through reflection. Both write a plain JSON string, as the standard ones do.
-     */
-
-    @JacksonStdImpl
-    private static final class InstantWriter extends StdSerializer<Instant> {
-        private static final long serialVersionUID = 1L;
-
-        InstantWriter() {
-            super(Instant.class);
-        }
-
-        @Override
-        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(Rfc3339.formatUtc(value));
-        }
-    }
-
-    @JacksonStdImpl
-    private static final class UuidWriter extends StdSerializer<UUID> {
-        private static final long serialVersionUID = 1L;
-
-        UuidWriter() {
-            super(UUID.class);
-        }
-
-        @Override
-        public void serialize(UUID value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(value.toString());
         }
     }
 
