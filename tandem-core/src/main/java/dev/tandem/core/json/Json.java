@@ -17,6 +17,7 @@ import dev.tandem.core.Rfc3339;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Tandem's JSON codec: one shared Jackson mapper, {@code Instant}s as ISO-8601 UTC strings. */
 public final class Json {
@@ -29,48 +30,13 @@ public final class Json {
             // command, reply and event it handles.
             .addModule(new BlackbirdModule())
             .addModule(new SimpleModule("tandem-standard-writers")
-                    .addSerializer(Instant.class, new InstantWriter())
-                    .addSerializer(UUID.class, new UuidWriter()))
+                    .addSerializer(Instant.class, new TextWriter<>(Instant.class, Rfc3339::formatUtc))
+                    .addSerializer(UUID.class, new TextWriter<>(UUID.class, UUID::toString)))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
     private Json() {}
-
-    /*
-     * The same text as JavaTimeModule's and databind's writers (Instant.toString(), UUID.toString()), but marked as
-     * standard implementations: Blackbird reads a property through its generated accessor only when the property's
-     * serializer is one of Jackson's own, and through reflection (Method.invoke on every call) otherwise, which was
-     * the case for every instant and every UUID in every record Tandem writes.
-     */
-
-    @JacksonStdImpl
-    private static final class InstantWriter extends StdSerializer<Instant> {
-        private static final long serialVersionUID = 1L;
-
-        InstantWriter() {
-            super(Instant.class);
-        }
-
-        @Override
-        public void serialize(Instant value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(Rfc3339.formatUtc(value));
-        }
-    }
-
-    @JacksonStdImpl
-    private static final class UuidWriter extends StdSerializer<UUID> {
-        private static final long serialVersionUID = 1L;
-
-        UuidWriter() {
-            super(UUID.class);
-        }
-
-        @Override
-        public void serialize(UUID value, JsonGenerator gen, SerializerProvider provider) throws IOException {
-            gen.writeString(value.toString());
-        }
-    }
 
     /** The shared, configured mapper; do not reconfigure it. */
     public static ObjectMapper mapper() {
@@ -91,6 +57,30 @@ public final class Json {
             return MAPPER.readValue(bytes, type);
         } catch (IOException e) {
             throw InvalidInputException.of("payload", "is not a valid " + type.getSimpleName() + " JSON document: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A value written as the JSON string {@code text} makes of it. Used for instants and UUIDs with the same text as
+     * JavaTimeModule's and databind's writers (Instant.toString(), UUID.toString()), but marked as a standard
+     * implementation: Blackbird reads a property through its generated accessor only when the property's serializer is
+     * one of Jackson's own, and through reflection (Method.invoke on every call) otherwise, which was the case for every
+     * instant and every UUID in every record Tandem writes.
+     */
+    @JacksonStdImpl
+    private static final class TextWriter<T> extends StdSerializer<T> {
+        private static final long serialVersionUID = 1L;
+
+        private final transient Function<T, String> text;
+
+        TextWriter(Class<T> type, Function<T, String> text) {
+            super(type);
+            this.text = text;
+        }
+
+        @Override
+        public void serialize(T value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(text.apply(value));
         }
     }
 }
