@@ -31,8 +31,11 @@ public final class CommittedStates<S> {
 
     private record Expected<S>(StreamId stream, Versioned<S> after) {}
 
-    /** A write in doubt: its last event, and when it was expected ({@link System#nanoTime()}). */
-    private record Doubt(UUID lastEventId, long sinceNanos) {}
+    /**
+     * A write in doubt: its last event, when it was expected ({@link System#nanoTime()}), and whether its commit may
+     * still be on its way (false once it is known to have failed: the stream's state must then be read).
+     */
+    private record Doubt(UUID lastEventId, long sinceNanos, boolean inFlight) {}
 
     /** How long {@link #currentOrWait} takes a write in doubt to be still in flight, by default. */
     public static final Duration DEFAULT_SETTLE_WAIT = Duration.ofMillis(100);
@@ -114,7 +117,8 @@ public final class CommittedStates<S> {
 
     /**
      * As {@link #current}, for a caller that can come back later (an inbox handler): while a write of this process to the
-     * stream is in doubt and younger than the settle wait, throws {@link WriteInFlightException} instead of reading. The
+     * stream is in doubt, younger than the settle wait and not known to have failed ({@link #abandoned}), throws
+     * {@link WriteInFlightException} instead of reading. The
      * store would most likely still return the state before that write, so a decision on it would conflict once the
      * write lands; after the write is reported committed, its state is known and no read is needed at all. A hot
      * stream (many commands for one account) is then decided on once per settled write instead of read and refused.
@@ -125,7 +129,7 @@ public final class CommittedStates<S> {
             Versioned<S> known = committed.get(stream);
             return known != null ? known : load(store, stream, empty, page, fold);
         }
-        if (System.nanoTime() - doubt.sinceNanos() < settleWaitNanos) {
+        if (doubt.inFlight() && System.nanoTime() - doubt.sinceNanos() < settleWaitNanos) {
             throw new WriteInFlightException(stream);
         }
         return loadAfterDoubt(store, stream, empty, page, fold);
@@ -165,7 +169,7 @@ public final class CommittedStates<S> {
             committed.clear(); // forgetting what is known makes every stream read again: doubts no longer matter
             inDoubt.clear();
         }
-        inDoubt.put(stream, new Doubt(lastEventId, System.nanoTime()));
+        inDoubt.put(stream, new Doubt(lastEventId, System.nanoTime(), true));
         expected.put(lastEventId, new Expected<>(stream, new Versioned<>(state, version)));
     }
 
@@ -178,6 +182,18 @@ public final class CommittedStates<S> {
                 put(w.stream(), e.after());
                 inDoubt.computeIfPresent(w.stream(), (s, d) -> d.lastEventId().equals(last) ? null : d); // a later write keeps its doubt
             }
+        }
+    }
+
+    /**
+     * A commit failed (or was never made): its expectations are dropped, and a stream it left in doubt stays in doubt
+     * but no longer in flight, so its next decision reads (even through {@link #currentOrWait}) instead of waiting.
+     */
+    public void abandoned(Commit commit) {
+        for (StreamWrite w : commit.writes()) {
+            UUID last = w.events().getLast().id();
+            expected.remove(last);
+            inDoubt.computeIfPresent(w.stream(), (s, d) -> d.lastEventId().equals(last) ? new Doubt(last, d.sinceNanos(), false) : d);
         }
     }
 

@@ -212,6 +212,22 @@ class CommittedStatesTest {
         }
 
         @Test
+        void readsAtOnceWhenTheWriteInFlightIsReportedFailed() {
+            commitMine("m", "mine", 1);
+            store.append(A, ExpectedVersion.exactly(1), List.of(NewEvent.json("x", Map.of()))); // another writer
+            NewEvent refused = NewEvent.json("r", Map.of());
+            Commit attempt = Commit.of(A, ExpectedVersion.exactly(1), List.of(refused));
+            states.expect(A, refused.id(), "mine+r", 2);
+            assertThatThrownBy(() -> states.currentOrWait(store, A, "", 2, FOLD)).isInstanceOf(WriteInFlightException.class);
+
+            states.abandoned(attempt);
+
+            assertThat(states.currentOrWait(store, A, "", 2, FOLD)).as("read, not waited for").isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
+            states.committed(attempt); // a late report of the abandoned attempt changes nothing
+            assertThat(states.get(A)).isEqualTo(new CommittedStates.Versioned<>("minex", 2L));
+        }
+
+        @Test
         void readsAStreamItDoesNotKnowAndWaitsOnlyForThatStream() {
             store.append(A, ExpectedVersion.any(), List.of(NewEvent.json("x", Map.of()), NewEvent.json("y", Map.of())));
             states.expect(B, NewEvent.newId(), "b", 1);

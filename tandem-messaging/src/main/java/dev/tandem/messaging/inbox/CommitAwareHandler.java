@@ -9,8 +9,9 @@ import dev.tandem.messaging.MessageHandler;
  * for a message (e.g. to complete futures waiting for an outcome without polling the store).
  *
  * <p>{@link #committed} is called once per successful handling commit, after it is durable, on the inbox's
- * thread; it is not called for duplicates, failed or conflicting attempts, or parked messages. It must be quick
- * and must not throw (a failure is logged and otherwise ignored: the commit stands).
+ * thread; it is not called for duplicates, failed or conflicting attempts, or parked messages ({@link #notCommitted}
+ * is, for an attempt whose commit failed). It must be quick and must not throw (a failure is logged and otherwise
+ * ignored: the commit stands).
  */
 public interface CommitAwareHandler extends MessageHandler {
 
@@ -19,4 +20,11 @@ public interface CommitAwareHandler extends MessageHandler {
      *     when the handler {@linkplain dev.tandem.messaging.MessageHandler#deduplicates de-duplicates} it and wrote something)
      */
     void committed(Message message, Commit commit);
+
+    /**
+     * The handling commit the handler returned for {@code message} was not made (a conflict, a duplicate, a store
+     * failure): whatever the handler expected of it will not happen. The message may be handled again. Called on the
+     * inbox's thread; must be quick and must not throw.
+     */
+    default void notCommitted(Message message, Commit attempted) {}
 }

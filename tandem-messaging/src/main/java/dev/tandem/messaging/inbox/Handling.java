@@ -179,6 +179,7 @@ final class Handling {
         if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
             throw closed;
         }
+        inbox.notCommitted(item.message, item.attempted); // its commit failed: nothing it expected happens
         if (failure instanceof WriteInFlightException) { // not a failure: the handler decides once that write has settled
             item.waitsForWrite = true;
             item.notBeforeNanos = System.nanoTime() + WRITE_WAIT_NANOS;

@@ -172,6 +172,17 @@ public final class InboxConsumer implements PipelinedBatchListener {
         }
     }
 
+    /** Tells a {@link CommitAwareHandler} that the handling commit it returned for {@code m} failed. */
+    void notCommitted(Message m, Commit attempted) {
+        if (attempted != null && handler instanceof CommitAwareHandler aware) {
+            try {
+                aware.notCommitted(m, attempted);
+            } catch (RuntimeException e) {
+                log.warn("{}'s handler failed after the failed commit of {}", consumer, m, e);
+            }
+        }
+    }
+
     InboxRecord lookup(UUID messageId) {
         return store.findInbox(consumer, messageId).orElse(null);
     }

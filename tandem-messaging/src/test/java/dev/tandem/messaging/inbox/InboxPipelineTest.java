@@ -242,4 +242,47 @@ class InboxPipelineTest {
         assertThat(waited.get()).as("the keys raced for the stream").isPositive();
         assertThat(states.get(hot)).isEqualTo(new CommittedStates.Versioned<>(200L, 200L));
     }
+
+    @Test
+    void aHandlerWaitingForAWriteThatFailedIsToldAndReadsInsteadOfWaitingOut() throws Exception {
+        // another writer appends to the hot stream while the first message's append is decided: that commit conflicts; the
+        // inbox tells the handler (notCommitted), so neither its retry nor the others wait out the (ten-minute) settle wait
+        StreamId hot = StreamId.of("hot");
+        CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofMinutes(10));
+        AtomicInteger abandoned = new AtomicInteger();
+        Set<String> interfered = ConcurrentHashMap.newKeySet();
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", new CommitAwareHandler() {
+            @Override
+            public Commit.Builder handle(Message m) {
+                CommittedStates.Versioned<Long> now = states.currentOrWait(store, hot, 0L, 100, (n, e) -> n + 1);
+                if (interfered.add("once")) {
+                    store.append(hot, ExpectedVersion.exactly(now.version()), List.of(NewEvent.json("Other", Map.of())));
+                }
+                NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
+                states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
+                return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
+            }
+
+            @Override
+            public void committed(Message message, Commit commit) {
+                states.committed(commit);
+                applied.add(body(message));
+            }
+
+            @Override
+            public void notCommitted(Message message, Commit attempted) {
+                abandoned.incrementAndGet();
+                states.abandoned(attempted);
+            }
+        }, FAST);
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            batch.add(message("k" + i, "m" + i));
+        }
+        awaitAll(List.of(inbox.submit(batch)));
+
+        assertThat(store.streamVersion(hot)).as("20 messages and the other writer's event").isEqualTo(21);
+        assertThat(applied).hasSize(20).doesNotHaveDuplicates();
+        assertThat(abandoned.get()).as("the conflicting commit was reported").isPositive();
+    }
 }

@@ -57,13 +57,16 @@ public final class Participant implements CommitAwareHandler {
     private final EventStore store;
     private final Map<String, BranchHandler> handlers;
     private final List<Consumer<Commit>> afterCommit;
+    private final List<Consumer<Commit>> afterFailedCommit;
     private final CommittedStates<BarrierState> barriers = new CommittedStates<>(MAX_KNOWN_BARRIERS);
 
-    private Participant(String name, EventStore store, Map<String, BranchHandler> handlers, List<Consumer<Commit>> afterCommit) {
+    private Participant(String name, EventStore store, Map<String, BranchHandler> handlers, List<Consumer<Commit>> afterCommit,
+            List<Consumer<Commit>> afterFailedCommit) {
         this.name = name;
         this.store = store;
         this.handlers = Map.copyOf(handlers);
         this.afterCommit = List.copyOf(afterCommit);
+        this.afterFailedCommit = List.copyOf(afterFailedCommit);
     }
 
     public static Builder builder(String name, EventStore store) {
@@ -132,6 +135,14 @@ public final class Participant implements CommitAwareHandler {
         }
     }
 
+    @Override
+    public void notCommitted(Message message, Commit attempted) {
+        barriers.abandoned(attempted);
+        for (Consumer<Commit> listener : afterFailedCommit) {
+            listener.accept(attempted);
+        }
+    }
+
     private static BarrierState fold(BarrierState state, RecordedEvent e) {
         return Barrier.evolve(state, ProtocolJson.decode(e.payload(), BarrierRecord.class).event());
     }
@@ -167,6 +178,7 @@ public final class Participant implements CommitAwareHandler {
         private final EventStore store;
         private final Map<String, BranchHandler> handlers = new HashMap<>();
         private final List<Consumer<Commit>> afterCommit = new ArrayList<>();
+        private final List<Consumer<Commit>> afterFailedCommit = new ArrayList<>();
 
         private Builder(String name, EventStore store) {
             this.name = InvalidInputException.requireText(name, "participant.name", 60);
@@ -192,11 +204,20 @@ public final class Participant implements CommitAwareHandler {
             return this;
         }
 
+        /**
+         * Tells {@code listener} of every handling commit that failed (a conflict, a duplicate, a store failure), on the
+         * inbox's thread, so what it expected of the commit can be dropped; quick, and must not fail.
+         */
+        public Builder afterFailedCommit(Consumer<Commit> listener) {
+            afterFailedCommit.add(InvalidInputException.requireNonNull(listener, "listener"));
+            return this;
+        }
+
         public Participant build() {
             if (handlers.isEmpty()) {
                 throw InvalidInputException.of("participant.handlers", "participant " + name + " has no operations");
             }
-            return new Participant(name, store, handlers, afterCommit);
+            return new Participant(name, store, handlers, afterCommit, afterFailedCommit);
         }
     }
 }

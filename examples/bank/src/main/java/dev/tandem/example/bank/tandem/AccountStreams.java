@@ -100,6 +100,11 @@ final class AccountStreams {
         known(store).committed(commit);
     }
 
+    /** A commit to {@code store} failed: the account states its writes were expected to reach will not be. */
+    static void abandoned(EventStore store, Commit commit) {
+        known(store).abandoned(commit);
+    }
+
     /** Decodes a stored account event. */
     static AccountEvent decode(RecordedEvent event) {
         Class<? extends AccountEvent> type = AccountEvent.typeOf(event.type());

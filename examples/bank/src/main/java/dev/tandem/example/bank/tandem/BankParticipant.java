@@ -32,6 +32,7 @@ public final class BankParticipant {
                 .on(TransferDefinitions.CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.Credit(t.transfer(), t.money())))
                 .on(TransferDefinitions.REVERSE_CREDIT, ctx -> payee(store, ctx, t -> new AccountCommand.ReverseCredit(t.transfer())))
                 .afterCommit(commit -> AccountStreams.committed(store, commit))
+                .afterFailedCommit(commit -> AccountStreams.abandoned(store, commit))
                 .build();
     }
 
