@@ -196,36 +196,50 @@ class InboxPipelineTest {
         assertThat(stored("x")).as("the refused batch was not applied").isEmpty();
     }
 
+    /**
+     * Appends every message, whatever its key, to one stream at the exact next version, deciding with
+     * {@link CommittedStates#currentOrWait}: while the previous append is in flight it is told to wait.
+     */
+    private final class HotAppender implements CommitAwareHandler {
+        final StreamId hot = StreamId.of("hot");
+        final CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofSeconds(30));
+        final AtomicInteger decided = new AtomicInteger();
+        final AtomicInteger waited = new AtomicInteger();
+
+        @Override
+        public Commit.Builder handle(Message m) {
+            CommittedStates.Versioned<Long> now;
+            try {
+                now = states.currentOrWait(store, hot, 0L, 100, (n, e) -> n + 1);
+            } catch (WriteInFlightException e) {
+                waited.incrementAndGet();
+                throw e;
+            }
+            decided.incrementAndGet();
+            NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
+            states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
+            return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
+        }
+
+        @Override
+        public void committed(Message message, Commit commit) {
+            states.committed(commit);
+            applied.add(body(message));
+        }
+
+        void assertEveryDecisionCommitted(int messages) {
+            assertThat(store.streamVersion(hot)).isEqualTo(messages);
+            assertThat(applied).hasSize(messages).doesNotHaveDuplicates();
+            assertThat(decided.get()).as("every decision committed: none was refused as a conflict and run again").isEqualTo(messages);
+            assertThat(waited.get()).as("the keys raced for the stream").isPositive();
+            assertThat(states.get(hot)).isEqualTo(new CommittedStates.Versioned<>((long) messages, (long) messages));
+        }
+    }
+
     @Test
     void decidesOnAHotStreamOnceItsWriteInFlightHasSettledInsteadOfConflicting() throws Exception {
-        // every message of every key appends to one stream; a handler that decides while the previous append is in flight
-        // is told to wait (CommittedStates.currentOrWait) and runs again once a commit settles
-        StreamId hot = StreamId.of("hot");
-        CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofSeconds(30));
-        AtomicInteger decided = new AtomicInteger();
-        AtomicInteger waited = new AtomicInteger();
-        InboxConsumer inbox = new InboxConsumer(store, "b/in", new CommitAwareHandler() {
-            @Override
-            public Commit.Builder handle(Message m) {
-                CommittedStates.Versioned<Long> now;
-                try {
-                    now = states.currentOrWait(store, hot, 0L, 100, (n, e) -> n + 1);
-                } catch (WriteInFlightException e) {
-                    waited.incrementAndGet();
-                    throw e;
-                }
-                decided.incrementAndGet();
-                NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
-                states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
-                return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
-            }
-
-            @Override
-            public void committed(Message message, Commit commit) {
-                states.committed(commit);
-                applied.add(body(message));
-            }
-        }, FAST);
+        HotAppender handler = new HotAppender();
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
         List<CompletableFuture<Void>> batches = new ArrayList<>();
         for (int b = 0; b < 10; b++) {
             List<Message> batch = new ArrayList<>();
@@ -236,11 +250,21 @@ class InboxPipelineTest {
         }
         awaitAll(batches);
 
-        assertThat(store.streamVersion(hot)).isEqualTo(200);
-        assertThat(applied).hasSize(200).doesNotHaveDuplicates();
-        assertThat(decided.get()).as("every decision committed: none was refused as a conflict and run again").isEqualTo(200);
-        assertThat(waited.get()).as("the keys raced for the stream").isPositive();
-        assertThat(states.get(hot)).isEqualTo(new CommittedStates.Versioned<>(200L, 200L));
+        handler.assertEveryDecisionCommitted(200);
+    }
+
+    @Test
+    void aBatchRunDecidesAWaitingMessageInItsNextRoundOnceTheRoundsCommitsSettled() throws Exception {
+        HotAppender handler = new HotAppender();
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+        List<Message> batch = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            batch.add(message("k" + i, "m" + i)); // one round attempts all 30 heads at once: one decides, the others wait
+        }
+
+        inbox.onMessages(batch);
+
+        handler.assertEveryDecisionCommitted(30);
     }
 
     @Test
