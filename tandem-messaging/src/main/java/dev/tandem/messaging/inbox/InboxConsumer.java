@@ -163,22 +163,24 @@ public final class InboxConsumer implements PipelinedBatchListener {
 
     /** Tells a {@link CommitAwareHandler} that the handling commit of {@code m} is durable. */
     void committed(Message m, Commit commit) {
-        if (commit != null && handler instanceof CommitAwareHandler aware) {
-            try {
-                aware.committed(m, commit);
-            } catch (RuntimeException e) {
-                log.warn("{}'s handler failed after the commit of {}; the commit stands", consumer, m, e);
-            }
-        }
+        tell(m, commit, true);
     }
 
     /** Tells a {@link CommitAwareHandler} that the handling commit it returned for {@code m} failed. */
     void notCommitted(Message m, Commit attempted) {
-        if (attempted != null && handler instanceof CommitAwareHandler aware) {
+        tell(m, attempted, false);
+    }
+
+    private void tell(Message m, Commit commit, boolean durable) {
+        if (commit != null && handler instanceof CommitAwareHandler aware) {
             try {
-                aware.notCommitted(m, attempted);
+                if (durable) {
+                    aware.committed(m, commit);
+                } else {
+                    aware.notCommitted(m, commit);
+                }
             } catch (RuntimeException e) {
-                log.warn("{}'s handler failed after the failed commit of {}", consumer, m, e);
+                log.warn("{}'s handler failed after the {} of {}", consumer, durable ? "commit (which stands)" : "failed commit", m, e);
             }
         }
     }

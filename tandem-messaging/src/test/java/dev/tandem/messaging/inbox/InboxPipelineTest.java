@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,9 +203,22 @@ class InboxPipelineTest {
      */
     private final class HotAppender implements CommitAwareHandler {
         final StreamId hot = StreamId.of("hot");
-        final CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofSeconds(30));
+        final CommittedStates<Long> states;
         final AtomicInteger decided = new AtomicInteger();
         final AtomicInteger waited = new AtomicInteger();
+        final AtomicInteger abandoned = new AtomicInteger();
+        /** Set: another writer appends to the stream once, right after the first decision, so that decision's commit conflicts. */
+        private final boolean interfereOnce;
+        private final AtomicBoolean interfered = new AtomicBoolean();
+
+        HotAppender() {
+            this(Duration.ofSeconds(30), false);
+        }
+
+        HotAppender(Duration settleWait, boolean interfereOnce) {
+            this.states = new CommittedStates<>(1_000, settleWait);
+            this.interfereOnce = interfereOnce;
+        }
 
         @Override
         public Commit.Builder handle(Message m) {
@@ -216,6 +230,9 @@ class InboxPipelineTest {
                 throw e;
             }
             decided.incrementAndGet();
+            if (interfereOnce && interfered.compareAndSet(false, true)) {
+                store.append(hot, ExpectedVersion.exactly(now.version()), List.of(NewEvent.json("Other", Map.of())));
+            }
             NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
             states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
             return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
@@ -225,6 +242,12 @@ class InboxPipelineTest {
         public void committed(Message message, Commit commit) {
             states.committed(commit);
             applied.add(body(message));
+        }
+
+        @Override
+        public void notCommitted(Message message, Commit attempted) {
+            abandoned.incrementAndGet();
+            states.abandoned(attempted);
         }
 
         void assertEveryDecisionCommitted(int messages) {
@@ -271,42 +294,16 @@ class InboxPipelineTest {
     void aHandlerWaitingForAWriteThatFailedIsToldAndReadsInsteadOfWaitingOut() throws Exception {
         // another writer appends to the hot stream while the first message's append is decided: that commit conflicts; the
         // inbox tells the handler (notCommitted), so neither its retry nor the others wait out the (ten-minute) settle wait
-        StreamId hot = StreamId.of("hot");
-        CommittedStates<Long> states = new CommittedStates<>(1_000, Duration.ofMinutes(10));
-        AtomicInteger abandoned = new AtomicInteger();
-        Set<String> interfered = ConcurrentHashMap.newKeySet();
-        InboxConsumer inbox = new InboxConsumer(store, "b/in", new CommitAwareHandler() {
-            @Override
-            public Commit.Builder handle(Message m) {
-                CommittedStates.Versioned<Long> now = states.currentOrWait(store, hot, 0L, 100, (n, e) -> n + 1);
-                if (interfered.add("once")) {
-                    store.append(hot, ExpectedVersion.exactly(now.version()), List.of(NewEvent.json("Other", Map.of())));
-                }
-                NewEvent event = NewEvent.json("Applied", Map.of("body", body(m)));
-                states.expect(hot, event.id(), now.state() + 1, now.version() + 1);
-                return Commit.builder().append(hot, ExpectedVersion.exactly(now.version()), List.of(event));
-            }
-
-            @Override
-            public void committed(Message message, Commit commit) {
-                states.committed(commit);
-                applied.add(body(message));
-            }
-
-            @Override
-            public void notCommitted(Message message, Commit attempted) {
-                abandoned.incrementAndGet();
-                states.abandoned(attempted);
-            }
-        }, FAST);
+        HotAppender handler = new HotAppender(Duration.ofMinutes(10), true);
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
         List<Message> batch = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             batch.add(message("k" + i, "m" + i));
         }
         awaitAll(List.of(inbox.submit(batch)));
 
-        assertThat(store.streamVersion(hot)).as("20 messages and the other writer's event").isEqualTo(21);
+        assertThat(store.streamVersion(handler.hot)).as("20 messages and the other writer's event").isEqualTo(21);
         assertThat(applied).hasSize(20).doesNotHaveDuplicates();
-        assertThat(abandoned.get()).as("the conflicting commit was reported").isPositive();
+        assertThat(handler.abandoned.get()).as("the conflicting commit was reported").isPositive();
     }
 }
