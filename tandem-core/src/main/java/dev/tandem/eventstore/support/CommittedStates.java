@@ -118,10 +118,10 @@ public final class CommittedStates<S> {
     /**
      * As {@link #current}, for a caller that can come back later (an inbox handler): while a write of this process to the
      * stream is in doubt, younger than the settle wait and not known to have failed ({@link #abandoned}), throws
-     * {@link WriteInFlightException} instead of reading. The
-     * store would most likely still return the state before that write, so a decision on it would conflict once the
-     * write lands; after the write is reported committed, its state is known and no read is needed at all. A hot
-     * stream (many commands for one account) is then decided on once per settled write instead of read and refused.
+     * {@link WriteInFlightException} instead of reading. The store would most likely still return the state before that
+     * write, so a decision on it would conflict once the write lands; after the write is reported committed, its state
+     * is known and no read is needed at all. A hot stream (many commands for one account) is then decided on once per
+     * settled write instead of read and refused.
      */
     public Versioned<S> currentOrWait(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
         Doubt doubt = inDoubt.get(stream);

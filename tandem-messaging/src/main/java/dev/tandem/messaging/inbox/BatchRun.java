@@ -65,7 +65,6 @@ final class BatchRun {
             if (handling.settle(item, outcomes.get(i)) == Handling.Verdict.DONE) {
                 lanes.get(item.message.partitionKey()).poll();
             } else if (item.waitsForWrite) { // every commit of this round has settled: the write it waited for too
-                item.waitsForWrite = false;
                 item.notBeforeNanos = System.nanoTime();
             }
         }

@@ -47,7 +47,7 @@ final class Handling {
         /** The inbox record found by the inbox check: a known duplicate. */
         InboxRecord previous;
         Commit attempted;
-        /** Its handler asked to decide once a write in flight has settled ({@link WriteInFlightException}). */
+        /** Its last attempt's handler asked to decide once a write in flight has settled ({@link WriteInFlightException}). */
         boolean waitsForWrite;
 
         Item(Message message) {
@@ -126,6 +126,7 @@ final class Handling {
     CompletableFuture<?> attempt(Item item) {
         Message m = item.message;
         item.attempted = null;
+        item.waitsForWrite = false;
         try {
             if (!item.inboxChecked && checksFirst()) { // not found by the batch's pre-check
                 item.inboxChecked = true;

@@ -68,8 +68,6 @@ final class InboxPipeline {
     private final Map<String, ArrayDeque<Item>> lanes = new HashMap<>();
     private final ArrayDeque<ArrayDeque<Item>> ready = new ArrayDeque<>();
     private final PriorityQueue<Item> delayed = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.notBeforeNanos));
-    /** How many of {@link #delayed} wait for a write in flight ({@link Handling.Item#waitsForWrite}). */
-    private int waitingForWrites;
 
     InboxPipeline(Handling handling, String name) {
         this.handling = handling;
@@ -186,17 +184,12 @@ final class InboxPipeline {
                     committed |= s.failure() == null;
                     settle(s);
                 }
-                if (committed && waitingForWrites > 0) { // a commit settled: those waiting for a write in flight may go
+                if (committed && !delayed.isEmpty()) { // a commit settled: those waiting for a write in flight may go
                     delayed.removeIf(this::releaseIfWaiting);
                 }
                 long now = System.nanoTime();
                 while (!delayed.isEmpty() && delayed.peek().notBeforeNanos - now <= 0) {
-                    Item due = delayed.poll();
-                    if (due.waitsForWrite) {
-                        due.waitsForWrite = false;
-                        waitingForWrites--;
-                    }
-                    ready.add(lanes.get(due.message.partitionKey()));
+                    ready.add(lanes.get(delayed.poll().message.partitionKey()));
                 }
                 ArrayDeque<Item> lane;
                 while ((lane = ready.poll()) != null) {
@@ -220,13 +213,10 @@ final class InboxPipeline {
 
     /** Moves {@code item} to its lane's turn if it waits for a write in flight; true if it did (driver thread). */
     private boolean releaseIfWaiting(Item item) {
-        if (!item.waitsForWrite) {
-            return false;
+        if (item.waitsForWrite) {
+            ready.add(lanes.get(item.message.partitionKey()));
         }
-        item.waitsForWrite = false;
-        waitingForWrites--;
-        ready.add(lanes.get(item.message.partitionKey()));
-        return true;
+        return item.waitsForWrite;
     }
 
     /** Whether a delayed item is due (under lock, on the driver thread). */
@@ -252,10 +242,7 @@ final class InboxPipeline {
         }
         ArrayDeque<Item> lane = lanes.get(item.message.partitionKey());
         if (verdict == Handling.Verdict.AGAIN) {
-            if (item.waitsForWrite) {
-                waitingForWrites++;
-                delayed.add(item); // until a commit settles, or its wait ends
-            } else if (item.notBeforeNanos - System.nanoTime() <= 0) {
+            if (item.notBeforeNanos - System.nanoTime() <= 0) {
                 ready.add(lane);
             } else {
                 delayed.add(item);
@@ -290,6 +277,5 @@ final class InboxPipeline {
         lanes.clear();
         ready.clear();
         delayed.clear();
-        waitingForWrites = 0;
     }
 }
