@@ -6,11 +6,11 @@ import dev.tandem.eventstore.support.DurabilityFence;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.sqlite.SQLiteConfig;
 
 /**
  * A few read-only connections, opened on demand. In WAL mode they read a consistent snapshot each,
@@ -36,7 +36,6 @@ final class ReaderPool implements AutoCloseable {
 
     private final Path file;
     private final String name;
-    private final int busyTimeoutMillis;
     private final int max;
     private final BlockingQueue<StatementCache> idle;
     private final AtomicInteger opened = new AtomicInteger();
@@ -44,12 +43,11 @@ final class ReaderPool implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param fence each read waits, after its query and with its connection given back, until what it saw is durable */
-    ReaderPool(Path file, String name, int max, int busyTimeoutMillis, DurabilityFence fence) {
+    ReaderPool(Path file, String name, int max, DurabilityFence fence) {
         this.fence = fence;
         this.file = file;
         this.name = name;
         this.max = max;
-        this.busyTimeoutMillis = busyTimeoutMillis;
         this.idle = new ArrayBlockingQueue<>(max);
     }
 
@@ -119,13 +117,14 @@ final class ReaderPool implements AutoCloseable {
     }
 
     private Connection open() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setReadOnly(true);
-        config.setOpenMode(SqliteEventStore.NO_CONNECTION_MUTEX);
-        config.setGetGeneratedKeys(false); // as the writer's connection: see SqliteEventStore.open
-        config.setBusyTimeout(busyTimeoutMillis);
-        config.setCacheSize(-16384);
-        return config.createConnection("jdbc:sqlite:" + file);
+        Connection connection = SqliteEventStore.connect(file, true);
+        try (Statement s = connection.createStatement()) {
+            s.execute("PRAGMA cache_size = -16384");
+        } catch (SQLException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        return connection;
     }
 
     private void release(StatementCache reader, boolean healthy) {

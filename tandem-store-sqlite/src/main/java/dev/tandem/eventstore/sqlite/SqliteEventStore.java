@@ -133,6 +133,7 @@ public final class SqliteEventStore implements EventStore {
     private final SqliteWriter writer;
     private final ReaderPool readers;
     private final GroupCommitter committer;
+    private final WalCheckpointer checkpointer;
     private final AppendSignal signal = new AppendSignal();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** Set first on close: refuses new commits and subscriptions while running ones finish. */
@@ -145,9 +146,10 @@ public final class SqliteEventStore implements EventStore {
         this.options = options;
         DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
         this.writer = new SqliteWriter(connection, file, fence, options.clock(), indexEvery);
-        this.readers = new ReaderPool(file, name, READERS, BUSY_TIMEOUT_MILLIS, fence);
+        this.readers = new ReaderPool(file, name, READERS, fence);
+        this.checkpointer = new WalCheckpointer(connect(file, false), file);
         this.committer = new GroupCommitter("sqlite", options, writer, writer::sync,
-                e -> SqliteErrors.map(file, "writing a batch of commits", e), signal::signal);
+                e -> SqliteErrors.map(file, "writing a batch of commits", e), this::afterBatch);
     }
 
     /**
@@ -176,13 +178,7 @@ public final class SqliteEventStore implements EventStore {
         }
         Connection connection = null;
         try {
-            SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-            config.setOpenMode(NO_CONNECTION_MUTEX);
-            // The store never asks for generated keys; with them on, the driver matches the text of every statement it
-            // executes against a pattern, and runs a second query (SELECT last_insert_rowid()) after each INSERT.
-            config.setGetGeneratedKeys(false);
-            connection = config.createConnection("jdbc:sqlite:" + path);
+            connection = connect(path, false);
             SqliteSchema.prepare(connection, path);
             configureWriter(connection, path);
             return new SqliteEventStore(path, options, connection, indexEvery);
@@ -190,6 +186,25 @@ public final class SqliteEventStore implements EventStore {
             closeQuietly(connection, e);
             throw SqliteErrors.map(path, "opening", e);
         }
+    }
+
+    /**
+     * A connection to {@code file} without SQLite's per-connection mutex (see {@link #NO_CONNECTION_MUTEX}) and without
+     * generated keys: the store never asks for them, and with them on, the driver matches the text of every statement it
+     * executes against a pattern and runs a second query ({@code SELECT last_insert_rowid()}) after each {@code INSERT}.
+     */
+    static Connection connect(Path file, boolean readOnly) throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(readOnly);
+        config.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        config.setOpenMode(NO_CONNECTION_MUTEX);
+        config.setGetGeneratedKeys(false);
+        return config.createConnection("jdbc:sqlite:" + file);
+    }
+
+    private void afterBatch() {
+        checkpointer.written();
+        signal.signal();
     }
 
     /** The writer connection's page cache in KiB: see {@link #configureWriter}. */
@@ -542,6 +557,11 @@ public final class SqliteEventStore implements EventStore {
         return writer.replans();
     }
 
+    /** Checkpoints the {@link WalCheckpointer} ran, for tests. */
+    long checkpointsBesideTheWriter() {
+        return checkpointer.checkpoints();
+    }
+
     /** The writer's in-memory index of the events the stream index table does not hold yet, for tests. */
     TailIndex writerTail() {
         return writer.tail();
@@ -561,6 +581,7 @@ public final class SqliteEventStore implements EventStore {
         closed = true;
         readers.close();
         try {
+            checkpointer.close();
             writer.close();
         } catch (SQLException e) {
             throw new StoreUnavailableException("closing " + name + " failed: " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package dev.tandem.eventstore.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.tandem.core.ClosedException;
 import dev.tandem.core.IncompatibleSchemaException;
@@ -22,6 +23,7 @@ import dev.tandem.eventstore.Subscription;
 import dev.tandem.eventstore.SubscriptionRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -77,6 +79,36 @@ class SqliteDatabaseFileTest {
                 assertThat(subject.loadCheckpoint("relay")).hasValue(3);
                 assertThat(subject.loadSnapshot(account)).hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(3));
                 assertThat(subject.append(account, ExpectedVersion.exactly(3), List.of(event(4))).firstPosition()).isEqualTo(4);
+            }
+        }
+    }
+
+    @Nested
+    class CheckpointsBesideTheWriter {
+
+        @Test
+        void copiesWhatWasCommittedIntoTheDatabaseFileSoonAfterwardsLongBeforeTheWritersOwnCheckpoint() throws Exception {
+            StreamId account = StreamId.of("account", 1);
+            try (SqliteEventStore subject = SqliteEventStore.open(file(), StoreOptions.defaults())) {
+                for (int i = 0; i < 50; i++) {
+                    subject.append(account, i == 0 ? ExpectedVersion.noStream() : ExpectedVersion.exactly(i), List.of(event(i)));
+                }
+                // 50 small commits are a few dozen WAL pages: the writer's own checkpoint waits for 10,000. The database
+                // file alone (a copy of it, without its WAL) holds them once the checkpointer has run after them.
+                Path copy = dir.resolve("copy.db");
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
+                    Files.copy(file(), copy, StandardCopyOption.REPLACE_EXISTING);
+                    Files.deleteIfExists(dir.resolve("copy.db-wal"));
+                    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                            Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM events")) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(rs.getLong(1)).isEqualTo(50);
+                        assertThat(rs.getLong(2)).isEqualTo(50);
+                    }
+                });
+                assertThat(subject.checkpointsBesideTheWriter()).isPositive();
+                assertThat(subject.readStream(account, 1, ReadDirection.FORWARD, 100)).hasSize(50);
             }
         }
     }
