@@ -27,6 +27,64 @@ final class MetadataJson {
     private MetadataJson() {}
 
     static String write(Metadata m) {
+        String plain = writePlain(m);
+        return plain != null ? plain : writeEscaped(m);
+    }
+
+    /**
+     * The text Jackson writes, built directly when no value needs escaping (the common case: ids and trace headers):
+     * a generator per event was ~7% of the e2e bench's Java samples. Null when some value needs escaping.
+     */
+    static String writePlain(Metadata m) {
+        if (!plain(m.correlationId()) || !plain(m.causationId()) || !plain(m.transactionId())) {
+            return null;
+        }
+        for (Map.Entry<String, String> h : m.headers().entrySet()) {
+            if (!plain(h.getKey()) || !plain(h.getValue())) {
+                return null;
+            }
+        }
+        StringBuilder b = new StringBuilder(160).append('{');
+        appendOptional(b, "correlationId", m.correlationId());
+        appendOptional(b, "causationId", m.causationId());
+        appendOptional(b, "transactionId", m.transactionId());
+        if (!m.headers().isEmpty()) {
+            b.append(b.length() > 1 ? ",\"headers\":{" : "\"headers\":{");
+            int start = b.length();
+            for (Map.Entry<String, String> h : m.headers().entrySet()) {
+                appendField(b.length() > start ? b.append(',') : b, h.getKey(), h.getValue());
+            }
+            b.append('}');
+        }
+        return b.append('}').toString();
+    }
+
+    private static void appendOptional(StringBuilder b, String field, String value) {
+        if (value != null) {
+            appendField(b.length() > 1 ? b.append(',') : b, field, value);
+        }
+    }
+
+    private static void appendField(StringBuilder b, String field, String value) {
+        b.append('"').append(field).append("\":\"").append(value).append('"');
+    }
+
+    /** Whether JSON needs no escape in {@code value}: no quote, backslash or control character (Jackson writes the rest as is). */
+    private static boolean plain(String value) {
+        if (value == null) {
+            return true;
+        }
+        for (int i = 0, n = value.length(); i < n; i++) {
+            char c = value.charAt(i);
+            if (c < ' ' || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Through Jackson's generator, which escapes what must be. */
+    static String writeEscaped(Metadata m) {
         StringWriter out = new StringWriter(256); // ids and a few headers fit without growing it
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
