@@ -71,10 +71,11 @@ class MetadataJsonTest {
     class WithoutAGenerator {
 
         @Test
-        void takesIdsAndTraceHeadersWithoutEscapesAndLeavesQuotesToJackson() {
-            assertThat(MetadataJson.writePlain(new Metadata("c-1", "d-2", "t-é", Map.of("traceparent", "00-ab-01"))))
-                    .isEqualTo("{\"correlationId\":\"c-1\",\"causationId\":\"d-2\",\"transactionId\":\"t-é\",\"headers\":{\"traceparent\":\"00-ab-01\"}}");
-            assertThat(MetadataJson.writePlain(new Metadata(null, null, null, Map.of("k", "v")))).isEqualTo("{\"headers\":{\"k\":\"v\"}}");
+        void takesIdsWithoutEscapesAndLeavesQuotesAndHeadersToJackson() {
+            assertThat(MetadataJson.writePlain(new Metadata("c-1", "d-2", "t-é", Map.of())))
+                    .isEqualTo("{\"correlationId\":\"c-1\",\"causationId\":\"d-2\",\"transactionId\":\"t-é\"}");
+            assertThat(MetadataJson.writePlain(new Metadata(null, "d", null, Map.of()))).isEqualTo("{\"causationId\":\"d\"}");
+            assertThat(MetadataJson.writePlain(new Metadata("c", null, null, Map.of("traceparent", "00-ab-01")))).isNull();
             assertThat(MetadataJson.writePlain(new Metadata("say \"hi\"", null, null, Map.of()))).isNull();
             assertThat(MetadataJson.writePlain(new Metadata(null, null, "t", Map.of("k", "a\\b")))).isNull();
         }
