@@ -147,7 +147,7 @@ public final class SqliteEventStore implements EventStore {
         DurabilityFence fence = new DurabilityFence(name, SYNC_TIMEOUT);
         this.writer = new SqliteWriter(connection, file, fence, options.clock(), indexEvery);
         this.readers = new ReaderPool(file, name, READERS, fence);
-        this.checkpointer = new WalCheckpointer(connect(file, false), file);
+        this.checkpointer = new WalCheckpointer(connect(file, false), file, WAL_AUTOCHECKPOINT_PAGES);
         this.committer = new GroupCommitter("sqlite", options, writer, writer::sync,
                 e -> SqliteErrors.map(file, "writing a batch of commits", e), this::afterBatch);
     }
