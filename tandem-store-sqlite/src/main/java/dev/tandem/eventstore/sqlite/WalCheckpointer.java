@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * one shortly before the log reaches the writer's mark ({@link #TARGET} of it, from the rate at which the log grew
  * since the last one; at least every {@link #MAX_DELAY} while writes go on), so the writer's own checkpoint, still
  * triggered by the WAL's size (it alone can start the log again from its beginning, as no frame is written while it
- * runs), finds nine frames in ten copied already; a page written many times between two checkpoints is still copied
+ * runs), finds three frames in four copied already; a page written many times between two checkpoints is still copied
  * about once per log (checkpoints every 100 ms copied the hot pages so often that they cost the messaging bench's
  * stores ~1 µs of CPU per message). What a crash can lose is unchanged: a checkpoint only copies frames that are in
  * the WAL (SQLite fsyncs the WAL before copying), and readers see the same pages either way.
@@ -32,9 +32,9 @@ final class WalCheckpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WalCheckpointer.class);
 
     /** The share of the writer's mark the log should have reached when this thread checkpoints it. */
-    static final double TARGET = 0.9;
+    static final double TARGET = 0.75;
     /** The longest pause between two checkpoints while writes go on. */
-    static final Duration MAX_DELAY = Duration.ofSeconds(1);
+    static final Duration MAX_DELAY = Duration.ofMillis(500);
     /** The shortest pause between two checkpoints. */
     static final Duration MIN_DELAY = Duration.ofMillis(20);
 
