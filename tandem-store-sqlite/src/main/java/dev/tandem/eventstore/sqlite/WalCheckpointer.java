@@ -130,9 +130,12 @@ final class WalCheckpointer implements AutoCloseable {
         }
     }
 
-    /** Stops the thread, letting a checkpoint in progress finish, then closes the connection. */
+    /**
+     * Stops the thread, letting a checkpoint in progress finish, then closes the connection; a failure to close it is
+     * logged, as nothing committed depends on this connection (the store goes on closing its own).
+     */
     @Override
-    public void close() throws SQLException {
+    public void close() {
         closed = true;
         LockSupport.unpark(thread);
         boolean interrupted = false;
@@ -146,6 +149,10 @@ final class WalCheckpointer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-        connection.close();
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.warn("{}: closing its connection failed", name, e);
+        }
     }
 }
