@@ -125,14 +125,10 @@ public final class CommittedStates<S> {
      */
     public Versioned<S> currentOrWait(EventStore store, StreamId stream, S empty, int page, BiFunction<S, RecordedEvent, S> fold) {
         Doubt doubt = inDoubt.get(stream);
-        if (doubt == null) {
-            Versioned<S> known = committed.get(stream);
-            return known != null ? known : load(store, stream, empty, page, fold);
-        }
-        if (doubt.inFlight() && System.nanoTime() - doubt.sinceNanos() < settleWaitNanos) {
+        if (doubt != null && doubt.inFlight() && System.nanoTime() - doubt.sinceNanos() < settleWaitNanos) {
             throw new WriteInFlightException(stream);
         }
-        return loadAfterDoubt(store, stream, empty, page, fold);
+        return current(store, stream, empty, page, fold);
     }
 
     /**

@@ -580,8 +580,8 @@ public final class SqliteEventStore implements EventStore {
         committer.close();
         closed = true;
         readers.close();
+        checkpointer.close();
         try {
-            checkpointer.close();
             writer.close();
         } catch (SQLException e) {
             throw new StoreUnavailableException("closing " + name + " failed: " + e.getMessage(), e);
