@@ -25,8 +25,13 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Measured time per case, e.g. 10s (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
     String duration;
 
-    @Option(names = "--warmup", description = "Warm-up time per case, long enough for the JIT to finish with the hot paths (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    @Option(names = "--warmup", description = "Least warm-up time per case (default: ${DEFAULT-VALUE}); past it a case warms up on"
+            + " until the JIT compiler spent under 2% of each of the last two 2 s rounds compiling, or --warmup-limit.", defaultValue = "10s")
     String warmup;
+
+    @Option(names = "--warmup-limit", description = "Longest warm-up per case while the JIT compiler is still busy (default: ${DEFAULT-VALUE}).",
+            defaultValue = "60s")
+    String warmupLimit;
 
     @Option(names = "--quick", description = "A short smoke run: fewer cases, 1s each.")
     boolean quick;
@@ -50,11 +55,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         Duration d = quick ? Duration.ofSeconds(1) : Durations.parse(duration, "--duration");
         Duration w = quick ? Duration.ofMillis(500) : Durations.parse(warmup, "--warmup");
+        Duration limit = quick ? w : Durations.parse(warmupLimit, "--warmup-limit");
         Path dir = workDir != null ? Files.createDirectories(workDir) : Files.createTempDirectory("tandem-bench-");
         BenchReport report = new BenchReport(System.out);
         report.machine();
         try {
-            chosen.run(report, new BenchOptions(d, w, dir, quick));
+            chosen.run(report, new BenchOptions(d, w, limit, dir, quick));
         } catch (Exception | Error e) {
             System.err.println("the run failed; its files are kept in " + dir);
             throw e;

@@ -3,6 +3,7 @@ package dev.tandem.bench.e2e;
 import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
+import dev.tandem.bench.Warmup;
 import dev.tandem.bench.WorkFiles;
 import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.example.bank.account.Money;
@@ -89,16 +90,20 @@ public class E2eBench implements BenchSuite {
     private void runEmbeddedIn(Path dir, BenchReport report, BenchOptions options, int clients) throws Exception {
         try (TandemBanks banks = TandemBanks.open(dir)) {
             TandemLedger ledger = banks.ledger();
-            if (!options.warmup().isZero()) {
-                // Separate accounts, so the measured run's checker sees only its own transfers in the histories.
-                List<AccountRef> warm = banks.openAccounts("warm", 100, Money.of(1_000_000_000L, "EUR"));
-                Scenario.run(banks, ledger, warm, load(clients, options.warmup(), "warm"), AccountChooser.uniform(warm),
+            // Separate accounts, so the measured run's checker sees only its own transfers in the histories; fresh ones each
+            // round, so a round's checker reads only that round's.
+            int[] round = {0};
+            Warmup.Outcome warm = options.warmUp(d -> {
+                List<AccountRef> warmAccounts = banks.openAccounts("warm" + round[0]++, 100, Money.of(1_000_000_000L, "EUR"));
+                Scenario.run(banks, ledger, warmAccounts, load(clients, d, "warm"), AccountChooser.uniform(warmAccounts),
                         Duration.ofSeconds(1), g -> {});
-            }
+            });
             List<AccountRef> accounts = banks.openAccounts("bench", 500, Money.of(1_000_000_000L, "EUR"));
             long cpu0 = EngineBench.processCpuNanos();
+            Warmup.Compilation jit = new Warmup.Compilation();
             long issued = measure(report, "e2e.embedded.c" + clients, banks, ledger, accounts, load(clients, options.duration(), "run"));
             long cpu = EngineBench.processCpuNanos() - cpu0;
+            report.note("e2e.embedded.c" + clients + ": " + warm.describe() + "; " + jit.describe());
             if (cpu > 0 && issued > 0) { // what a transfer costs, whatever else the machine is doing
                 report.note(String.format(Locale.ROOT, "e2e.embedded.c%d: %.3f ms of CPU (whole process: banks, coordinator, clients, checker)"
                         + " per transfer", clients, cpu / 1e6 / issued));
@@ -115,7 +120,7 @@ public class E2eBench implements BenchSuite {
                     + " (deleted once every case passed)");
             HttpBankClient client = cluster.client();
             for (int c : clients) {
-                if (!options.warmup().isZero()) {
+                if (!options.warmup().isZero()) { // a fixed warm-up: the services' JIT compilers run in processes of their own
                     List<AccountRef> warm = open(client, "warm" + c, 50);
                     Scenario.run(client, client, warm, load(c, options.warmup(), "warm"), AccountChooser.uniform(warm), Duration.ofSeconds(1), g -> {});
                 }

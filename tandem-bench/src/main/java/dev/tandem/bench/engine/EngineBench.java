@@ -4,6 +4,7 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.bench.Percentiles;
+import dev.tandem.bench.Warmup;
 import dev.tandem.bench.WorkFiles;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.StoreOptions;
@@ -64,7 +65,6 @@ public final class EngineBench implements BenchSuite {
 
     @Override
     public void run(BenchReport report, BenchOptions options) throws Exception {
-        report.machine();
         for (String kind : List.of("saga", "tcc")) {
             runCase(report, options, kind, "", file -> SqliteEventStore.open(file, StoreOptions.defaults()));
         }
@@ -97,11 +97,13 @@ public final class EngineBench implements BenchSuite {
                     ServiceNode.builder(p1, "p1", transport).handle("p1", noop("p1", p1)).start(),
                     ServiceNode.builder(p2, "p2", transport).handle("p2", noop("p2", p2)).start());
             try (Driver driver = new Driver(coordinator, kind.equals("saga") ? SAGA.name() : TCC.name())) {
-                driver.measure(options.warmup().toNanos(), null);
+                Warmup.Outcome warm = options.warmUp(d -> driver.measure(d.toNanos(), null));
                 Percentiles latency = new Percentiles();
                 long cpu0 = processCpuNanos();
+                Warmup.Compilation jit = new Warmup.Compilation();
                 long[] measured = driver.measure(options.duration().toNanos(), latency);
                 long cpu = processCpuNanos() - cpu0;
+                report.note(metric + ": " + warm.describe() + "; " + jit.describe());
                 double seconds = measured[1] / 1e9;
                 report.note(metric + ": " + measured[0] + " transactions committed in " + String.format("%.1f", seconds) + " s, at most "
                         + IN_FLIGHT + " in flight" + (suffix.isEmpty() ? ", SQLite + in-process transport" : ", in-memory stores + in-process transport")

@@ -4,6 +4,7 @@ import dev.tandem.bench.BenchOptions;
 import dev.tandem.bench.BenchReport;
 import dev.tandem.bench.BenchSuite;
 import dev.tandem.bench.Percentiles;
+import dev.tandem.bench.Warmup;
 import dev.tandem.bench.WorkFiles;
 import dev.tandem.bench.engine.EngineBench;
 import dev.tandem.eventstore.Commit;
@@ -85,14 +86,16 @@ public final class MessagingBench implements BenchSuite {
                 EventStore b = stores.open(dir.resolve("b.db"));
                 Transport transport = c.open()) {
             Run run = new Run(a, b, transport);
-            run.measure(options.warmup().toNanos(), null, 0);
+            Warmup.Outcome warm = options.warmUp(d -> run.measure(d.toNanos(), null, 0));
             run.drain();
             long start = System.nanoTime();
             long cpu0 = EngineBench.processCpuNanos();
+            Warmup.Compilation jit = new Warmup.Compilation();
             long sent = run.measure(options.duration().toNanos(), null, 0);
             run.drain(); // count until B has handled all of it: a backlog left behind is not throughput
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = EngineBench.processCpuNanos() - cpu0;
+            report.note(metric + ": " + warm.describe() + "; " + jit.describe());
             if (cpu > 0 && sent > 0) { // what a message costs, whatever else the machine is doing
                 report.note(metric + ": " + String.format("%.1f", cpu / 1e3 / sent) + " us of CPU (whole process) per message");
             }

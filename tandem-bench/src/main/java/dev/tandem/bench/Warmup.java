@@ -1,0 +1,128 @@
+package dev.tandem.bench;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/**
+ * The warm-up of a bench case: runs the case's workload in rounds for at least the asked-for time, then on until the JIT
+ * compiler has settled (spent under {@link #SETTLED_SHARE} of the wall time compiling in each of the last
+ * {@link #QUIET_ROUNDS} rounds) or the limit has passed.
+ *
+ * <p>On two cores HotSpot's C2 compiler thread takes a fifth to a third of the machine for 20–40 s after a JVM starts
+ * Tandem's paths; a fixed warm-up of 10 s measured a mix of compiling and running that moved a case's figure by half
+ * from one run to the next. A case reports its steady state, and says how much compiling still fell in its measured time
+ * ({@link Compilation}).
+ */
+public final class Warmup {
+
+    /** The compiler counts as settled once it compiled for less than this share of each of {@link #QUIET_ROUNDS} rounds. */
+    public static final double SETTLED_SHARE = 0.02;
+
+    /** How many rounds in a row the compiler must stay under {@link #SETTLED_SHARE}. */
+    public static final int QUIET_ROUNDS = 2;
+
+    /** How long one round of the workload runs. */
+    public static final Duration ROUND = Duration.ofSeconds(2);
+
+    /** Runs a case's workload for about the given time, without measuring it. */
+    @FunctionalInterface
+    public interface Workload {
+        void run(Duration duration) throws Exception;
+    }
+
+    /**
+     * What a warm-up did.
+     *
+     * @param took how long it ran
+     * @param settled whether the compiler had settled when it stopped (false: it stopped at the limit, or the JVM does not
+     *     tell compile times)
+     * @param lastShare the share of the last round's wall time the compiler spent compiling, or -1 if unknown
+     */
+    public record Outcome(Duration took, boolean settled, double lastShare) {
+        /** One line for a report's notes. */
+        public String describe() {
+            String s = String.format(Locale.ROOT, "warm-up %.1f s", took.toMillis() / 1e3);
+            if (lastShare < 0) {
+                return s + " (the JVM does not tell how long its JIT compiler ran)";
+            }
+            return s + String.format(Locale.ROOT, settled ? ", the JIT compiler settled (%.1f%% of the last round compiling)"
+                    : ", stopped at the limit with the JIT compiler still at %.1f%% of the last round", lastShare * 100);
+        }
+    }
+
+    private final LongSupplier compileMillis;
+    private final LongSupplier nanoTime;
+
+    /**
+     * @param compileMillis the compiler's accumulated time in milliseconds, or a negative value if unknown
+     * @param nanoTime a monotonic clock
+     */
+    Warmup(LongSupplier compileMillis, LongSupplier nanoTime) {
+        this.compileMillis = compileMillis;
+        this.nanoTime = nanoTime;
+    }
+
+    /** Warms up {@code workload} on this JVM for at least {@code minimum} and at most about {@code limit}. */
+    public static Outcome run(Duration minimum, Duration limit, Workload workload) throws Exception {
+        return new Warmup(Compilation::millis, System::nanoTime).warm(minimum, limit, workload);
+    }
+
+    Outcome warm(Duration minimum, Duration limit, Workload workload) throws Exception {
+        if (minimum.isNegative() || limit.isNegative()) {
+            throw new IllegalArgumentException("warm-up times must not be negative: minimum " + minimum + ", limit " + limit);
+        }
+        long start = nanoTime.getAsLong();
+        long minimumNanos = minimum.toNanos();
+        long limitNanos = Math.max(minimumNanos, limit.toNanos());
+        double share = -1;
+        int rounds = 0;
+        int quiet = 0;
+        while (true) {
+            long elapsed = nanoTime.getAsLong() - start;
+            boolean settled = quiet >= QUIET_ROUNDS;
+            boolean unknown = rounds > 0 && share < 0;
+            if (elapsed >= minimumNanos && (settled || unknown || elapsed >= limitNanos)) {
+                return new Outcome(Duration.ofNanos(elapsed), settled, share);
+            }
+            // A last round of the minimum no longer than what is left of it; past it, whole rounds.
+            long round = elapsed < minimumNanos ? Math.min(ROUND.toNanos(), minimumNanos - elapsed) : ROUND.toNanos();
+            long c0 = compileMillis.getAsLong();
+            long t0 = nanoTime.getAsLong();
+            workload.run(Duration.ofNanos(round));
+            long c1 = compileMillis.getAsLong();
+            long wall = nanoTime.getAsLong() - t0;
+            share = c0 < 0 || c1 < 0 || wall <= 0 ? -1 : (c1 - c0) * 1e6 / wall;
+            rounds++;
+            quiet = share >= 0 && share < SETTLED_SHARE ? quiet + 1 : 0;
+        }
+    }
+
+    /** Time the JVM's JIT compiler spent compiling: how much of a measured run it shared the cores with the case. */
+    public static final class Compilation {
+        private final long startMillis = millis();
+        private final long startNanos = System.nanoTime();
+
+        /** The compiler's accumulated time in milliseconds (summed over its threads), or -1 if the JVM does not tell. */
+        public static long millis() {
+            CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+            return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean.getTotalCompilationTime() : -1;
+        }
+
+        /** The share of the wall time since this was made that the compiler spent compiling, or -1 if unknown. */
+        public double share() {
+            long now = millis();
+            long wall = System.nanoTime() - startNanos;
+            return startMillis < 0 || now < 0 || wall <= 0 ? -1 : (now - startMillis) * 1e6 / wall;
+        }
+
+        /** A note for a report, e.g. {@code "the JIT compiler ran for 0.8% of the measured time"}. */
+        public String describe() {
+            double s = share();
+            return s < 0 ? "the JVM does not tell how long its JIT compiler ran"
+                    : String.format(Locale.ROOT, "the JIT compiler ran for %.1f%% of the measured time", s * 100);
+        }
+    }
+}
