@@ -57,7 +57,8 @@ final class BatchLookup implements BatchPlanner.Lookup {
     }
 
     /** Locks the schema's positions for this transaction and reads the batch's state. */
-    static BatchLookup lockAndRead(Connection c, String sql, String events, int lockKey, String schema, Iterable<Commit> batch, boolean allIds)
+    static BatchLookup lockAndRead(Connection c, String sql, String events, int lockKey, String channel, String schema, Iterable<Commit> batch,
+            boolean allIds)
             throws SQLException {
         Set<String> streams = new LinkedHashSet<>();
         Set<UUID> ids = new HashSet<>();
@@ -82,7 +83,7 @@ final class BatchLookup implements BatchPlanner.Lookup {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setInt(1, PostgresSchema.LOCK_CLASS);
             ps.setInt(2, lockKey);
-            ps.setString(3, PostgresBatchWriter.CHANNEL);
+            ps.setString(3, channel);
             ps.setString(4, schema);
             ps.setArray(5, c.createArrayOf("text", streams.toArray(String[]::new)));
             ps.setArray(6, c.createArrayOf("uuid", ids.toArray(UUID[]::new)));

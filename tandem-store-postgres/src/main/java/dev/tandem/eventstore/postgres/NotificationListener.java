@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a {@code LISTEN} connection and runs {@code onAppend} whenever a writer (of any process)
- * notifies that it committed events to this schema; reconnects with backoff when the connection breaks.
+ * Holds a {@code LISTEN} connection on the schema's own channel ({@link PostgresSchema#channel}) and runs {@code onAppend}
+ * whenever a writer (of any process) notifies that it committed events to this schema; reconnects with backoff when the
+ * connection breaks.
  */
 final class NotificationListener implements AutoCloseable {
 
@@ -20,13 +21,16 @@ final class NotificationListener implements AutoCloseable {
 
     private final DataSource dataSource;
     private final String schema;
+    private final String channel;
     private final Runnable onAppend;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long received; // written by the listening thread only
 
     NotificationListener(DataSource dataSource, String schema, Runnable onAppend) {
         this.dataSource = dataSource;
         this.schema = schema;
+        this.channel = PostgresSchema.channel(schema);
         this.onAppend = onAppend;
         this.thread = Thread.ofPlatform().name("tandem-postgres-listener-" + schema).daemon(true).unstarted(this::run);
     }
@@ -42,7 +46,7 @@ final class NotificationListener implements AutoCloseable {
             try (Connection c = dataSource.getConnection()) {
                 c.setAutoCommit(true);
                 try (Statement st = c.createStatement()) {
-                    st.execute("LISTEN " + PostgresBatchWriter.CHANNEL);
+                    st.execute("LISTEN \"" + channel + '"');
                 }
                 backoffMillis = 0;
                 onAppend.run(); // appends may have happened while not listening
@@ -68,6 +72,7 @@ final class NotificationListener implements AutoCloseable {
             if (notifications == null) {
                 continue;
             }
+            received += notifications.length;
             for (PGNotification n : notifications) {
                 if (schema.equals(n.getParameter())) {
                     onAppend.run();
@@ -75,6 +80,11 @@ final class NotificationListener implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** How many notifications this listener's connection has received, for its schema or (sharing its channel) another's. */
+    long received() {
+        return received;
     }
 
     @Override

@@ -39,13 +39,11 @@ import javax.sql.DataSource;
  */
 final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
 
-    /** The channel other processes' stores LISTEN on; the payload is the schema name. */
-    static final String CHANNEL = "tandem_events";
-
     private final DataSource dataSource;
     private final String schema;
     private final InstantSource clock;
     private final int lockKey;
+    private final String channel;
     private final String events;
     private final String lookupSql;
     private final String inboxSql;
@@ -56,6 +54,7 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         this.schema = schema;
         this.clock = clock;
         this.lockKey = PostgresSchema.lockKey(schema);
+        this.channel = PostgresSchema.channel(schema);
         this.events = PostgresSchema.table(schema, "events");
         String inbox = PostgresSchema.table(schema, "inbox");
         String checkpoints = PostgresSchema.table(schema, "checkpoints");
@@ -93,7 +92,7 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
     }
 
     private List<BatchPlanner.Outcome> planAndInsert(Connection c, List<Commit> batch, Instant now, boolean lookupAllIds) throws Exception {
-        BatchLookup lookup = BatchLookup.lockAndRead(c, lookupSql, events, lockKey, schema, batch, lookupAllIds);
+        BatchLookup lookup = BatchLookup.lockAndRead(c, lookupSql, events, lockKey, channel, schema, batch, lookupAllIds);
         BatchPlanner.Plan plan = BatchPlanner.plan(batch, lookup, now, lookupAllIds);
         BatchInsert insert = new BatchInsert();
         List<List<RecordedEvent>> chunks = EventRows.chunks(plan.events());

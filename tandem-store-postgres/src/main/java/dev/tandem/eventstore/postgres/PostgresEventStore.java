@@ -47,7 +47,7 @@ import javax.sql.DataSource;
  * <p>Commits are group-committed by one writer thread per store, one transaction per batch, under an
  * advisory lock that makes positions commit in order (see {@code PostgresBatchWriter}), so a
  * subscriber never skips an event. Subscriptions wake on this process's writes and on
- * {@code NOTIFY tandem_events} from other processes' writers, and poll briefly as a fallback.
+ * {@code NOTIFY} on the schema's own channel ({@code tandem_events_<schema>}) from other processes' writers, and poll briefly as a fallback.
  * The schema is created or migrated with Flyway on open.
  *
  * <p>A {@link StoreUnavailableException} from a commit means it was not acknowledged; if the connection

@@ -38,6 +38,27 @@ final class PostgresSchema {
         return '"' + schema + "\"." + table;
     }
 
+    /** How the channels of {@link #channel} begin. */
+    static final String CHANNEL_PREFIX = "tandem_events_";
+
+    /** PostgreSQL's longest identifier, in bytes (NAMEDATALEN - 1); a longer channel name is refused by {@code pg_notify}. */
+    private static final int MAX_IDENTIFIER = 63;
+
+    /**
+     * The channel a writer of this schema notifies and its stores' listeners {@code LISTEN} on (the payload is the schema's
+     * name): one per schema, so an append wakes only the stores of its own schema, not every Tandem store listening on the
+     * database. {@code tandem_events_<schema>}, or for a schema name too long for that, its first 40 characters and the
+     * hex of its lock key; two schemas sharing a channel only cost each other wake-ups, as listeners check the payload.
+     */
+    static String channel(String schema) {
+        String name = CHANNEL_PREFIX + schema;
+        if (name.length() <= MAX_IDENTIFIER) {
+            return name;
+        }
+        return CHANNEL_PREFIX + schema.substring(0, MAX_IDENTIFIER - CHANNEL_PREFIX.length() - 9) + '_'
+                + String.format(java.util.Locale.ROOT, "%08x", lockKey(schema));
+    }
+
     /** The second half of the advisory lock key that orders the positions of this schema's events. */
     static int lockKey(String schema) {
         CRC32 crc = new CRC32();

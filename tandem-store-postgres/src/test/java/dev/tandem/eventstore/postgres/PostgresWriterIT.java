@@ -118,7 +118,7 @@ class PostgresWriterIT {
     class AfterADurableBatch {
 
         @Test
-        void wakesTheListenersOfOtherProcessesOnTheSameSchemaOnly() {
+        void wakesTheListenersOfOtherProcessesOnTheSameSchemaOnlyAndSendsNothingToOtherSchemas() {
             AtomicInteger sameSchema = new AtomicInteger();
             AtomicInteger otherSchema = new AtomicInteger();
             NotificationListener same = new NotificationListener(database.dataSource(), "notifying", sameSchema::incrementAndGet).start();
@@ -127,12 +127,19 @@ class PostgresWriterIT {
                 await().atMost(Duration.ofSeconds(10)).until(() -> sameSchema.get() >= 1 && otherSchema.get() >= 1); // both connected
                 int sameBefore = sameSchema.get();
                 int otherBefore = otherSchema.get();
+                long otherReceived = other.received();
 
                 subject.append(StreamId.of("s"), ExpectedVersion.noStream(), List.of(NewEvent.json("Happened", 1)));
 
                 await().atMost(Duration.ofSeconds(10)).until(() -> sameSchema.get() > sameBefore);
                 assertThat(otherSchema.get()).isEqualTo(otherBefore);
                 assertThat(bystander.lastPosition()).isZero();
+
+                // Notifications reach a listener in commit order: once the bystander's own append woke it, the other
+                // schema's append, committed before, would have arrived too had it been sent on a channel it listens on.
+                bystander.append(StreamId.of("s"), ExpectedVersion.noStream(), List.of(NewEvent.json("Happened", 1)));
+                await().atMost(Duration.ofSeconds(10)).until(() -> otherSchema.get() > otherBefore);
+                assertThat(other.received()).as("notifications on the bystander's channel").isEqualTo(otherReceived + 1);
             } finally {
                 same.close();
                 other.close();
