@@ -8,7 +8,16 @@ final class Durations {
 
     private Durations() {}
 
+    /** Parses {@code 500ms}, {@code 10s}, {@code 2m} or a number of seconds; refuses anything else, and negative times. */
     static Duration parse(String text, String option) {
+        Duration d = parseSigned(text, option);
+        if (d.isNegative()) {
+            throw InvalidInputException.of(option, "must not be negative, was '" + text + "'");
+        }
+        return d;
+    }
+
+    private static Duration parseSigned(String text, String option) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);
         try {
             if (t.endsWith("ms")) {

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.core.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,19 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
-        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(Main::refuseInvalidInput)
+                .execute(args);
+    }
+
+    /** Invalid input (an option's value a command refused) is a usage error: its message and exit code 2, no stack trace. */
+    private static int refuseInvalidInput(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        if (e instanceof InvalidInputException) {
+            command.getErr().println("tandem " + command.getCommandName() + ": " + e.getMessage());
+            command.getErr().flush();
+            return 2;
+        }
+        throw e;
     }
 
     @Override

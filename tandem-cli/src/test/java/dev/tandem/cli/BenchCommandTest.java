@@ -47,6 +47,25 @@ class BenchCommandTest {
         assertThat(Main.run("bench", "no-such-suite")).isEqualTo(2);
     }
 
+    @Test
+    void refusesMalformedAndNegativeTimesAsUsageErrorsNamingTheOption(@TempDir Path work) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("bench", "engine", "--warmup", "-5s", "--work-dir", work.toString())).isEqualTo(2);
+            assertThat(Main.run("bench", "engine", "--warmup-limit", "soon", "--work-dir", work.toString())).isEqualTo(2);
+            assertThat(Main.run("chaos", "--duration", "-1m")).isEqualTo(2);
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("tandem bench: --warmup: must not be negative, was '-5s'")
+                .contains("tandem bench: --warmup-limit: 'soon' is not a duration such as 500ms, 10s or 2m")
+                .contains("tandem chaos: --duration: must not be negative, was '-1m'")
+                .doesNotContain("\tat ");
+    }
+
     private static int withStdout(ByteArrayOutputStream sink, java.util.function.IntSupplier run) {
         PrintStream original = System.out;
         System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
