@@ -99,7 +99,7 @@ public final class InMemoryEventStore implements EventStore {
 
     private final class MemoryLookup implements BatchPlanner.Lookup {
         @Override
-        public Map<StreamId, Long> streamVersions(Set<StreamId> ids) {
+        public Map<StreamId, Long> streamVersions(List<StreamId> ids) {
             Map<StreamId, Long> result = new HashMap<>();
             for (StreamId id : ids) {
                 List<RecordedEvent> s = streams.get(id);
@@ -123,7 +123,7 @@ public final class InMemoryEventStore implements EventStore {
         }
 
         @Override
-        public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) {
+        public Map<BatchPlanner.InboxKey, InboxRecord> inbox(List<BatchPlanner.InboxKey> keys) {
             Map<BatchPlanner.InboxKey, InboxRecord> result = new HashMap<>();
             for (BatchPlanner.InboxKey k : keys) {
                 InboxRecord r = inbox.get(k);

@@ -39,17 +39,20 @@ public final class BatchPlanner {
     /** An inbox key: which consumer handled which message. */
     public record InboxKey(String consumer, UUID messageId) {}
 
-    /** Reads of the current state, inside the backend's write transaction. */
+    /**
+     * Reads of the current state, inside the backend's write transaction. The planner takes over the maps returned and
+     * updates them as it plans: return a mutable map of your own.
+     */
     public interface Lookup {
 
-        /** Current versions of these streams; streams with no events may be absent. */
-        Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws Exception;
+        /** Current versions of these streams (one may be named more than once); streams with no events may be absent. */
+        Map<StreamId, Long> streamVersions(List<StreamId> streams) throws Exception;
 
         /** The stored events among these ids; absent ids are not stored. */
         Map<UUID, RecordedEvent> eventsById(Set<UUID> ids) throws Exception;
 
-        /** The stored inbox records among these keys. */
-        Map<InboxKey, InboxRecord> inbox(Set<InboxKey> keys) throws Exception;
+        /** The stored inbox records among these keys (one may be named more than once). */
+        Map<InboxKey, InboxRecord> inbox(List<InboxKey> keys) throws Exception;
 
         /** The highest position stored, 0 when empty. */
         long lastPosition() throws Exception;
@@ -77,51 +80,48 @@ public final class BatchPlanner {
     /**
      * Plans {@code batch}.
      *
-     * @param lookupAllIds when false, only ids of writes whose expected version does not match are looked up (the
-     *     one case where a stored id changes the outcome without an insert: an idempotent repeat instead of a
-     *     conflict); a write that would append, {@code any} included, is planned as new. A backend doing so must rely
-     *     on a unique index on the event id and plan again with {@code true} when it fires
+     * @param lookupAllIds true to check every new event id and inbox key against the store and the rest of the batch.
+     *     When false, only ids of writes whose expected version does not match are looked up (the one case where a
+     *     stored id changes the outcome without an insert: an idempotent repeat instead of a conflict), and a write
+     *     that would append, {@code any} included, is planned as new; new ids and inbox keys are not compared with the
+     *     rest of the batch either, except the ids of a write refused for its expected version (a repeat of an earlier
+     *     commit of the batch). A backend planning so must rely on unique keys on the event id and on the inbox entry,
+     *     and plan again with {@code true} when one fires
      */
     public static Plan plan(List<Commit> batch, Lookup lookup, Instant now, boolean lookupAllIds) throws Exception {
-        Set<StreamId> streams = HashSet.newHashSet(batch.size() * 2);
-        Set<InboxKey> inboxKeys = HashSet.newHashSet(batch.size());
-        int eventCount = 0;
+        List<StreamId> streams = new ArrayList<>(batch.size() + (batch.size() >> 1));
+        List<InboxKey> inboxKeys = null;
         for (Commit c : batch) {
             for (StreamWrite w : c.writes()) {
                 streams.add(w.stream());
-                eventCount += w.events().size();
             }
             for (StreamGuard g : c.guards()) {
                 streams.add(g.stream());
             }
             for (InboxEntry e : c.inbox()) {
+                if (inboxKeys == null) {
+                    inboxKeys = new ArrayList<>(batch.size());
+                }
                 inboxKeys.add(new InboxKey(e.consumer(), e.messageId()));
             }
         }
-        Map<StreamId, Long> versions = HashMap.newHashMap(streams.size());
-        if (!streams.isEmpty()) {
-            versions.putAll(lookup.streamVersions(streams));
-        }
-        Set<UUID> ids = new HashSet<>();
+        Map<StreamId, Long> versions = streams.isEmpty() ? new HashMap<>() : lookup.streamVersions(streams);
+        Set<UUID> ids = null;
         for (Commit c : batch) {
             for (StreamWrite w : c.writes()) {
-                if (lookupAllIds || !w.expected().accepts(versions.getOrDefault(w.stream(), 0L))) {
+                if (lookupAllIds || !(w.expected() instanceof ExpectedVersion.Any || w.expected().accepts(versions.getOrDefault(w.stream(), 0L)))) {
+                    if (ids == null) {
+                        ids = new HashSet<>();
+                    }
                     for (NewEvent e : w.events()) {
                         ids.add(e.id());
                     }
                 }
             }
         }
-        // Sized for what the batch adds (its events' ids, its inbox keys): no rehashing while planning.
-        Map<UUID, RecordedEvent> stored = HashMap.newHashMap(eventCount + ids.size());
-        if (!ids.isEmpty()) {
-            stored.putAll(lookup.eventsById(ids));
-        }
-        Map<InboxKey, InboxRecord> inbox = HashMap.newHashMap(inboxKeys.size());
-        if (!inboxKeys.isEmpty()) {
-            inbox.putAll(lookup.inbox(inboxKeys));
-        }
-        return new Planning(versions, stored, inbox, lookup.lastPosition(), now).run(batch);
+        Map<UUID, RecordedEvent> stored = ids == null ? new HashMap<>() : lookup.eventsById(ids);
+        Map<InboxKey, InboxRecord> inbox = inboxKeys == null ? new HashMap<>() : lookup.inbox(inboxKeys);
+        return new Planning(versions, stored, inbox, lookup.lastPosition(), now, lookupAllIds).run(batch);
     }
 
     /** The mutable state of planning one batch. */
@@ -130,17 +130,25 @@ public final class BatchPlanner {
         private final Map<UUID, RecordedEvent> known;
         private final Map<InboxKey, InboxRecord> inbox;
         private final Instant now;
+        /**
+         * Whether {@link #known} and {@link #inbox} hold the batch's accepted events and inbox records: from the start
+         * when every id and key is checked, else from the first write refused (until then a repeat within the batch is
+         * left to the backend's unique keys).
+         */
+        private boolean tracking;
         private long position;
         private final List<RecordedEvent> newEvents = new ArrayList<>();
         private final List<InboxRecord> newInbox = new ArrayList<>();
         private final List<CheckpointUpdate> checkpoints = new ArrayList<>();
 
-        Planning(Map<StreamId, Long> versions, Map<UUID, RecordedEvent> known, Map<InboxKey, InboxRecord> inbox, long lastPosition, Instant now) {
+        Planning(Map<StreamId, Long> versions, Map<UUID, RecordedEvent> known, Map<InboxKey, InboxRecord> inbox, long lastPosition, Instant now,
+                boolean checkAll) {
             this.versions = versions;
             this.known = known;
             this.inbox = inbox;
             this.position = lastPosition;
             this.now = now;
+            this.tracking = checkAll;
         }
 
         Plan run(List<Commit> batch) {
@@ -158,10 +166,12 @@ public final class BatchPlanner {
                     return new Outcome.Refused(StreamVersionConflict.expected(g.stream(), g.expected(), current));
                 }
             }
-            for (InboxEntry e : commit.inbox()) {
-                InboxRecord previous = inbox.get(new InboxKey(e.consumer(), e.messageId()));
-                if (previous != null) {
-                    return new Outcome.Refused(new DuplicateMessageException(previous));
+            if (!inbox.isEmpty()) {
+                for (InboxEntry e : commit.inbox()) {
+                    InboxRecord previous = inbox.get(new InboxKey(e.consumer(), e.messageId()));
+                    if (previous != null) {
+                        return new Outcome.Refused(new DuplicateMessageException(previous));
+                    }
                 }
             }
             long nextPosition = position;
@@ -173,19 +183,21 @@ public final class BatchPlanner {
                 StreamWrite w = writes.get(k);
                 long current = versions.getOrDefault(w.stream(), 0L);
                 List<RecordedEvent> existing = null;
-                for (NewEvent e : w.events()) {
-                    RecordedEvent r = known.get(e.id());
-                    if (r != null) {
-                        if (existing == null) {
-                            existing = new ArrayList<>(w.events().size());
+                if (!known.isEmpty()) {
+                    for (NewEvent e : w.events()) {
+                        RecordedEvent r = known.get(e.id());
+                        if (r != null) {
+                            if (existing == null) {
+                                existing = new ArrayList<>(w.events().size());
+                            }
+                            existing.add(r);
                         }
-                        existing.add(r);
                     }
                 }
                 if (existing != null) {
                     TandemException refusal = checkRepeat(w, existing);
                     if (refusal != null) {
-                        return refuse(firstStaged, refusal);
+                        return refuse(commit, firstStaged, refusal);
                     }
                     RecordedEvent first = existing.getFirst();
                     RecordedEvent last = existing.getLast();
@@ -193,7 +205,7 @@ public final class BatchPlanner {
                     continue;
                 }
                 if (!w.expected().accepts(current)) {
-                    return refuse(firstStaged, StreamVersionConflict.expected(w.stream(), w.expected(), current));
+                    return refuse(commit, firstStaged, StreamVersionConflict.expected(w.stream(), w.expected(), current));
                 }
                 long version = current;
                 long firstPosition = nextPosition + 1;
@@ -213,22 +225,41 @@ public final class BatchPlanner {
                     versions.put(writes.get(k).stream(), staged[k]);
                 }
             }
-            for (int i = firstStaged; i < newEvents.size(); i++) {
-                RecordedEvent r = newEvents.get(i);
-                known.put(r.id(), r);
+            if (tracking) {
+                for (int i = firstStaged; i < newEvents.size(); i++) {
+                    RecordedEvent r = newEvents.get(i);
+                    known.put(r.id(), r);
+                }
             }
             for (InboxEntry e : commit.inbox()) {
                 InboxRecord r = new InboxRecord(e.consumer(), e.messageId(), e.result(), now);
-                inbox.put(new InboxKey(e.consumer(), e.messageId()), r);
+                if (tracking) {
+                    inbox.put(new InboxKey(e.consumer(), e.messageId()), r);
+                }
                 newInbox.add(r);
             }
             checkpoints.addAll(commit.checkpoints());
             return new Outcome.Committed(new CommitResult(results));
         }
 
-        /** Takes back the events a refused commit staged (from index {@code firstStaged} of the batch's new events). */
-        private Outcome refuse(int firstStaged, TandemException reason) {
+        /**
+         * Takes back the events a refused commit staged (from index {@code firstStaged} of the batch's new events). While
+         * the batch's own ids and inbox keys are not tracked, a write's refusal may come from not knowing them (a repeat
+         * of an earlier commit of the batch), or have another reason first: from here on they are tracked, and the
+         * commit is planned again.
+         */
+        private Outcome refuse(Commit commit, int firstStaged, TandemException reason) {
             newEvents.subList(firstStaged, newEvents.size()).clear();
+            if (!tracking) {
+                tracking = true;
+                for (RecordedEvent r : newEvents) {
+                    known.put(r.id(), r);
+                }
+                for (InboxRecord r : newInbox) {
+                    inbox.put(new InboxKey(r.consumer(), r.messageId()), r);
+                }
+                return planOne(commit);
+            }
             return new Outcome.Refused(reason);
         }
 

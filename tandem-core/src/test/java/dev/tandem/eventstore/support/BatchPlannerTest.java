@@ -14,6 +14,7 @@ import dev.tandem.eventstore.StreamWrite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +22,7 @@ import java.util.UUID;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -40,7 +42,7 @@ class BatchPlannerTest {
         long last;
 
         @Override
-        public Map<StreamId, Long> streamVersions(Set<StreamId> ids) {
+        public Map<StreamId, Long> streamVersions(List<StreamId> ids) {
             Map<StreamId, Long> m = new HashMap<>(versions);
             m.keySet().retainAll(ids);
             return m;
@@ -54,7 +56,7 @@ class BatchPlannerTest {
         }
 
         @Override
-        public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) {
+        public Map<BatchPlanner.InboxKey, InboxRecord> inbox(List<BatchPlanner.InboxKey> keys) {
             Map<BatchPlanner.InboxKey, InboxRecord> m = new HashMap<>(inbox);
             m.keySet().retainAll(keys);
             return m;
@@ -63,6 +65,14 @@ class BatchPlannerTest {
         @Override
         public long lastPosition() {
             return last;
+        }
+
+        /** Whether a unique key on the event id or on the inbox entry would refuse the plan's rows. */
+        boolean refuses(BatchPlanner.Plan plan) {
+            Set<UUID> ids = new HashSet<>(events.keySet());
+            Set<BatchPlanner.InboxKey> keys = new HashSet<>(inbox.keySet());
+            return !plan.events().stream().allMatch(e -> ids.add(e.id()))
+                    || !plan.inbox().stream().allMatch(r -> keys.add(new BatchPlanner.InboxKey(r.consumer(), r.messageId())));
         }
 
         void apply(BatchPlanner.Plan plan) {
@@ -78,7 +88,7 @@ class BatchPlannerTest {
     @Property(tries = 300)
     void aBatchPlansExactlyLikeItsCommitsOneByOne(@ForAll("batches") List<Commit> batch) throws Exception {
         Tables batched = new Tables();
-        BatchPlanner.Plan plan = BatchPlanner.plan(batch, batched, NOW, false);
+        BatchPlanner.Plan plan = planLikeABackend(batch, batched);
         batched.apply(plan);
 
         Tables single = new Tables();
@@ -93,6 +103,43 @@ class BatchPlannerTest {
         assertThat(batched.versions).isEqualTo(single.versions);
         assertThat(batched.events.keySet()).isEqualTo(single.events.keySet());
         assertThat(plan.events()).extracting(RecordedEvent::position).isSorted().doesNotHaveDuplicates();
+    }
+
+    /**
+     * Plans as the SQL backends do: without looking every id and inbox key up, then, when a unique key on the event id or
+     * the inbox entry would refuse the plan's rows, again with everything looked up.
+     */
+    private static BatchPlanner.Plan planLikeABackend(List<Commit> batch, Tables tables) throws Exception {
+        BatchPlanner.Plan fast = BatchPlanner.plan(batch, tables, NOW, false);
+        return tables.refuses(fast) ? BatchPlanner.plan(batch, tables, NOW, true) : fast;
+    }
+
+    @Example
+    void aCommitRepeatedInItsBatchIsAnIdempotentRepeatWithoutAReplan() throws Exception {
+        NewEvent e = NewEvent.json("Opened", Map.of("n", 1));
+        Commit once = Commit.builder().append(STREAMS.get(0), ExpectedVersion.noStream(), List.of(e)).build();
+        Tables tables = new Tables();
+
+        BatchPlanner.Plan plan = BatchPlanner.plan(List.of(once, once), tables, NOW, false);
+
+        assertThat(tables.refuses(plan)).isFalse();
+        assertThat(plan.outcomes().stream().map(BatchPlannerTest::describe).toList()).containsExactly("ok [s-1:1-1]", "ok [s-1:1-1 repeat]");
+        assertThat(plan.events()).hasSize(1);
+    }
+
+    @Example
+    void aRepeatedInboxEntryInOneBatchIsLeftToTheUniqueKeyThenRefusedOnTheReplan() throws Exception {
+        Commit first = Commit.builder().append(STREAMS.get(0), ExpectedVersion.any(), List.of(NewEvent.json("A", Map.of()))).inbox(InboxEntry.of("c", MESSAGES.get(0))).build();
+        Commit again = Commit.builder().append(STREAMS.get(1), ExpectedVersion.any(), List.of(NewEvent.json("B", Map.of()))).inbox(InboxEntry.of("c", MESSAGES.get(0))).build();
+        Tables tables = new Tables();
+
+        BatchPlanner.Plan fast = BatchPlanner.plan(List.of(first, again), tables, NOW, false);
+        BatchPlanner.Plan full = BatchPlanner.plan(List.of(first, again), tables, NOW, true);
+
+        assertThat(tables.refuses(fast)).isTrue(); // the backend's unique key fires: it plans again, looking everything up
+        assertThat(full.outcomes().stream().map(BatchPlannerTest::describe).toList())
+                .containsExactly("ok [s-1:1-1]", "refused DuplicateMessageException");
+        assertThat(tables.refuses(full)).isFalse();
     }
 
     private static String describe(BatchPlanner.Outcome o) {

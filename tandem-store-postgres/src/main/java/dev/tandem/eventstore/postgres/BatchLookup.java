@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -131,7 +132,7 @@ final class BatchLookup implements BatchPlanner.Lookup {
     }
 
     @Override
-    public Map<StreamId, Long> streamVersions(Set<StreamId> streams) {
+    public Map<StreamId, Long> streamVersions(List<StreamId> streams) {
         return versions;
     }
 
@@ -155,7 +156,7 @@ final class BatchLookup implements BatchPlanner.Lookup {
     }
 
     @Override
-    public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) {
+    public Map<BatchPlanner.InboxKey, InboxRecord> inbox(List<BatchPlanner.InboxKey> keys) {
         return inbox;
     }
 

@@ -83,10 +83,12 @@ final class PostgresBatchWriter implements GroupCommitter.BatchWriter {
         try {
             return planAndInsert(c, batch, now, false);
         } catch (SQLException e) {
-            if (!PostgresErrors.isUniqueViolation(e, "events_id_key")) {
+            if (!PostgresErrors.isUniqueViolation(e, "events_id_key") && !PostgresErrors.isUniqueViolation(e, "inbox_pkey")) {
                 throw e; // any other unique violation would be a broken invariant: let the batch fail
             }
-            c.rollback(); // a new event reused a stored id: plan again, this time looking every id up
+            // A new event reused a stored id, or two commits of the batch carried one inbox entry: plan again, this time
+            // comparing every id and inbox key with the store and the rest of the batch.
+            c.rollback();
         }
         return planAndInsert(c, batch, now, true);
     }

@@ -62,7 +62,7 @@ final class EventRows {
 
         /** Null for no metadata at all, the common case, which then costs nothing to store or read. */
         private String json(Metadata m) {
-            if (!m.equals(lastMetadata)) {
+            if (m != lastMetadata && !m.equals(lastMetadata)) {
                 lastMetadata = m;
                 lastJson = Metadata.EMPTY.equals(m) ? null : MetadataJson.write(m);
             }

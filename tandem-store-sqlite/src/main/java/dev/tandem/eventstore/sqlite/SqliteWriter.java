@@ -247,9 +247,7 @@ final class SqliteWriter implements GroupCommitter.BatchWriter, AutoCloseable {
      * was not.
      */
     private long updateStreams(List<RecordedEvent> events) throws SQLException {
-        for (RecordedEvent e : events) {
-            tail.add(e.stream().value(), e.position(), e.version());
-        }
+        tail.add(events);
         long last = events.getLast().position();
         long indexedTo = indexedTo();
         if (last - indexedTo < indexEvery) {

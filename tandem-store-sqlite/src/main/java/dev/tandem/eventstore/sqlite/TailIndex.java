@@ -1,5 +1,9 @@
 package dev.tandem.eventstore.sqlite;
 
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamId;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,18 +47,31 @@ final class TailIndex {
      * replaced, never shrunk in place, by a prune.
      */
     private static final class Tail {
+        private static final VarHandle SIZE;
+
+        static {
+            try {
+                SIZE = MethodHandles.lookup().findVarHandle(Tail.class, "size", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private volatile long[] entries = new long[8];
         private volatile int size; // entries, each two longs
 
         void add(long position, long version) {
             long[] e = entries;
-            if (2 * size == e.length) {
+            int n = (int) SIZE.getOpaque(this); // written by this thread only
+            if (2 * n == e.length) {
                 e = Arrays.copyOf(e, e.length * 2);
                 entries = e;
             }
-            e[2 * size] = position;
-            e[2 * size + 1] = version;
-            size = size + 1; // publishes the entry: a reader reads size first
+            e[2 * n] = position;
+            e[2 * n + 1] = version;
+            // Publishes the entry: a reader reads size first (a volatile read, so it sees the entry written before). A
+            // release store suffices; a volatile one costs the writer a full fence per event.
+            SIZE.setRelease(this, n + 1);
         }
 
         long[] copy() {
@@ -82,12 +99,21 @@ final class TailIndex {
         this.knownBefore = indexedTo;
     }
 
-    /** Writer: records an event of the open transaction, before its {@code COMMIT}. */
-    void add(String stream, long position, long version) {
-        Tail tail = tails.computeIfAbsent(stream, s -> new Tail());
-        tail.add(position, version);
-        pending.add(tail);
-        knownThrough = position;
+    /** Writer: records the events of the open transaction, in position order, before its {@code COMMIT}. */
+    void add(List<RecordedEvent> events) {
+        StreamId lastStream = null;
+        Tail tail = null;
+        for (RecordedEvent e : events) {
+            if (e.stream() != lastStream) { // one commit's events of a stream come one after the other, as one instance
+                lastStream = e.stream();
+                tail = tails.computeIfAbsent(lastStream.value(), s -> new Tail());
+            }
+            tail.add(e.position(), e.version());
+            pending.add(tail);
+        }
+        if (!events.isEmpty()) {
+            knownThrough = events.getLast().position(); // once the batch's entries are there: every position up to it is
+        }
     }
 
     /** Writer, at the start of a transaction: records an event another writer committed. */

@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -44,18 +45,21 @@ final class WriterLookup implements BatchPlanner.Lookup {
 
     /** A stream written since the last index round has its version in the tail index; the others by their last chunk in {@code stream_chunks}. */
     @Override
-    public Map<StreamId, Long> streamVersions(Set<StreamId> streams) throws SQLException {
+    public Map<StreamId, Long> streamVersions(List<StreamId> streams) throws SQLException {
         Map<StreamId, Long> versions = HashMap.newHashMap(streams.size());
-        Map<String, StreamId> byText = new HashMap<>();
+        Map<String, StreamId> byText = null;
         for (StreamId s : streams) {
             long version = tail.latestVersion(s.value());
             if (version > 0) {
                 versions.put(s, version);
             } else {
+                if (byText == null) {
+                    byText = new HashMap<>();
+                }
                 byText.put(s.value(), s);
             }
         }
-        if (byText.isEmpty()) {
+        if (byText == null) {
             return versions;
         }
         PreparedStatement query = statements.get(STREAM_VERSIONS);
@@ -112,7 +116,7 @@ final class WriterLookup implements BatchPlanner.Lookup {
     }
 
     @Override
-    public Map<BatchPlanner.InboxKey, InboxRecord> inbox(Set<BatchPlanner.InboxKey> keys) throws SQLException {
+    public Map<BatchPlanner.InboxKey, InboxRecord> inbox(List<BatchPlanner.InboxKey> keys) throws SQLException {
         Map<BatchPlanner.InboxKey, InboxRecord> records = new HashMap<>();
         if (!lookupInbox) {
             return records;

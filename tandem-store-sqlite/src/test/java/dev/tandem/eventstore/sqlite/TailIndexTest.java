@@ -2,12 +2,17 @@ package dev.tandem.eventstore.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.eventstore.StreamId;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory index of unindexed events: what readers and the writer find, after rollbacks and bulk-index rounds. */
@@ -16,9 +21,9 @@ class TailIndexTest {
     @Test
     void aReaderFindsTheCommittedPositionsAndVersionOfAStreamAfterItsSnapshotsIndexedTo() {
         TailIndex tail = new TailIndex(10);
-        tail.add("a", 11, 4);
-        tail.add("b", 12, 1);
-        tail.add("a", 13, 5);
+        add(tail, "a", 11, 4);
+        add(tail, "b", 12, 1);
+        add(tail, "a", 13, 5);
         tail.committed();
 
         assertThat(tail.entries("a", 10, Long.MAX_VALUE).positions()).containsExactly(11, 13);
@@ -38,15 +43,15 @@ class TailIndexTest {
     @Test
     void aRolledBackTransactionLeavesNothingBehindAndItsPositionsCanBeReused() {
         TailIndex tail = new TailIndex(0);
-        tail.add("a", 1, 1);
+        add(tail, "a", 1, 1);
         tail.committed();
-        tail.add("a", 2, 2);
-        tail.add("b", 3, 1);
-        tail.add("a", 4, 3);
+        add(tail, "a", 2, 2);
+        add(tail, "b", 3, 1);
+        add(tail, "a", 4, 3);
         assertThat(tail.latestVersion("a")).as("the writer plans on its own pending entries").isEqualTo(3);
         tail.rollback();
         assertThat(tail.knownThrough()).isEqualTo(1);
-        tail.add("b", 2, 1);
+        add(tail, "b", 2, 1);
         tail.committed();
 
         assertThat(tail.entries("a", 0, Long.MAX_VALUE).positions()).containsExactly(1);
@@ -59,7 +64,7 @@ class TailIndexTest {
     void anotherWritersEventsCountAsCommittedAndSurviveARollback() {
         TailIndex tail = new TailIndex(5);
         tail.addCommitted("x", 6, 3);
-        tail.add("x", 7, 4);
+        add(tail, "x", 7, 4);
         tail.rollback();
 
         assertThat(tail.entries("x", 5, Long.MAX_VALUE).positions()).containsExactly(6);
@@ -71,15 +76,15 @@ class TailIndexTest {
     void entriesOfARoundAreKeptUntilTheNextRoundSoSlightlyOlderSnapshotsStillFindThem() {
         TailIndex tail = new TailIndex(0);
         for (long p = 1; p <= 5; p++) {
-            tail.add(p % 2 == 0 ? "even" : "odd", p, (p + 1) / 2);
+            add(tail, p % 2 == 0 ? "even" : "odd", p, (p + 1) / 2);
         }
         tail.committed();
         tail.indexed(5); // the table now indexes 1..5; a snapshot from before still has indexed_to 0
         assertThat(tail.retainedAfter()).isZero();
         assertThat(tail.entries("odd", 0, Long.MAX_VALUE).positions()).containsExactly(1, 3, 5);
 
-        tail.add("odd", 6, 4);
-        tail.add("odd", 7, 5);
+        add(tail, "odd", 6, 4);
+        add(tail, "odd", 7, 5);
         tail.committed();
         tail.indexed(7); // the round before (1..5) goes: a snapshot older than it must scan
         assertThat(tail.retainedAfter()).isEqualTo(5);
@@ -93,13 +98,13 @@ class TailIndexTest {
     @Test
     void aRoundTakesTheEntriesInItsRangeStreamByStreamInIdOrder() throws Exception {
         TailIndex tail = new TailIndex(10);
-        tail.add("b", 11, 1);
-        tail.add("a", 12, 7);
-        tail.add("b", 13, 2);
-        tail.add("a", 14, 8);
-        tail.add("a", 15, 9);
-        tail.add("c", 16, 1);
-        tail.add("a", 17, 10);
+        add(tail, "b", 11, 1);
+        add(tail, "a", 12, 7);
+        add(tail, "b", 13, 2);
+        add(tail, "a", 14, 8);
+        add(tail, "a", 15, 9);
+        add(tail, "c", 16, 1);
+        add(tail, "a", 17, 10);
         tail.committed();
         assertThat(round(tail, 11, 15)).as("positions 12 to 15").containsExactly("a 7..9", "b 2..2");
         assertThat(round(tail, 10, 17)).containsExactly("a 7..10", "b 1..2", "c 1..1");
@@ -108,8 +113,8 @@ class TailIndexTest {
     @Test
     void aRoundItsIndexCannotVouchForAddsNothingAndSaysSo() throws Exception {
         TailIndex tail = new TailIndex(10);
-        tail.add("a", 11, 1);
-        tail.add("a", 13, 2); // position 12 is another writer's, not seen
+        add(tail, "a", 11, 1);
+        add(tail, "a", 13, 2); // position 12 is another writer's, not seen
         tail.committed();
         assertThat(round(tail, 10, 13)).isNull();
     }
@@ -117,16 +122,44 @@ class TailIndexTest {
     @Test
     void aRoundOfMostlyOneEventStreamsIsLeftToTheTable() throws Exception {
         TailIndex tail = new TailIndex(0);
-        tail.add("a", 1, 1);
-        tail.add("b", 2, 1);
-        tail.add("c", 3, 1);
-        tail.add("a", 4, 2);
+        add(tail, "a", 1, 1);
+        add(tail, "b", 2, 1);
+        add(tail, "c", 3, 1);
+        add(tail, "a", 4, 2);
         tail.committed();
         assertThat(round(tail, 0, 4)).as("three streams for four events").isNull();
-        tail.add("a", 5, 3);
-        tail.add("a", 6, 4);
+        add(tail, "a", 5, 3);
+        add(tail, "a", 6, 4);
         tail.committed();
         assertThat(round(tail, 0, 6)).containsExactly("a 1..4", "b 1..1", "c 1..1");
+    }
+
+    /** Adds one event of the open transaction, as the writer does for a batch. */
+    private static void add(TailIndex tail, String stream, long position, long version) {
+        tail.add(List.of(event(StreamId.of(stream), position, version)));
+    }
+
+    @Test
+    void aBatchOfSeveralStreamsIsFoundStreamByStreamAndKnownThroughItsLastPosition() {
+        TailIndex tail = new TailIndex(0);
+        StreamId a = StreamId.of("a");
+        StreamId b = StreamId.of("b");
+        tail.add(List.of(event(a, 1, 1), event(a, 2, 2), event(b, 3, 1), event(StreamId.of("a"), 4, 3)));
+        assertThat(tail.knownThrough()).isEqualTo(4);
+        tail.committed();
+
+        assertThat(tail.entries("a", 0, Long.MAX_VALUE).positions()).containsExactly(1, 2, 4);
+        assertThat(tail.entries("b", 0, Long.MAX_VALUE).positions()).containsExactly(3);
+        assertThat(tail.latestVersion("a")).isEqualTo(3);
+        tail.add(List.of(event(b, 5, 2)));
+        tail.rollback();
+        assertThat(tail.latestVersion("b")).isEqualTo(1);
+        assertThat(tail.knownThrough()).isEqualTo(4);
+    }
+
+    private static RecordedEvent event(StreamId stream, long position, long version) {
+        return new RecordedEvent(UUID.randomUUID(), stream, version, position, "E", new byte[0], "application/octet-stream", Metadata.EMPTY, null,
+                Instant.EPOCH);
     }
 
     /** Runs {@link TailIndex#index} into a table; its chunks as "stream first..last", or null when it refused. */

@@ -33,6 +33,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -606,6 +608,48 @@ public abstract class EventStoreContract {
             List<RecordedEvent> stored = subject.readStream(s, 1, ReadDirection.FORWARD, 1000);
             assertThat(stored).extracting(RecordedEvent::version).containsExactly(1L, 2L, 3L, 4L, 5L);
             assertThat(stored).extracting(RecordedEvent::id).containsExactlyInAnyOrderElementsOf(winners.values());
+        }
+
+        @Test
+        void commitsRacingWithOneMessagesInboxEntryGetOneWinnerAndTheRestAreRefusedAsDuplicates() throws Exception {
+            UUID message = UUID.randomUUID();
+            int racers = 32;
+            List<StreamId> streams = IntStream.range(0, racers).mapToObj(i -> stream("racer-" + i)).toList();
+            List<CompletableFuture<CommitResult>> results = new ArrayList<>();
+            for (int i = 0; i < racers; i++) { // queued at once, so that group-committing stores take several into one batch
+                results.add(subject.commitAsync(Commit.builder().append(streams.get(i), ExpectedVersion.noStream(), List.of(event("Handled", "h" + i)))
+                        .inbox(new InboxEntry("racing", message, ("reply-" + i).getBytes(StandardCharsets.UTF_8))).build()));
+            }
+            List<Integer> winners = new ArrayList<>();
+            for (int i = 0; i < racers; i++) {
+                try {
+                    results.get(i).join();
+                    winners.add(i);
+                } catch (CompletionException e) {
+                    assertThat(e.getCause()).isInstanceOf(DuplicateMessageException.class);
+                }
+            }
+            assertThat(winners).hasSize(1);
+            int winner = winners.getFirst();
+            assertThat(subject.findInbox("racing", message)).hasValueSatisfying(r ->
+                    assertThat(new String(r.result(), StandardCharsets.UTF_8)).isEqualTo("reply-" + winner));
+            for (int i = 0; i < racers; i++) {
+                assertThat(subject.streamVersion(streams.get(i))).as("racer %d's write", i).isEqualTo(i == winner ? 1 : 0);
+            }
+        }
+
+        @Test
+        void aCommitRepeatedManyTimesAtOnceIsWrittenOnceAndEveryRepeatGetsItsPositions() throws Exception {
+            StreamId s = stream("repeated");
+            Commit commit = Commit.of(s, ExpectedVersion.noStream(), events(2));
+            List<CompletableFuture<CommitResult>> results = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                results.add(subject.commitAsync(commit));
+            }
+            List<AppendResult> appends = results.stream().map(f -> f.join().appends().getFirst()).toList();
+            assertThat(appends).extracting(AppendResult::firstPosition).containsOnly(appends.getFirst().firstPosition());
+            assertThat(appends).filteredOn(AppendResult::written).hasSize(1);
+            assertThat(subject.readStream(s, 1, ReadDirection.FORWARD, 10)).hasSize(2);
         }
 
         @Test
