@@ -83,10 +83,10 @@ public final class BatchPlanner {
      * @param lookupAllIds true to check every new event id and inbox key against the store and the rest of the batch.
      *     When false, only ids of writes whose expected version does not match are looked up (the one case where a
      *     stored id changes the outcome without an insert: an idempotent repeat instead of a conflict), and a write
-     *     that would append, {@code any} included, is planned as new; new ids and inbox keys are not compared with the
-     *     rest of the batch either, except the ids of a write refused for its expected version (a repeat of an earlier
-     *     commit of the batch). A backend planning so must rely on unique keys on the event id and on the inbox entry,
-     *     and plan again with {@code true} when one fires
+     *     that would append, {@code any} included, is planned as new; new ids and inbox keys are compared with the rest
+     *     of the batch only from the first write refused on (a repeat of an earlier commit of the batch would be, for its
+     *     expected version: that commit is then planned again). A backend planning so must rely on unique keys on the
+     *     event id and on the inbox entry, and plan again with {@code true} when one fires
      */
     public static Plan plan(List<Commit> batch, Lookup lookup, Instant now, boolean lookupAllIds) throws Exception {
         List<StreamId> streams = new ArrayList<>(batch.size() + (batch.size() >> 1));
