@@ -94,10 +94,16 @@ public final class Warmup {
             workload.run(Duration.ofNanos(round));
             long c1 = compileMillis.getAsLong();
             long wall = nanoTime.getAsLong() - t0;
-            share = c0 < 0 || c1 < 0 || wall <= 0 ? -1 : (c1 - c0) * 1e6 / wall;
+            share = share(c0, c1, wall);
             rounds++;
             quiet = share >= 0 && share < SETTLED_SHARE ? quiet + 1 : 0;
         }
+    }
+
+    /** The share of {@code wallNanos} the compiler spent compiling, from its times before and after in ms; -1 if unknown. */
+    static double share(long compileMillisBefore, long compileMillisAfter, long wallNanos) {
+        return compileMillisBefore < 0 || compileMillisAfter < 0 || wallNanos <= 0 ? -1
+                : (compileMillisAfter - compileMillisBefore) * 1e6 / wallNanos;
     }
 
     /** Time the JVM's JIT compiler spent compiling: how much of a measured run it shared the cores with the case. */
@@ -113,9 +119,7 @@ public final class Warmup {
 
         /** The share of the wall time since this was made that the compiler spent compiling, or -1 if unknown. */
         public double share() {
-            long now = millis();
-            long wall = System.nanoTime() - startNanos;
-            return startMillis < 0 || now < 0 || wall <= 0 ? -1 : (now - startMillis) * 1e6 / wall;
+            return Warmup.share(startMillis, millis(), System.nanoTime() - startNanos);
         }
 
         /** A note for a report, e.g. {@code "the JIT compiler ran for 0.8% of the measured time"}. */

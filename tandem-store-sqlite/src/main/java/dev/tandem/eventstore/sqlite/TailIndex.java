@@ -62,7 +62,7 @@ final class TailIndex {
 
         void add(long position, long version) {
             long[] e = entries;
-            int n = (int) SIZE.getOpaque(this); // written by this thread only
+            int n = size;
             if (2 * n == e.length) {
                 e = Arrays.copyOf(e, e.length * 2);
                 entries = e;
