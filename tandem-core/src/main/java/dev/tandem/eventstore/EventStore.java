@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 
 /**
  * An append-only store of event streams with a store-wide order; the single source of truth of one service.
@@ -39,6 +41,30 @@ public interface EventStore extends AutoCloseable {
      * fails with the reason it was refused. Pipelining many commits is the fast path.
      */
     CompletableFuture<CommitResult> commitAsync(Commit commit);
+
+    /**
+     * As {@link #commitAsync(Commit)}, and if {@code commit} is committed, {@code onWritten} gets its result once it is
+     * <em>written</em>: its outcome is decided and it holds its place in the store's order, though it may not be durable
+     * yet. Every commit queued after that is written after it: it sees its writes (its expected versions count them),
+     * and it is durable only if this one is. So a caller that starts dependent work then keeps its order without
+     * waiting for the sync; it must not let anything leave the process before the future completes. Nothing is
+     * promised about reads before then: a backend may hold a read until what it saw is durable.
+     *
+     * <p>{@code onWritten} is called once, before the returned future completes, never for a refused or failed commit;
+     * it may run on the store's writer thread, so it must be quick and must not block. A backend that makes a commit
+     * durable as it writes it (the default here) calls it when the commit is durable.
+     */
+    default CompletableFuture<CommitResult> commitAsync(Commit commit, Consumer<? super CommitResult> onWritten) {
+        InvalidInputException.requireNonNull(onWritten, "onWritten");
+        return commitAsync(commit).thenApply(result -> {
+            try {
+                onWritten.accept(result);
+            } catch (RuntimeException e) {
+                LoggerFactory.getLogger(EventStore.class).warn("a written-listener failed (the commit stands)", e);
+            }
+            return result;
+        });
+    }
 
     /** Up to {@code limit} events of {@code stream} starting at {@code fromVersion} (inclusive) going {@code direction}. */
     List<RecordedEvent> readStream(StreamId stream, long fromVersion, ReadDirection direction, int limit);

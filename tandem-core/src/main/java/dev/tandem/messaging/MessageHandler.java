@@ -35,4 +35,26 @@ public interface MessageHandler {
     default boolean deduplicates(Message message) {
         return false;
     }
+
+    /**
+     * Whether this handler writes <em>blind</em>: it decides what to write for a message without reading anything that
+     * the handling of an earlier message wrote (it appends with {@link dev.tandem.eventstore.ExpectedVersion#any()},
+     * keeps no state, or reads only what others write). A pipelined inbox then takes two liberties, both keeping the
+     * order per key and sending nothing before it is durable:
+     * <ul>
+     *   <li>it starts a key's next message as soon as the previous one's handling commit is <em>written</em> (its
+     *       outcome decided, its place in the store's order taken: see
+     *       {@link dev.tandem.eventstore.EventStore#commitAsync(Commit, java.util.function.Consumer)}) rather than durable;
+     *   <li>it handles several queued messages of one key together and merges their handling commits into one atomic
+     *       commit, with the effect of committing them one after the other (commits that would mean something else merged,
+     *       such as two exact expectations on one stream, and any that fails merged, are committed alone).
+     * </ul>
+     * A handler that reads what it wrote must not say yes: a read of a write not yet durable waits until it is, on the
+     * inbox's thread, and a message handled together with the one before it does not see that one's writes at all. A
+     * {@link dev.tandem.messaging.inbox.CommitAwareHandler} may hear that a handling is durable after it was called for
+     * the key's next messages; it is told of each message's own commit. The default is {@code false}.
+     */
+    default boolean writesBlind() {
+        return false;
+    }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * thread goes on with the next batch while the syncer makes every batch written so far durable with
  * one call, then completes their futures in order. So the next batch's statements run while the
  * previous batches' fsync is under way, and one fsync covers every batch written meanwhile.
+ *
+ * <p>A commit submitted with a written-listener ({@link #submit(Commit, Consumer)}) learns its result as soon as
+ * its batch is written, on the writer thread, before it is durable: every commit submitted after that is written
+ * after it (it sees its writes), and is durable only if it is too.
  */
 public final class GroupCommitter implements AutoCloseable {
 
@@ -55,7 +60,7 @@ public final class GroupCommitter implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
-    private record Pending(Commit commit, CompletableFuture<CommitResult> result) {}
+    private record Pending(Commit commit, CompletableFuture<CommitResult> result, Consumer<? super CommitResult> onWritten) {}
 
     /** A written batch waiting for the syncer: its commits and their outcomes, or the error of the whole batch. */
     private record Written(List<Pending> batch, List<BatchPlanner.Outcome> outcomes, TandemException error) {}
@@ -112,10 +117,20 @@ public final class GroupCommitter implements AutoCloseable {
 
     /** Queues {@code commit}; blocks while the queue is full. */
     public CompletableFuture<CommitResult> submit(Commit commit) {
+        return submit(commit, null);
+    }
+
+    /**
+     * Queues {@code commit}; blocks while the queue is full. If it is committed, {@code onWritten} (when not null) gets
+     * its result once it is written, before its future completes: on the writer thread as soon as its batch is written
+     * with a {@link Syncer}, just before the future completes without one. It must be quick, must not block and should
+     * not throw (a failure is logged and ignored). It is not called for a refused or failed commit.
+     */
+    public CompletableFuture<CommitResult> submit(Commit commit, Consumer<? super CommitResult> onWritten) {
         if (closed) {
             throw new ClosedException("event store " + name);
         }
-        Pending p = new Pending(commit, new CompletableFuture<>());
+        Pending p = new Pending(commit, new CompletableFuture<>(), onWritten);
         try {
             queue.put(p);
         } catch (InterruptedException e) {
@@ -211,6 +226,9 @@ public final class GroupCommitter implements AutoCloseable {
             error = errorMapper.apply(e);
         }
         if (syncer != null) {
+            if (outcomes != null) {
+                tellWritten(batch, outcomes);
+            }
             handOver(new Written(List.copyOf(batch), outcomes, error));
             return;
         }
@@ -248,10 +266,34 @@ public final class GroupCommitter implements AutoCloseable {
         });
     }
 
-    private static void complete(List<Pending> batch, List<BatchPlanner.Outcome> outcomes) {
+    /** Calls the written-listeners of the committed commits of a written batch. */
+    private void tellWritten(List<Pending> batch, List<BatchPlanner.Outcome> outcomes) {
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            if (p.onWritten() != null && outcomes.get(i) instanceof BatchPlanner.Outcome.Committed c) {
+                tellWritten(p, c.result());
+            }
+        }
+    }
+
+    private void tellWritten(Pending p, CommitResult result) {
+        try {
+            p.onWritten().accept(result);
+        } catch (RuntimeException e) {
+            log.warn("{}: a written-listener failed (the commit stands)", name, e);
+        }
+    }
+
+    private void complete(List<Pending> batch, List<BatchPlanner.Outcome> outcomes) {
         for (int i = 0; i < batch.size(); i++) {
             switch (outcomes.get(i)) {
-                case BatchPlanner.Outcome.Committed c -> batch.get(i).result().complete(c.result());
+                case BatchPlanner.Outcome.Committed c -> {
+                    Pending p = batch.get(i);
+                    if (syncer == null && p.onWritten() != null) { // written and durable are one step: told just before
+                        tellWritten(p, c.result());
+                    }
+                    p.result().complete(c.result());
+                }
                 case BatchPlanner.Outcome.Refused r -> batch.get(i).result().completeExceptionally(r.reason());
             }
         }

@@ -98,6 +98,54 @@ class GroupCommitterTest {
         }
 
         @Test
+        void tellsACommitsWrittenListenerOnceItsBatchIsWrittenBeforeTheSyncAndNeverForARefusedCommit() throws Exception {
+            // s-0's batch is held in the writer until s-1 to s-3 are queued, so they make the next batch together; every sync
+            // hangs until released, and the writer writes that next batch while the syncer hangs on s-0's
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch queued = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            GroupCommitter.Syncer syncer = () -> assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
+            GroupCommitter.BatchWriter writer = batch -> {
+                if (batch.getFirst().writes().getFirst().stream().value().equals("s-0")) {
+                    holding.countDown();
+                    assertThat(queued.await(10, TimeUnit.SECONDS)).isTrue();
+                }
+                return batch.stream()
+                        .<BatchPlanner.Outcome>map(c -> c.writes().getFirst().stream().value().equals("s-2")
+                                ? new BatchPlanner.Outcome.Refused(new StoreUnavailableException("refused", null))
+                                : new BatchPlanner.Outcome.Committed(new CommitResult(List.of())))
+                        .toList();
+            };
+            CountDownLatch written = new CountDownLatch(2);
+            List<String> told = Collections.synchronizedList(new ArrayList<>());
+            List<Boolean> doneWhenTold = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
+            try (GroupCommitter subject = new GroupCommitter("test", StoreOptions.defaults(), writer, syncer, GroupCommitterTest::mapped, () -> {})) {
+                CompletableFuture<CommitResult> held = subject.submit(commit(0));
+                assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+                for (int i = 1; i <= 3; i++) {
+                    String name = "s-" + i;
+                    CompletableFuture<CommitResult> f = new CompletableFuture<>();
+                    futures.add(subject.submit(commit(i), result -> {
+                        told.add(name);
+                        doneWhenTold.add(f.isDone());
+                        written.countDown();
+                    }).whenComplete((r, e) -> f.complete(r)));
+                }
+                queued.countDown();
+                assertThat(written.await(10, TimeUnit.SECONDS)).as("told while the sync still hangs").isTrue();
+                assertThat(futures).noneMatch(CompletableFuture::isDone);
+                release.countDown();
+                EventStore.await(held);
+                EventStore.await(futures.get(0));
+                assertThatThrownBy(() -> EventStore.await(futures.get(1))).hasMessageContaining("refused");
+                EventStore.await(futures.get(2));
+            }
+            assertThat(told).containsExactlyInAnyOrder("s-1", "s-3");
+            assertThat(doneWhenTold).containsOnly(false);
+        }
+
+        @Test
         void writesAndSyncsTheQueuedCommitsOnClose() {
             AtomicInteger syncs = new AtomicInteger();
             List<CompletableFuture<CommitResult>> futures = new ArrayList<>();
@@ -109,6 +157,16 @@ class GroupCommitterTest {
             }
             assertThat(futures).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
             assertThat(syncs.get()).isPositive();
+        }
+    }
+
+    @Test
+    void withoutASyncerTellsAWrittenListenerJustBeforeTheCommitsFutureCompletes() throws Exception {
+        AtomicInteger told = new AtomicInteger();
+        try (GroupCommitter subject = new GroupCommitter("test", StoreOptions.defaults(), new CountingWriter(), GroupCommitterTest::mapped, () -> {})) {
+            CompletableFuture<CommitResult> f = subject.submit(commit(1), result -> told.incrementAndGet());
+            CompletableFuture<Integer> toldWhenDone = f.thenApply(r -> told.get());
+            assertThat(toldWhenDone.get(10, TimeUnit.SECONDS)).isEqualTo(1);
         }
     }
 

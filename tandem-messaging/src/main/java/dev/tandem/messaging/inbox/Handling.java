@@ -124,6 +124,14 @@ final class Handling {
 
     /** Starts handling {@code item}: a finished future for a known duplicate, else the commit in flight. */
     CompletableFuture<?> attempt(Item item) {
+        return attempt(item, null);
+    }
+
+    /**
+     * As {@link #attempt(Item)}; when {@code onWritten} is not null, runs it (on the store's writer thread) once the
+     * handling commit is written, before it is durable, if it is committed.
+     */
+    CompletableFuture<?> attempt(Item item, Runnable onWritten) {
         Message m = item.message;
         item.attempted = null;
         item.waitsForWrite = false;
@@ -143,11 +151,78 @@ final class Handling {
             }
             Commit handling = inbox.handling(m, inbox.effects(m));
             item.attempted = handling;
-            return inbox.store().commitAsync(handling);
+            return onWritten == null ? inbox.store().commitAsync(handling) : inbox.store().commitAsync(handling, written -> onWritten.run());
         } catch (OutOfMemoryError e) {
             throw e;
         } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
             return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * For a group of messages handled together ({@link CommitGroup}): runs {@code item}'s handler as {@link #attempt}
+     * would and returns its handling commit without committing it, or null when it is to be attempted alone (a known
+     * duplicate, too large, its handler failed: its attempt then meets the same again and settles it).
+     */
+    Commit prepare(Item item) {
+        Message m = item.message;
+        item.attempted = null;
+        item.waitsForWrite = false;
+        try {
+            if (!item.inboxChecked && checksFirst()) {
+                item.inboxChecked = true;
+                item.previous = inbox.lookup(m.id());
+            }
+            if (item.previous != null || MessageTooLargeException.sizeOf(m) > inbox.options().maxMessageBytes()) {
+                return null;
+            }
+            item.attempted = inbox.handling(m, inbox.effects(m));
+            return item.attempted;
+        } catch (OutOfMemoryError e) {
+            throw e;
+        } catch (Throwable e) {
+            return null;
+        }
+    }
+
+    /** Commits {@code item}'s {@linkplain #prepare prepared} handling commit alone; {@code onWritten} as in {@link #attempt(Item, Runnable)}. */
+    CompletableFuture<?> commitPrepared(Item item, Runnable onWritten) {
+        return commitGroup(item.attempted, onWritten);
+    }
+
+    /** {@code item}'s prepared commit is not made after all (it could not join its group): its handler is told. */
+    void dropPrepared(Item item) {
+        inbox.notCommitted(item.message, item.attempted);
+        item.attempted = null;
+    }
+
+    /** Commits the merged handling commits of a group; {@code onWritten} as in {@link #attempt(Item, Runnable)}. */
+    CompletableFuture<?> commitGroup(Commit merged, Runnable onWritten) {
+        try {
+            return inbox.store().commitAsync(merged, written -> onWritten.run());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** The most events a group's merged commit holds. */
+    static final int MAX_GROUP_EVENTS = 1_000;
+
+    /**
+     * A group's merged commit failed, so none of it was written: each item is told its own commit was not made and
+     * is attempted alone from now on. Throws, as {@link #settle} does, what must stop the whole delivery.
+     */
+    void groupFailed(List<? extends Item> group, Throwable failure) throws InterruptedException {
+        if (failure instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (failure instanceof ClosedException closed) {
+            throw closed;
+        }
+        log.debug("{}: a group of {} messages failed as one commit; handling them one by one: {}", inbox.consumer(), group.size(), failure.toString());
+        for (Item item : group) {
+            inbox.notCommitted(item.message, item.attempted);
+            item.attempted = null;
         }
     }
 

@@ -67,7 +67,7 @@ public final class InboxConsumer implements PipelinedBatchListener {
         this.options = InvalidInputException.requireNonNull(options, "options");
         this.deadLetters = new DeadLetters(store, "inbox-" + consumer);
         this.replies = options.replies() == null ? null : new Replies(store, options.replies(), options.service());
-        this.pipeline = new InboxPipeline(handling, consumer);
+        this.pipeline = new InboxPipeline(handling, handler.writesBlind(), consumer);
     }
 
     public String consumer() {
@@ -126,6 +126,11 @@ public final class InboxConsumer implements PipelinedBatchListener {
 
     InboxOptions options() {
         return options;
+    }
+
+    /** Whether a key's next message may start once the previous one's handling commit is written: see {@link MessageHandler#writesBlind()}. */
+    boolean writesBlind() {
+        return handler.writesBlind();
     }
 
     /** What the handler returned for {@code m}: its writes and guards, not yet built. */

@@ -1,14 +1,18 @@
 package dev.tandem.messaging.inbox;
 
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.Commit;
 import dev.tandem.messaging.Message;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -22,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * message starts, whichever batch it came in; so the handlers of the next batch run while the commits of the
  * previous one are being made durable, and no delivered batch waits for a whole round.
  *
+ * <p>For a handler that {@linkplain dev.tandem.messaging.MessageHandler#writesBlind writes blind}, a key's next
+ * message starts as soon as the previous one's handling commit is written, before it is durable: the store keeps the
+ * order (the next commit is written after it, and durable only if it is), and the previous message still settles, and
+ * counts for its batch, only once durable. Should it then fail after all (its store failed to sync), the pipeline
+ * breaks, as its key has moved on. And a key with several messages waiting has up to {@link #MAX_GROUP} of them
+ * handled at once and committed as one ({@link CommitGroup}); if that commit fails, nothing of it was written, and
+ * each is attempted alone.
+ *
  * <p>The handler runs only on the driver thread, one message at a time, as with {@link BatchRun}. A batch completes
  * when every message in it settled. A failure that stops delivery ({@link Handling#settle} throws: the store closed
  * or a parking failed) breaks the pipeline: every batch not yet complete fails, and so does every batch submitted
@@ -34,6 +46,9 @@ final class InboxPipeline {
     /** How long the driver thread waits for more work before it ends (a new batch starts it again). */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** The most messages of one key handled together in one commit (for a handler that writes blind). */
+    static final int MAX_GROUP = 64;
+
     private static final class Batch {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int remaining;
@@ -41,6 +56,12 @@ final class InboxPipeline {
 
     private static final class Item extends Handling.Item {
         final Batch batch;
+        /** Its handling commit is written and the next message of its key went ahead; it settles once durable. */
+        boolean released;
+        /** It is attempted alone from now on: a group it was in failed, or it failed alone. */
+        boolean alone;
+        /** The first item of a group in flight: the group, in order; null otherwise. */
+        List<Item> group;
 
         Item(Message message, Batch batch) {
             super(message);
@@ -48,9 +69,11 @@ final class InboxPipeline {
         }
     }
 
-    private record Settled(Item item, Throwable failure) {}
+    /** An attempt's outcome: durable (or failed) when {@code written} is false, only written when it is true. */
+    private record Settled(Item item, Throwable failure, boolean written) {}
 
     private final Handling handling;
+    private final boolean blind;
     private final String name;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -68,9 +91,12 @@ final class InboxPipeline {
     private final Map<String, ArrayDeque<Item>> lanes = new HashMap<>();
     private final ArrayDeque<ArrayDeque<Item>> ready = new ArrayDeque<>();
     private final PriorityQueue<Item> delayed = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.notBeforeNanos));
+    /** Items whose key went ahead once their commit was written, not yet settled. */
+    private final Set<Item> released = new HashSet<>();
 
-    InboxPipeline(Handling handling, String name) {
+    InboxPipeline(Handling handling, boolean blind, String name) {
         this.handling = handling;
+        this.blind = blind;
         this.name = name;
     }
 
@@ -151,7 +177,7 @@ final class InboxPipeline {
                     long idleSince = System.nanoTime();
                     while (arrived.isEmpty() && settled.isEmpty() && !due()) {
                         long wait = delayed.isEmpty() ? LINGER_NANOS : delayed.peek().notBeforeNanos - System.nanoTime();
-                        if (lanes.isEmpty() && System.nanoTime() - idleSince >= LINGER_NANOS) {
+                        if (lanes.isEmpty() && released.isEmpty() && System.nanoTime() - idleSince >= LINGER_NANOS) {
                             driving = false;
                             caughtUp.signalAll();
                             return;
@@ -181,6 +207,10 @@ final class InboxPipeline {
                 }
                 boolean committed = false;
                 for (Settled s : newSettled) {
+                    if (s.written()) {
+                        release(s.item());
+                        continue;
+                    }
                     committed |= s.failure() == null;
                     settle(s);
                 }
@@ -193,7 +223,7 @@ final class InboxPipeline {
                 }
                 ArrayDeque<Item> lane;
                 while ((lane = ready.poll()) != null) {
-                    start(lane.peek());
+                    startLane(lane);
                 }
             }
         } catch (InterruptedException | RuntimeException | Error e) {
@@ -224,12 +254,87 @@ final class InboxPipeline {
         return !delayed.isEmpty() && delayed.peek().notBeforeNanos - System.nanoTime() <= 0;
     }
 
+    /** Starts the first message of {@code lane}, or a group of its first messages (driver thread). */
+    private void startLane(ArrayDeque<Item> lane) {
+        Item head = lane.peek();
+        if (!blind || lane.size() < 2 || head.alone || head.failures > 0 || head.conflicts > 0) {
+            start(head);
+            return;
+        }
+        CommitGroup merged = new CommitGroup(Handling.MAX_GROUP_EVENTS);
+        List<Item> group = new ArrayList<>();
+        Set<UUID> ids = new HashSet<>();
+        for (Item item : lane) {
+            if (group.size() == MAX_GROUP || item.alone || item.failures > 0 || item.conflicts > 0 || !ids.add(item.message.id())) {
+                break; // a repeated message id goes after the group: its inbox entry would clash with the first's
+            }
+            Commit commit = handling.prepare(item);
+            if (commit == null) {
+                break;
+            }
+            if (!merged.add(commit)) {
+                handling.dropPrepared(item);
+                break;
+            }
+            group.add(item);
+        }
+        if (group.size() < 2) { // the head could not be prepared (its attempt alone settles why), or is the only one
+            if (group.isEmpty()) {
+                start(head);
+            } else {
+                watch(head, handling.commitPrepared(head, written(head)));
+            }
+            return;
+        }
+        head.group = group;
+        watch(head, handling.commitGroup(merged.build(), written(head)));
+    }
+
     private void start(Item item) {
-        handling.attempt(item).whenComplete((ok, error) -> post(new Settled(item, error == null ? null : Handling.unwrap(error))));
+        watch(item, handling.attempt(item, blind ? written(item) : null));
+    }
+
+    private Runnable written(Item item) {
+        return () -> post(new Settled(item, null, true));
+    }
+
+    private void watch(Item item, CompletableFuture<?> attempt) {
+        attempt.whenComplete((ok, error) -> post(new Settled(item, error == null ? null : Handling.unwrap(error), false)));
+    }
+
+    /** {@code item}'s handling commit (or its group's) is written: the next message of its key may start (driver thread). */
+    private void release(Item item) {
+        if (item.batch.done.isDone()) {
+            return; // the pipeline broke meanwhile
+        }
+        ArrayDeque<Item> lane = lanes.get(item.message.partitionKey());
+        for (Item i : item.group == null ? List.of(item) : item.group) {
+            if (lane == null || lane.peek() != i) {
+                throw new IllegalStateException("a written message is not at the head of its key's lane: " + i.message);
+            }
+            i.released = true;
+            released.add(i);
+            lane.poll();
+        }
+        if (lane.isEmpty()) {
+            lanes.remove(item.message.partitionKey());
+        } else {
+            ready.add(lane);
+        }
     }
 
     private void settle(Settled s) {
         Item item = s.item();
+        if (item.group != null) {
+            settleGroup(item, s.failure());
+            return;
+        }
+        if (item.released && released.remove(item) && s.failure() != null) {
+            // written, then not made durable (its store failed to sync): its key went ahead, so nothing may go on
+            item.batch.done.completeExceptionally(s.failure());
+            breakAll(s.failure());
+            return;
+        }
         if (item.batch.done.isDone()) {
             return; // its batch failed when the pipeline broke: a later delivery handles the message again
         }
@@ -238,6 +343,15 @@ final class InboxPipeline {
             verdict = handling.settle(item, s.failure());
         } catch (InterruptedException | RuntimeException e) {
             breakAll(e);
+            return;
+        }
+        if (item.released) { // its key went on when it was written: it only counts for its batch now
+            if (verdict != Handling.Verdict.DONE) {
+                throw new IllegalStateException("a durable handling commit was not done: " + item.message);
+            }
+            if (--item.batch.remaining == 0) {
+                item.batch.done.complete(null);
+            }
             return;
         }
         ArrayDeque<Item> lane = lanes.get(item.message.partitionKey());
@@ -260,6 +374,32 @@ final class InboxPipeline {
         }
     }
 
+    /** Settles a group whose first item is {@code head}: each item as if committed alone, or each attempted alone again. */
+    private void settleGroup(Item head, Throwable failure) {
+        List<Item> group = head.group;
+        head.group = null;
+        if (failure == null || head.released) { // durable; or written, then failed: the pipeline breaks on its first item
+            for (Item i : group) {
+                settle(new Settled(i, failure, false));
+            }
+            return;
+        }
+        ArrayDeque<Item> lane = lanes.get(head.message.partitionKey());
+        if (lane == null || lane.peek() != head) {
+            return; // the pipeline broke meanwhile: their batches failed
+        }
+        try {
+            handling.groupFailed(group, failure);
+        } catch (InterruptedException | RuntimeException e) {
+            breakAll(e);
+            return;
+        }
+        for (Item i : group) {
+            i.alone = true;
+        }
+        ready.add(lane);
+    }
+
     /** Fails every batch not yet complete, and every batch submitted until {@link #resume}. */
     private void breakAll(Throwable cause) {
         log.warn("the inbox of {} stops handling its delivered batches; they will be delivered again: {}", name, cause.toString());
@@ -274,8 +414,12 @@ final class InboxPipeline {
                 i.batch.done.completeExceptionally(cause);
             }
         }
+        for (Item i : released) {
+            i.batch.done.completeExceptionally(cause);
+        }
         lanes.clear();
         ready.clear();
         delayed.clear();
+        released.clear();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.tandem.core.ClosedException;
 import dev.tandem.core.StoreUnavailableException;
 import dev.tandem.eventstore.Commit;
+import dev.tandem.eventstore.CommitResult;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.Metadata;
@@ -19,6 +20,9 @@ import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.eventstore.support.WriteInFlightException;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.retry.RetryPolicy;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +40,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -149,6 +154,155 @@ class InboxPipelineTest {
             assertThat(stored("k" + k)).as("key k%d", k).containsExactlyElementsOf(expected);
         }
         assertThat(applied).hasSize(25 * perBatch).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Appends each message's body to its key's stream with {@link ExpectedVersion#any()} (it reads nothing), and so may
+     * start on the previous message's write when {@code startsOnWrite}; counts the messages whose handler ran before
+     * the previous message of their key was reported durable.
+     */
+    private final class BlindAppending implements CommitAwareHandler {
+        private final boolean startsOnWrite;
+        private final Map<String, String> lastHandled = new ConcurrentHashMap<>();
+        private final Set<String> durable = ConcurrentHashMap.newKeySet();
+        final AtomicInteger startedBeforeDurable = new AtomicInteger();
+
+        BlindAppending(boolean startsOnWrite) {
+            this.startsOnWrite = startsOnWrite;
+        }
+
+        @Override
+        public Commit.Builder handle(Message m) {
+            String previous = lastHandled.put(m.partitionKey(), body(m));
+            if (previous != null && !durable.contains(previous)) {
+                startedBeforeDurable.incrementAndGet();
+            }
+            return Commit.builder().append(StreamId.of("key-" + m.partitionKey()), ExpectedVersion.any(),
+                    List.of(NewEvent.json("Applied", Map.of("body", body(m)))));
+        }
+
+        @Override
+        public void committed(Message message, Commit commit) {
+            durable.add(body(message));
+            applied.add(body(message));
+        }
+
+        @Override
+        public boolean writesBlind() {
+            return startsOnWrite;
+        }
+    }
+
+    private List<CompletableFuture<Void>> submitManyBatches(InboxConsumer inbox, int batches, int perBatch, int keys) {
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Message> batch = new ArrayList<>();
+            for (int i = 0; i < perBatch; i++) {
+                int n = b * perBatch + i;
+                batch.add(message("k" + n % keys, "k" + n % keys + ":" + n));
+            }
+            futures.add(inbox.submit(batch));
+        }
+        return futures;
+    }
+
+    private void assertEveryKeyInOrder(int messages, int keys) {
+        for (int k = 0; k < keys; k++) {
+            List<String> expected = new ArrayList<>();
+            for (int n = 0; n < messages; n++) {
+                if (n % keys == k) {
+                    expected.add("k" + k + ":" + n);
+                }
+            }
+            assertThat(stored("k" + k)).as("key k%d", k).containsExactlyElementsOf(expected);
+        }
+        assertThat(applied).hasSize(messages).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aHandlerThatWritesBlindHasAKeysMessagesHandledTogetherAndBeforeThePreviousAreDurableInOrder() throws Exception {
+        BlindAppending handler = new BlindAppending(true);
+        AtomicInteger commits = new AtomicInteger();
+        InboxConsumer inbox = new InboxConsumer(failingAfterWrite("none", new AtomicBoolean(), commits), "b/in", handler, FAST);
+
+        List<CompletableFuture<Void>> batches = submitManyBatches(inbox, 25, 40, 7);
+        awaitAll(batches);
+
+        assertEveryKeyInOrder(25 * 40, 7);
+        assertThat(handler.startedBeforeDurable.get()).as("some keys went on before their previous commit was synced").isPositive();
+        assertThat(commits.get()).as("messages of one key waiting together were committed together").isLessThan(25 * 40 / 2);
+    }
+
+    @Test
+    void aGroupWhoseCommitIsRefusedIsHandledOneByOneInOrder() throws Exception {
+        BlindAppending handler = new BlindAppending(true);
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST.withInboxCheck(InboxCheck.NEVER));
+        Message first = message("k", "k:1");
+        awaitAll(List.of(inbox.submit(List.of(first))));
+
+        // k:1 again, not looked up first: the merged commit of k:2, k:1 and k:3 is refused for k:1's inbox entry
+        awaitAll(List.of(inbox.submit(List.of(message("k", "k:2"), first, message("k", "k:3")))));
+
+        assertThat(stored("k")).containsExactly("k:1", "k:2", "k:3");
+        assertThat(applied).containsExactly("k:1", "k:2", "k:3");
+    }
+
+    @Test
+    void aHandlerThatDoesNotStartOnWriteTakesAKeysNextMessageOnlyOnceThePreviousIsDurable() throws Exception {
+        BlindAppending handler = new BlindAppending(false);
+        InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
+
+        awaitAll(submitManyBatches(inbox, 25, 40, 7));
+
+        assertEveryKeyInOrder(25 * 40, 7);
+        assertThat(handler.startedBeforeDurable.get()).isZero();
+    }
+
+    /**
+     * The store, except that the commit of the message whose body is {@code failing} is reported failed after it was
+     * written (once, while {@code failOnce} is set); counts the commits the inbox makes into {@code commits}.
+     */
+    private EventStore failingAfterWrite(String failing, AtomicBoolean failOnce, AtomicInteger commits) {
+        InvocationHandler calls = (proxy, method, args) -> {
+            if (method.getName().equals("commitAsync")) {
+                commits.incrementAndGet();
+            }
+            if (method.getName().equals("commitAsync") && args.length == 2) {
+                Commit commit = (Commit) args[0];
+                boolean fail = commit.writes().stream().flatMap(w -> w.events().stream())
+                        .anyMatch(e -> new String(e.payload(), StandardCharsets.UTF_8).contains(failing)) && failOnce.compareAndSet(true, false);
+                @SuppressWarnings("unchecked")
+                CompletableFuture<CommitResult> f = store.commitAsync(commit, (Consumer<? super CommitResult>) args[1]);
+                return fail ? f.thenCompose(r -> CompletableFuture.failedFuture(new StoreUnavailableException("the sync failed (simulated)", null))) : f;
+            }
+            try {
+                return method.invoke(store, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (EventStore) Proxy.newProxyInstance(EventStore.class.getClassLoader(), new Class<?>[] {EventStore.class}, calls);
+    }
+
+    @Test
+    void aMessageWhoseKeyWentOnWhenItWasWrittenButThatFailedThenBreaksThePipelineAndIsTakenAgainAfterResume() throws Exception {
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        BlindAppending handler = new BlindAppending(true);
+        InboxConsumer inbox = new InboxConsumer(failingAfterWrite("k:1", failOnce, new AtomicInteger()), "b/in", handler, FAST);
+        List<Message> one = List.of(message("k", "k:1"), message("k", "k:2"), message("j", "j:1"));
+
+        assertThatThrownBy(() -> inbox.submit(one).get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(StoreUnavailableException.class);
+        assertThat(failOnce).isFalse();
+        assertThatThrownBy(() -> inbox.submit(List.of(message("x", "x:1"))).get(30, TimeUnit.SECONDS))
+                .as("refused until resumed").isInstanceOf(ExecutionException.class);
+
+        inbox.resume();
+        awaitAll(List.of(inbox.submit(one)));
+
+        assertThat(stored("k")).as("written once each, in order, whatever was written before the failure").containsExactly("k:1", "k:2");
+        assertThat(stored("j")).containsExactly("j:1");
+        assertThat(stored("x")).isEmpty();
     }
 
     @Test

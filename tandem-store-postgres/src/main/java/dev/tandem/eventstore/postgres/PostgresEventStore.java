@@ -39,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -171,6 +172,14 @@ public final class PostgresEventStore implements EventStore {
     public CompletableFuture<CommitResult> commitAsync(Commit commit) {
         checkOpen();
         return committer.submit(CommitValidator.validate(commit, options));
+    }
+
+    /** A commit is durable as it is written here: {@code onWritten} is told just before its future completes. */
+    @Override
+    public CompletableFuture<CommitResult> commitAsync(Commit commit, Consumer<? super CommitResult> onWritten) {
+        InvalidInputException.requireNonNull(onWritten, "onWritten");
+        checkOpen();
+        return committer.submit(CommitValidator.validate(commit, options), onWritten);
     }
 
     @Override

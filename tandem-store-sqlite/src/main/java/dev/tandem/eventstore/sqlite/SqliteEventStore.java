@@ -43,6 +43,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
@@ -252,6 +253,15 @@ public final class SqliteEventStore implements EventStore {
         CommitValidator.validate(commit, options);
         checkNotClosing();
         return committer.submit(commit);
+    }
+
+    /** Tells {@code onWritten} on the writer thread as soon as the commit's batch is written, before its fsync. */
+    @Override
+    public CompletableFuture<CommitResult> commitAsync(Commit commit, Consumer<? super CommitResult> onWritten) {
+        InvalidInputException.requireNonNull(onWritten, "onWritten");
+        CommitValidator.validate(commit, options);
+        checkNotClosing();
+        return committer.submit(commit, onWritten);
     }
 
     @Override

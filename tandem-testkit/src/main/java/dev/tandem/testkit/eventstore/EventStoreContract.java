@@ -41,6 +41,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -650,6 +651,32 @@ public abstract class EventStoreContract {
             assertThat(appends).extracting(AppendResult::firstPosition).containsOnly(appends.getFirst().firstPosition());
             assertThat(appends).filteredOn(AppendResult::written).hasSize(1);
             assertThat(subject.readStream(s, 1, ReadDirection.FORWARD, 10)).hasSize(2);
+        }
+
+        @Test
+        void aWrittenListenerHearsOfACommitBeforeItsFutureCompletesAndACommitQueuedThenIsWrittenAfterIt() throws Exception {
+            StreamId s = stream("written");
+            CountDownLatch written = new CountDownLatch(1);
+            List<CommitResult> told = new CopyOnWriteArrayList<>();
+            CompletableFuture<CommitResult> first = subject.commitAsync(Commit.of(s, ExpectedVersion.noStream(), events(2)), r -> {
+                told.add(r);
+                written.countDown();
+            });
+            CompletableFuture<List<CommitResult>> toldWhenDone = first.thenApply(r -> List.copyOf(told));
+            assertThat(written.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            // queued once the first is written, perhaps before it is durable: written after it, so it expects its two events
+            CommitResult second = subject.commit(Commit.of(s, ExpectedVersion.exactly(2), events(1)));
+
+            assertThat(second.appends().getFirst().firstPosition()).isGreaterThan(first.join().appends().getFirst().lastPosition());
+            assertThat(toldWhenDone.join()).as("told once, before the future completed, with its result").containsExactly(first.join());
+            List<CommitResult> toldOfRefused = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> EventStore.await(subject.commitAsync(Commit.of(s, ExpectedVersion.exactly(1), events(1)), toldOfRefused::add)))
+                    .isInstanceOf(StreamVersionConflict.class);
+            assertThat(toldOfRefused).as("never told of a refused commit").isEmpty();
+            assertThat(told).hasSize(1);
+            assertThatThrownBy(() -> subject.commitAsync(Commit.of(s, ExpectedVersion.any(), events(1)), null))
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("onWritten");
+            assertThat(subject.streamVersion(s)).isEqualTo(3);
         }
 
         @Test
