@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * A transport that takes it as a {@link PipelinedBatchListener} (the in-process one) hands it several
  * batches at once, and a key's next message starts as soon as its previous one settled, whatever batch
  * it came in ({@link InboxPipeline}); otherwise each batch is handled on the transport's thread, in
- * rounds ({@link BatchRun}).
+ * rounds ({@link BatchRun}). For a handler that {@linkplain MessageHandler#writesBlind writes blind}, the pipeline
+ * starts a key's next message once the previous commit is written rather than durable, and commits several waiting
+ * messages of one key as one ({@link CommitGroup}), still in order.
  *
  * <ul>
  *   <li>A redelivered message is not applied again: the inbox is checked before the handler runs while

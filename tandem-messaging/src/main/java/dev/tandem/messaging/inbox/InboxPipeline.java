@@ -377,6 +377,9 @@ final class InboxPipeline {
     /** Settles a group whose first item is {@code head}: each item as if committed alone, or each attempted alone again. */
     private void settleGroup(Item head, Throwable failure) {
         List<Item> group = head.group;
+        if (failure == null && !head.released) { // durable without having been reported written (a store may tell both at once)
+            release(head);
+        }
         head.group = null;
         if (failure == null || head.released) { // durable; or written, then failed: the pipeline breaks on its first item
             for (Item i : group) {

@@ -233,6 +233,31 @@ class InboxPipelineTest {
         assertThat(commits.get()).as("messages of one key waiting together were committed together").isLessThan(25 * 40 / 2);
     }
 
+    /** The store, except that it never tells a written-listener (as a store may not, if it tells nothing before durable). */
+    private EventStore neverTellingWritten() {
+        InvocationHandler calls = (proxy, method, args) -> {
+            if (method.getName().equals("commitAsync") && args.length == 2) {
+                return store.commitAsync((Commit) args[0]);
+            }
+            try {
+                return method.invoke(store, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (EventStore) Proxy.newProxyInstance(EventStore.class.getClassLoader(), new Class<?>[] {EventStore.class}, calls);
+    }
+
+    @Test
+    void aHandlerThatWritesBlindOnAStoreThatNeverSaysWrittenHasItsGroupsSettledOnceDurableInOrder() throws Exception {
+        BlindAppending handler = new BlindAppending(true);
+        InboxConsumer inbox = new InboxConsumer(neverTellingWritten(), "b/in", handler, FAST);
+
+        awaitAll(submitManyBatches(inbox, 25, 40, 7)); // a group settled as durable is first released, then settled
+
+        assertEveryKeyInOrder(25 * 40, 7);
+    }
+
     @Test
     void aGroupWhoseCommitIsRefusedIsHandledOneByOneInOrder() throws Exception {
         BlindAppending handler = new BlindAppending(true);
