@@ -233,11 +233,19 @@ class InboxPipelineTest {
         assertThat(commits.get()).as("messages of one key waiting together were committed together").isLessThan(25 * 40 / 2);
     }
 
-    /** The store, except that it never tells a written-listener (as a store may not, if it tells nothing before durable). */
-    private EventStore neverTellingWritten() {
+    /** A commit with a written-listener, as a test's store makes it. */
+    @FunctionalInterface
+    private interface CommitWithListener {
+        CompletableFuture<CommitResult> commit(Commit commit, Consumer<? super CommitResult> onWritten);
+    }
+
+    /** The store, with its commits that take a written-listener made by {@code commits}; everything else as the store does. */
+    private EventStore committingWith(CommitWithListener commits) {
         InvocationHandler calls = (proxy, method, args) -> {
             if (method.getName().equals("commitAsync") && args.length == 2) {
-                return store.commitAsync((Commit) args[0]);
+                @SuppressWarnings("unchecked")
+                Consumer<? super CommitResult> onWritten = (Consumer<? super CommitResult>) args[1];
+                return commits.commit((Commit) args[0], onWritten);
             }
             try {
                 return method.invoke(store, args);
@@ -246,6 +254,11 @@ class InboxPipelineTest {
             }
         };
         return (EventStore) Proxy.newProxyInstance(EventStore.class.getClassLoader(), new Class<?>[] {EventStore.class}, calls);
+    }
+
+    /** The store, except that it never tells a written-listener (as a store may not, if it tells nothing before durable). */
+    private EventStore neverTellingWritten() {
+        return committingWith((commit, onWritten) -> store.commitAsync(commit));
     }
 
     @Test
@@ -288,25 +301,13 @@ class InboxPipelineTest {
      * written (once, while {@code failOnce} is set); counts the commits the inbox makes into {@code commits}.
      */
     private EventStore failingAfterWrite(String failing, AtomicBoolean failOnce, AtomicInteger commits) {
-        InvocationHandler calls = (proxy, method, args) -> {
-            if (method.getName().equals("commitAsync")) {
-                commits.incrementAndGet();
-            }
-            if (method.getName().equals("commitAsync") && args.length == 2) {
-                Commit commit = (Commit) args[0];
-                boolean fail = commit.writes().stream().flatMap(w -> w.events().stream())
-                        .anyMatch(e -> new String(e.payload(), StandardCharsets.UTF_8).contains(failing)) && failOnce.compareAndSet(true, false);
-                @SuppressWarnings("unchecked")
-                CompletableFuture<CommitResult> f = store.commitAsync(commit, (Consumer<? super CommitResult>) args[1]);
-                return fail ? f.thenCompose(r -> CompletableFuture.failedFuture(new StoreUnavailableException("the sync failed (simulated)", null))) : f;
-            }
-            try {
-                return method.invoke(store, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (EventStore) Proxy.newProxyInstance(EventStore.class.getClassLoader(), new Class<?>[] {EventStore.class}, calls);
+        return committingWith((commit, onWritten) -> {
+            commits.incrementAndGet();
+            boolean fail = commit.writes().stream().flatMap(w -> w.events().stream())
+                    .anyMatch(e -> new String(e.payload(), StandardCharsets.UTF_8).contains(failing)) && failOnce.compareAndSet(true, false);
+            CompletableFuture<CommitResult> f = store.commitAsync(commit, onWritten);
+            return fail ? f.thenCompose(r -> CompletableFuture.failedFuture(new StoreUnavailableException("the sync failed (simulated)", null))) : f;
+        });
     }
 
     @Test
