@@ -132,6 +132,28 @@ final class Handling {
      * handling commit is written, before it is durable, if it is committed.
      */
     CompletableFuture<?> attempt(Item item, Runnable onWritten) {
+        Throwable failure = prepareAttempt(item);
+        if (failure != null) {
+            item.previous = null; // a known duplicate is reported once
+            return CompletableFuture.failedFuture(failure);
+        }
+        return commit(item.attempted, onWritten);
+    }
+
+    /**
+     * For a group of messages handled together ({@link CommitGroup}): runs {@code item}'s attempt up to its commit and
+     * returns its handling commit, or null when it is to be attempted alone (a known duplicate, too large, its handler
+     * failed: its attempt then meets the same again and settles it).
+     */
+    Commit prepare(Item item) {
+        return prepareAttempt(item) == null ? item.attempted : null;
+    }
+
+    /**
+     * An attempt up to its commit (inbox check, size check, handler): null with the handling commit in
+     * {@link Item#attempted}, or the failure the attempt ends with at once.
+     */
+    private Throwable prepareAttempt(Item item) {
         Message m = item.message;
         item.attempted = null;
         item.waitsForWrite = false;
@@ -141,72 +163,40 @@ final class Handling {
                 item.previous = inbox.lookup(m.id());
             }
             if (item.previous != null) {
-                InboxRecord previous = item.previous;
-                item.previous = null;
-                return CompletableFuture.failedFuture(new DuplicateMessageException(previous));
+                return new DuplicateMessageException(item.previous);
             }
             long size = MessageTooLargeException.sizeOf(m);
             if (size > inbox.options().maxMessageBytes()) {
-                return CompletableFuture.failedFuture(new MessageTooLargeException(m.id(), size, inbox.options().maxMessageBytes()));
+                return new MessageTooLargeException(m.id(), size, inbox.options().maxMessageBytes());
             }
-            Commit handling = inbox.handling(m, inbox.effects(m));
-            item.attempted = handling;
-            return onWritten == null ? inbox.store().commitAsync(handling) : inbox.store().commitAsync(handling, written -> onWritten.run());
+            item.attempted = inbox.handling(m, inbox.effects(m));
+            return null;
         } catch (OutOfMemoryError e) {
             throw e;
         } catch (Throwable e) { // a handler's StackOverflowError or AssertionError is a poison message, not a dead thread
-            return CompletableFuture.failedFuture(e);
+            return e;
         }
     }
 
     /**
-     * For a group of messages handled together ({@link CommitGroup}): runs {@code item}'s handler as {@link #attempt}
-     * would and returns its handling commit without committing it, or null when it is to be attempted alone (a known
-     * duplicate, too large, its handler failed: its attempt then meets the same again and settles it).
+     * Commits a handling commit (an item's, or a group's merged one); {@code onWritten} as in
+     * {@link #attempt(Item, Runnable)}. A commit the store refuses at once is a failed future.
      */
-    Commit prepare(Item item) {
-        Message m = item.message;
-        item.attempted = null;
-        item.waitsForWrite = false;
+    CompletableFuture<?> commit(Commit commit, Runnable onWritten) {
         try {
-            if (!item.inboxChecked && checksFirst()) {
-                item.inboxChecked = true;
-                item.previous = inbox.lookup(m.id());
-            }
-            if (item.previous != null || MessageTooLargeException.sizeOf(m) > inbox.options().maxMessageBytes()) {
-                return null;
-            }
-            item.attempted = inbox.handling(m, inbox.effects(m));
-            return item.attempted;
+            return onWritten == null ? inbox.store().commitAsync(commit) : inbox.store().commitAsync(commit, written -> onWritten.run());
         } catch (OutOfMemoryError e) {
             throw e;
         } catch (Throwable e) {
-            return null;
-        }
-    }
-
-    /** Commits {@code item}'s {@linkplain #prepare prepared} handling commit alone; {@code onWritten} as in {@link #attempt(Item, Runnable)}. */
-    CompletableFuture<?> commitPrepared(Item item, Runnable onWritten) {
-        return commitGroup(item.attempted, onWritten);
-    }
-
-    /** {@code item}'s prepared commit is not made after all (it could not join its group): its handler is told. */
-    void dropPrepared(Item item) {
-        inbox.notCommitted(item.message, item.attempted);
-        item.attempted = null;
-    }
-
-    /** Commits the merged handling commits of a group; {@code onWritten} as in {@link #attempt(Item, Runnable)}. */
-    CompletableFuture<?> commitGroup(Commit merged, Runnable onWritten) {
-        try {
-            return inbox.store().commitAsync(merged, written -> onWritten.run());
-        } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** The most events a group's merged commit holds. */
-    static final int MAX_GROUP_EVENTS = 1_000;
+    /** {@code item}'s prepared commit is not made (it could not join its group, or its group failed): its handler is told. */
+    void dropPrepared(Item item) {
+        inbox.notCommitted(item.message, item.attempted);
+        item.attempted = null;
+    }
 
     /**
      * A group's merged commit failed, so none of it was written: each item is told its own commit was not made and
@@ -221,8 +211,7 @@ final class Handling {
         }
         log.debug("{}: a group of {} messages failed as one commit; handling them one by one: {}", inbox.consumer(), group.size(), failure.toString());
         for (Item item : group) {
-            inbox.notCommitted(item.message, item.attempted);
-            item.attempted = null;
+            dropPrepared(item);
         }
     }
 

@@ -49,6 +49,9 @@ final class InboxPipeline {
     /** The most messages of one key handled together in one commit (for a handler that writes blind). */
     static final int MAX_GROUP = 64;
 
+    /** The most events a group's merged commit holds. */
+    static final int MAX_GROUP_EVENTS = 1_000;
+
     private static final class Batch {
         final CompletableFuture<Void> done = new CompletableFuture<>();
         int remaining;
@@ -257,15 +260,15 @@ final class InboxPipeline {
     /** Starts the first message of {@code lane}, or a group of its first messages (driver thread). */
     private void startLane(ArrayDeque<Item> lane) {
         Item head = lane.peek();
-        if (!blind || lane.size() < 2 || head.alone || head.failures > 0 || head.conflicts > 0) {
+        if (!blind || lane.size() < 2 || !groupable(head)) {
             start(head);
             return;
         }
-        CommitGroup merged = new CommitGroup(Handling.MAX_GROUP_EVENTS);
+        CommitGroup merged = new CommitGroup(MAX_GROUP_EVENTS);
         List<Item> group = new ArrayList<>();
         Set<UUID> ids = new HashSet<>();
         for (Item item : lane) {
-            if (group.size() == MAX_GROUP || item.alone || item.failures > 0 || item.conflicts > 0 || !ids.add(item.message.id())) {
+            if (group.size() == MAX_GROUP || !groupable(item) || !ids.add(item.message.id())) {
                 break; // a repeated message id goes after the group: its inbox entry would clash with the first's
             }
             Commit commit = handling.prepare(item);
@@ -282,12 +285,17 @@ final class InboxPipeline {
             if (group.isEmpty()) {
                 start(head);
             } else {
-                watch(head, handling.commitPrepared(head, written(head)));
+                watch(head, handling.commit(head.attempted, written(head)));
             }
             return;
         }
         head.group = group;
-        watch(head, handling.commitGroup(merged.build(), written(head)));
+        watch(head, handling.commit(merged.build(), written(head)));
+    }
+
+    /** Whether {@code item} may be handled in a group: it has not failed, alone or in one. */
+    private static boolean groupable(Item item) {
+        return !item.alone && item.failures == 0 && item.conflicts == 0;
     }
 
     private void start(Item item) {
@@ -316,10 +324,22 @@ final class InboxPipeline {
             released.add(i);
             lane.poll();
         }
+        goOn(lane, item.message.partitionKey());
+    }
+
+    /** The lane of {@code key} lost its head: its next message's turn, or the lane goes. */
+    private void goOn(ArrayDeque<Item> lane, String key) {
         if (lane.isEmpty()) {
-            lanes.remove(item.message.partitionKey());
+            lanes.remove(key);
         } else {
             ready.add(lane);
+        }
+    }
+
+    /** {@code item} is done: one fewer for its batch to wait for. */
+    private static void countDone(Item item) {
+        if (--item.batch.remaining == 0) {
+            item.batch.done.complete(null);
         }
     }
 
@@ -349,9 +369,7 @@ final class InboxPipeline {
             if (verdict != Handling.Verdict.DONE) {
                 throw new IllegalStateException("a durable handling commit was not done: " + item.message);
             }
-            if (--item.batch.remaining == 0) {
-                item.batch.done.complete(null);
-            }
+            countDone(item);
             return;
         }
         ArrayDeque<Item> lane = lanes.get(item.message.partitionKey());
@@ -364,14 +382,8 @@ final class InboxPipeline {
             return;
         }
         lane.poll();
-        if (lane.isEmpty()) {
-            lanes.remove(item.message.partitionKey());
-        } else {
-            ready.add(lane);
-        }
-        if (--item.batch.remaining == 0) {
-            item.batch.done.complete(null);
-        }
+        goOn(lane, item.message.partitionKey());
+        countDone(item);
     }
 
     /** Settles a group whose first item is {@code head}: each item as if committed alone, or each attempted alone again. */

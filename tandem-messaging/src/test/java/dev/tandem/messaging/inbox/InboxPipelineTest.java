@@ -37,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -157,22 +158,24 @@ class InboxPipelineTest {
     }
 
     /**
-     * Appends each message's body to its key's stream with {@link ExpectedVersion#any()} (it reads nothing), and so may
-     * start on the previous message's write when {@code startsOnWrite}; counts the messages whose handler ran before
-     * the previous message of their key was reported durable.
+     * Appends each message's body to its key's stream with {@link ExpectedVersion#any()} (it reads nothing), and says it
+     * writes blind when {@code blind}; counts the messages whose handler ran before the previous message of their key was
+     * reported durable, and every handler call in {@link #calls}.
      */
     private final class BlindAppending implements CommitAwareHandler {
-        private final boolean startsOnWrite;
+        private final boolean blind;
         private final Map<String, String> lastHandled = new ConcurrentHashMap<>();
         private final Set<String> durable = ConcurrentHashMap.newKeySet();
         final AtomicInteger startedBeforeDurable = new AtomicInteger();
+        final Semaphore calls = new Semaphore(0);
 
-        BlindAppending(boolean startsOnWrite) {
-            this.startsOnWrite = startsOnWrite;
+        BlindAppending(boolean blind) {
+            this.blind = blind;
         }
 
         @Override
         public Commit.Builder handle(Message m) {
+            calls.release();
             String previous = lastHandled.put(m.partitionKey(), body(m));
             if (previous != null && !durable.contains(previous)) {
                 startedBeforeDurable.incrementAndGet();
@@ -189,7 +192,7 @@ class InboxPipelineTest {
 
         @Override
         public boolean writesBlind() {
-            return startsOnWrite;
+            return blind;
         }
     }
 
@@ -220,7 +223,7 @@ class InboxPipelineTest {
     }
 
     @Test
-    void aHandlerThatWritesBlindHasAKeysMessagesHandledTogetherAndBeforeThePreviousAreDurableInOrder() throws Exception {
+    void aHandlerThatWritesBlindHasAKeysWaitingMessagesHandledTogetherInOrder() throws Exception {
         BlindAppending handler = new BlindAppending(true);
         AtomicInteger commits = new AtomicInteger();
         InboxConsumer inbox = new InboxConsumer(failingAfterWrite("none", new AtomicBoolean(), commits), "b/in", handler, FAST);
@@ -231,6 +234,26 @@ class InboxPipelineTest {
         assertEveryKeyInOrder(25 * 40, 7);
         assertThat(handler.startedBeforeDurable.get()).as("some keys went on before their previous commit was synced").isPositive();
         assertThat(commits.get()).as("messages of one key waiting together were committed together").isLessThan(25 * 40 / 2);
+    }
+
+    @Test
+    void aHandlerThatWritesBlindStartsAKeysNextMessageOnceThePreviousIsWrittenNotYetDurable() throws Exception {
+        CompletableFuture<Void> sync = new CompletableFuture<>(); // every commit's durable outcome waits for it
+        BlindAppending handler = new BlindAppending(true);
+        InboxConsumer inbox = new InboxConsumer(committingWith((commit, onWritten) -> store.commitAsync(commit, onWritten).thenCombine(sync, (r, x) -> r)),
+                "b/in", handler, FAST);
+
+        CompletableFuture<Void> first = inbox.submit(List.of(message("k", "k:1")));
+        assertThat(handler.calls.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Void> second = inbox.submit(List.of(message("k", "k:2"))); // k:1 in flight: k:2 waits behind it, not grouped with it
+
+        assertThat(handler.calls.tryAcquire(30, TimeUnit.SECONDS)).as("k:2 handled while k:1 is written but not durable").isTrue();
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        sync.complete(null);
+        awaitAll(List.of(first, second));
+        assertThat(stored("k")).containsExactly("k:1", "k:2");
+        assertThat(applied).containsExactly("k:1", "k:2");
     }
 
     /** A commit with a written-listener, as a test's store makes it. */
@@ -286,7 +309,7 @@ class InboxPipelineTest {
     }
 
     @Test
-    void aHandlerThatDoesNotStartOnWriteTakesAKeysNextMessageOnlyOnceThePreviousIsDurable() throws Exception {
+    void aHandlerThatDoesNotWriteBlindTakesAKeysNextMessageOnlyOnceThePreviousIsDurable() throws Exception {
         BlindAppending handler = new BlindAppending(false);
         InboxConsumer inbox = new InboxConsumer(store, "b/in", handler, FAST);
 
