@@ -26,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     String duration;
 
     @Option(names = "--warmup", description = "Least warm-up time per case (default: ${DEFAULT-VALUE}); past it a case warms up on"
-            + " until the JIT compiler spent under 2% of each of the last two 2 s rounds compiling, or --warmup-limit.", defaultValue = "10s")
+            + " until the JIT compiler spent under 2%% of each of the last two 2 s rounds compiling, or --warmup-limit.", defaultValue = "10s")
     String warmup;
 
     @Option(names = "--warmup-limit", description = "Longest warm-up per case while the JIT compiler is still busy (default: ${DEFAULT-VALUE}).",

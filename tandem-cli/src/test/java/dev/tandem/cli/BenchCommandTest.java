@@ -66,6 +66,23 @@ class BenchCommandTest {
                 .doesNotContain("\tat ");
     }
 
+    @Test
+    void everyCommandsHelpRendersWithoutFormattingWarnings() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+                assertThat(withStdout(out, () -> Main.run(command, "--help"))).as(command).isZero();
+            }
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("under 2% of each of the last two");
+        assertThat(err.toString(StandardCharsets.UTF_8)).as("a '%' in a description must be written '%%'").doesNotContain("WARN");
+    }
+
     private static int withStdout(ByteArrayOutputStream sink, java.util.function.IntSupplier run) {
         PrintStream original = System.out;
         System.setOut(new PrintStream(sink, true, StandardCharsets.UTF_8));
