@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 class BenchCommandTest {
 
@@ -73,7 +74,7 @@ class BenchCommandTest {
         PrintStream original = System.err;
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            for (String command : new picocli.CommandLine(new Main()).getSubcommands().keySet()) {
+            for (String command : new CommandLine(new Main()).getSubcommands().keySet()) {
                 assertThat(withStdout(out, () -> Main.run(command, "--help"))).as(command).isZero();
             }
         } finally {
