@@ -1,6 +1,7 @@
 package dev.tandem.bench;
 
 import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.function.LongSupplier;
  * <p>On two cores HotSpot's C2 compiler thread takes a fifth to a third of the machine for 20–40 s after a JVM starts
  * Tandem's paths; a fixed warm-up of 10 s measured a mix of compiling and running that moved a case's figure by half
  * from one run to the next. A case reports its steady state, and says how much compiling still fell in its measured time
- * ({@link Compilation}).
+ * ({@link JvmActivity}).
  */
 public final class Warmup {
 
@@ -67,7 +68,7 @@ public final class Warmup {
 
     /** Warms up {@code workload} on this JVM for at least {@code minimum} and at most about {@code limit}. */
     public static Outcome run(Duration minimum, Duration limit, Workload workload) throws Exception {
-        return new Warmup(Compilation::millis, System::nanoTime).warm(minimum, limit, workload);
+        return new Warmup(JvmActivity::compileMillis, System::nanoTime).warm(minimum, limit, workload);
     }
 
     Outcome warm(Duration minimum, Duration limit, Workload workload) throws Exception {
@@ -106,27 +107,56 @@ public final class Warmup {
                 : (compileMillisAfter - compileMillisBefore) * 1e6 / wallNanos;
     }
 
-    /** Time the JVM's JIT compiler spent compiling: how much of a measured run it shared the cores with the case. */
-    public static final class Compilation {
-        private final long startMillis = millis();
+    /**
+     * What the JVM itself did during a measured run, beside the case: its JIT compiler's compiling and its garbage
+     * collections, each as a share of the wall time since this was made.
+     */
+    public static final class JvmActivity {
+        private final long startCompileMillis = compileMillis();
+        private final long startGcMillis = gcMillis();
         private final long startNanos = System.nanoTime();
 
         /** The compiler's accumulated time in milliseconds (summed over its threads), or -1 if the JVM does not tell. */
-        public static long millis() {
+        public static long compileMillis() {
             CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
             return bean != null && bean.isCompilationTimeMonitoringSupported() ? bean.getTotalCompilationTime() : -1;
         }
 
-        /** The share of the wall time since this was made that the compiler spent compiling, or -1 if unknown. */
-        public double share() {
-            return Warmup.share(startMillis, millis(), System.nanoTime() - startNanos);
+        /**
+         * The collectors' accumulated time in milliseconds (with the Parallel collector, the time the application stood
+         * still for them), or -1 if no collector tells.
+         */
+        public static long gcMillis() {
+            long total = -1;
+            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                long t = gc.getCollectionTime();
+                if (t >= 0) {
+                    total = Math.max(total, 0) + t;
+                }
+            }
+            return total;
         }
 
-        /** A note for a report, e.g. {@code "the JIT compiler ran for 0.8% of the measured time"}. */
+        /** The share of the wall time since this was made that the compiler spent compiling, or -1 if unknown. */
+        public double compileShare() {
+            return Warmup.share(startCompileMillis, compileMillis(), System.nanoTime() - startNanos);
+        }
+
+        /** The share of the wall time since this was made that garbage collections took, or -1 if unknown. */
+        public double gcShare() {
+            return Warmup.share(startGcMillis, gcMillis(), System.nanoTime() - startNanos);
+        }
+
+        /**
+         * A note for a report, e.g. {@code "the JIT compiler ran for 0.8% and garbage collections for 2.1% of the measured
+         * time"}: a case whose collections take a large share measures the collector as much as the code.
+         */
         public String describe() {
-            double s = share();
-            return s < 0 ? "the JVM does not tell how long its JIT compiler ran"
-                    : String.format(Locale.ROOT, "the JIT compiler ran for %.1f%% of the measured time", s * 100);
+            double jit = compileShare();
+            double gc = gcShare();
+            String compiler = jit < 0 ? "the JIT compiler's time is not told" : String.format(Locale.ROOT, "the JIT compiler ran for %.1f%%", jit * 100);
+            String collector = gc < 0 ? "the collectors' time is not told" : String.format(Locale.ROOT, "garbage collections for %.1f%%", gc * 100);
+            return compiler + " and " + collector + " of the measured time";
         }
     }
 }

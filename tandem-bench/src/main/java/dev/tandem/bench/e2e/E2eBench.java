@@ -100,10 +100,10 @@ public class E2eBench implements BenchSuite {
             });
             List<AccountRef> accounts = banks.openAccounts("bench", 500, Money.of(1_000_000_000L, "EUR"));
             long cpu0 = EngineBench.processCpuNanos();
-            Warmup.Compilation jit = new Warmup.Compilation();
+            Warmup.JvmActivity jvm = new Warmup.JvmActivity();
             long issued = measure(report, "e2e.embedded.c" + clients, banks, ledger, accounts, load(clients, options.duration(), "run"));
             long cpu = EngineBench.processCpuNanos() - cpu0;
-            report.note("e2e.embedded.c" + clients + ": " + warm.describe() + "; " + jit.describe());
+            report.note("e2e.embedded.c" + clients + ": " + warm.describe() + "; " + jvm.describe());
             if (cpu > 0 && issued > 0) { // what a transfer costs, whatever else the machine is doing
                 report.note(String.format(Locale.ROOT, "e2e.embedded.c%d: %.3f ms of CPU (whole process: banks, coordinator, clients, checker)"
                         + " per transfer", clients, cpu / 1e6 / issued));

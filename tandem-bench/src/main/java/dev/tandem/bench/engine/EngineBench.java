@@ -100,10 +100,10 @@ public final class EngineBench implements BenchSuite {
                 Warmup.Outcome warm = options.warmUp(d -> driver.measure(d.toNanos(), null));
                 Percentiles latency = new Percentiles();
                 long cpu0 = processCpuNanos();
-                Warmup.Compilation jit = new Warmup.Compilation();
+                Warmup.JvmActivity jvm = new Warmup.JvmActivity();
                 long[] measured = driver.measure(options.duration().toNanos(), latency);
                 long cpu = processCpuNanos() - cpu0;
-                report.note(metric + ": " + warm.describe() + "; " + jit.describe());
+                report.note(metric + ": " + warm.describe() + "; " + jvm.describe());
                 double seconds = measured[1] / 1e9;
                 report.note(metric + ": " + measured[0] + " transactions committed in " + String.format("%.1f", seconds) + " s, at most "
                         + IN_FLIGHT + " in flight" + (suffix.isEmpty() ? ", SQLite + in-process transport" : ", in-memory stores + in-process transport")

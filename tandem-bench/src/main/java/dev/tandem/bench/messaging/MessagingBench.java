@@ -90,12 +90,12 @@ public final class MessagingBench implements BenchSuite {
             run.drain();
             long start = System.nanoTime();
             long cpu0 = EngineBench.processCpuNanos();
-            Warmup.Compilation jit = new Warmup.Compilation();
+            Warmup.JvmActivity jvm = new Warmup.JvmActivity();
             long sent = run.measure(options.duration().toNanos(), null, 0);
             run.drain(); // count until B has handled all of it: a backlog left behind is not throughput
             double seconds = (System.nanoTime() - start) / 1e9;
             long cpu = EngineBench.processCpuNanos() - cpu0;
-            report.note(metric + ": " + warm.describe() + "; " + jit.describe());
+            report.note(metric + ": " + warm.describe() + "; " + jvm.describe());
             if (cpu > 0 && sent > 0) { // what a message costs, whatever else the machine is doing
                 report.note(metric + ": " + String.format("%.1f", cpu / 1e3 / sent) + " us of CPU (whole process) per message");
             }
