@@ -63,7 +63,7 @@ public final class MessagingBench implements BenchSuite {
         for (TransportCase c : TransportCase.all()) {
             try (c) {
                 runCase(report, options, c, "", dir -> SqliteEventStore.open(dir, StoreOptions.defaults()));
-                if (!options.quick()) { // the messaging layer's own ceiling, without the stores' disk writes
+                if (!options.quick()) { // without the stores' disk writes; that store keeps every event in the heap (see the note's GC share)
                     runCase(report, options, c, "-memory", dir -> new InMemoryEventStore());
                 }
             }
