@@ -37,7 +37,7 @@ class BenchCommandTest {
         assertThat(results).anyMatch(l -> l.matches("RESULT e2e\\.embedded\\.c8\\.throughput [1-9]\\d* transfers/s"));
         assertThat(results).anyMatch(l -> l.matches("RESULT e2e\\.embedded\\.c8\\.p99 \\d+\\.\\d+ ms"));
         assertThat(printed).contains("# machine: ");
-        assertThat(printed).containsPattern("# e2e\\.embedded\\.c8: warm-up \\d+\\.\\d s.*; the JIT compiler ran for \\d+\\.\\d% of the measured time");
+        assertThat(printed).containsPattern("# e2e\\.embedded\\.c8: warm-up \\d+\\.\\d s.*; the JIT compiler ran for \\d+\\.\\d% and garbage collections for \\d+\\.\\d% of the measured time");
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left.toList()).as("the stores of each case, deleted once it passed").isEmpty();
         }
