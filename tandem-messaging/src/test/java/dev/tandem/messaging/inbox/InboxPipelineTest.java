@@ -34,7 +34,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
@@ -238,9 +240,9 @@ class InboxPipelineTest {
 
     @Test
     void aHandlerThatWritesBlindStartsAKeysNextMessageOnceThePreviousIsWrittenNotYetDurable() throws Exception {
-        CompletableFuture<Void> sync = new CompletableFuture<>(); // every commit's durable outcome waits for it
+        HeldDurability sync = new HeldDurability(); // every commit's durable outcome waits for it
         BlindAppending handler = new BlindAppending(true);
-        InboxConsumer inbox = new InboxConsumer(committingWith((commit, onWritten) -> storeCommit(commit, onWritten).thenCombine(sync, (r, x) -> r)),
+        InboxConsumer inbox = new InboxConsumer(committingWith((commit, onWritten) -> sync.hold(storeCommit(commit, onWritten))),
                 "b/in", handler, FAST);
 
         CompletableFuture<Void> first = inbox.submit(List.of(message("k", "k:1")));
@@ -250,10 +252,59 @@ class InboxPipelineTest {
         assertThat(handler.calls.tryAcquire(30, TimeUnit.SECONDS)).as("k:2 handled while k:1 is written but not durable").isTrue();
         assertThat(first).isNotDone();
         assertThat(second).isNotDone();
-        sync.complete(null);
+        sync.awaitStored(2); // both durable in the store, neither told yet: the pipeline hears of k:1 first, then of k:2
+        sync.release();
         awaitAll(List.of(first, second));
         assertThat(stored("k")).containsExactly("k:1", "k:2");
         assertThat(applied).containsExactly("k:1", "k:2");
+    }
+
+    /**
+     * Durable outcomes held back until {@link #release}, then told one after the other in the order of their commits, as a
+     * store tells them (a later commit is durable only once the earlier ones are). Completing one shared future instead
+     * would tell them in reverse: a {@link CompletableFuture} runs its dependents last registered first.
+     */
+    private static final class HeldDurability {
+        private final List<Map.Entry<CompletableFuture<CommitResult>, CompletableFuture<CommitResult>>> held = new ArrayList<>();
+        private final Semaphore holds = new Semaphore(0);
+        private boolean released;
+
+        synchronized CompletableFuture<CommitResult> hold(CompletableFuture<CommitResult> stored) {
+            if (released) {
+                return stored;
+            }
+            CompletableFuture<CommitResult> told = new CompletableFuture<>();
+            held.add(Map.entry(stored, told));
+            holds.release();
+            return told;
+        }
+
+        /** Waits until {@code commits} commits are held and the store has completed each of them. */
+        void awaitStored(int commits) throws InterruptedException {
+            assertThat(holds.tryAcquire(commits, 30, TimeUnit.SECONDS)).as(commits + " commits made").isTrue();
+            List<CompletableFuture<CommitResult>> stored;
+            synchronized (this) {
+                stored = held.stream().map(Map.Entry::getKey).toList();
+            }
+            CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)).exceptionally(x -> null).join();
+        }
+
+        /** Tells every held outcome, in commit order, each once its store commit has completed; later ones pass through. */
+        void release() {
+            List<Map.Entry<CompletableFuture<CommitResult>, CompletableFuture<CommitResult>>> toTell;
+            synchronized (this) {
+                released = true;
+                toTell = List.copyOf(held);
+                held.clear();
+            }
+            for (Map.Entry<CompletableFuture<CommitResult>, CompletableFuture<CommitResult>> e : toTell) {
+                try {
+                    e.getValue().complete(e.getKey().join());
+                } catch (CompletionException | CancellationException x) {
+                    e.getValue().completeExceptionally(x.getCause() == null ? x : x.getCause());
+                }
+            }
+        }
     }
 
     /** A commit, with its written-listener (null for a commit made without one), as a test's store makes it. */
