@@ -12,6 +12,11 @@ import dev.tandem.messaging.MessageHandler;
  * thread; it is not called for duplicates, failed or conflicting attempts, or parked messages ({@link #notCommitted}
  * is, for an attempt whose commit failed). It must be quick and must not throw (a failure is logged and otherwise
  * ignored: the commit stands).
+ *
+ * <p>For a handler that does not {@linkplain MessageHandler#writesBlind write blind}, a key's next message is handled
+ * only once the previous one's commit is durable, so {@code committed} comes in each key's order. For one that writes
+ * blind, a key's next commit may be made while the previous one is being synced, and a store may tell of commits made
+ * durable by different syncs in either order: {@code committed} then comes once for each, not necessarily in order.
  */
 public interface CommitAwareHandler extends MessageHandler {
 

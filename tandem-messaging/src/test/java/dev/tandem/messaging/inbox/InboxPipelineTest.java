@@ -361,7 +361,8 @@ class InboxPipelineTest {
         awaitAll(List.of(inbox.submit(List.of(message("k", "k:2"), first, message("k", "k:3")))));
 
         assertThat(stored("k")).containsExactly("k:1", "k:2", "k:3");
-        assertThat(applied).containsExactly("k:1", "k:2", "k:3");
+        // blind: k:2's and k:3's commits may be made durable by different syncs, whose completions a store may run in either order
+        assertThat(applied).containsExactlyInAnyOrder("k:1", "k:2", "k:3");
     }
 
     @Test
