@@ -98,21 +98,8 @@ class WarmupTest {
     @Test
     void hotSpotTellsItsCompileAndCollectionTimesAndTheirSharesOfAMeasuredTime() {
         Warmup.JvmActivity activity = new Warmup.JvmActivity();
-        long compiled = Warmup.JvmActivity.compileMillis();
-        long collected = Warmup.JvmActivity.gcMillis();
-        assertThat(compiled).isNotNegative();
-        assertThat(collected).isNotNegative();
-        List<byte[]> kept = new ArrayList<>();
-        for (int i = 0; i < 64; i++) { // 64 MiB allocated, 8 MiB kept at a time: the young generation fills and is collected
-            kept.add(new byte[1 << 20]);
-            if (kept.size() > 8) {
-                kept.removeFirst();
-            }
-        }
-        System.gc(); // a full collection, counted by the collectors' beans
-        assertThat(kept).hasSize(8);
-        assertThat(Warmup.JvmActivity.gcMillis()).isGreaterThanOrEqualTo(collected);
-        assertThat(Warmup.JvmActivity.compileMillis()).isGreaterThanOrEqualTo(compiled);
+        assertThat(Warmup.JvmActivity.compileMillis()).isNotNegative();
+        assertThat(Warmup.JvmActivity.gcMillis()).isNotNegative();
         assertThat(activity.compileShare()).isNotNegative();
         assertThat(activity.gcShare()).isNotNegative();
         assertThat(activity.describe()).matches("the JIT compiler ran for \\d+\\.\\d% and garbage collections for \\d+\\.\\d% of the measured time");

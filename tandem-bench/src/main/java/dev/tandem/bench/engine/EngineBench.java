@@ -83,7 +83,7 @@ public final class EngineBench implements BenchSuite {
             }
         }
         // Without disk writes, labelled as in-memory. Not the engine's ceiling: that store keeps every event in the heap, so
-        // its collections grow with the run (40-64% of the measured time on 2 cores; the case's note tells).
+        // its collections grow with the run (40-66% of the measured time on 2 cores; the case's note tells).
         if (!options.quick()) {
             for (String kind : List.of("saga", "tcc")) {
                 runCase(report, options, kind, ".inmemory", IN_FLIGHT, file -> new InMemoryEventStore());

@@ -261,8 +261,8 @@ class InboxPipelineTest {
 
     /**
      * Durable outcomes held back until {@link #release}, then told one after the other in the order of their commits, as a
-     * store tells them (a later commit is durable only once the earlier ones are). Completing one shared future instead
-     * would tell them in reverse: a {@link CompletableFuture} runs its dependents last registered first.
+     * store tells the commits that one sync made durable. Completing one shared future instead would tell them in
+     * reverse: a {@link CompletableFuture} runs its dependents last registered first.
      */
     private static final class HeldDurability {
         private final List<Map.Entry<CompletableFuture<CommitResult>, CompletableFuture<CommitResult>>> held = new ArrayList<>();
