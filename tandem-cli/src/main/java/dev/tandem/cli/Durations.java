@@ -3,12 +3,12 @@ package dev.tandem.cli;
 import dev.tandem.core.InvalidInputException;
 import java.time.Duration;
 
-/** Parses durations such as {@code 500ms}, {@code 10s}, {@code 2m}. */
+/** Parses durations such as {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
 final class Durations {
 
     private Durations() {}
 
-    /** Parses {@code 500ms}, {@code 10s}, {@code 2m} or a number of seconds; refuses anything else, and negative times. */
+    /** Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h} or a number of seconds; refuses anything else, and negative times. */
     static Duration parse(String text, String option) {
         Duration d = parseSigned(text, option);
         if (d.isNegative()) {
@@ -29,9 +29,12 @@ final class Durations {
             if (t.endsWith("m")) {
                 return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
             }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
             return Duration.ofSeconds(Long.parseLong(t));
         } catch (NumberFormatException e) {
-            throw InvalidInputException.of(option, "'" + text + "' is not a duration such as 500ms, 10s or 2m");
+            throw InvalidInputException.of(option, "'" + text + "' is not a duration such as 500ms, 10s, 2m or 1h");
         }
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "tandem 0.1.0-SNAPSHOT",
         description = "Distributed transactions across microservices, built on event streams.",
-        subcommands = {DemoCommand.class, BankCommand.class, CoordinatorCommand.class, ChaosCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, BankCommand.class, CoordinatorCommand.class, AdminCommand.class, ChaosCommand.class, BenchCommand.class,
                 SimCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
@@ -23,9 +23,13 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (for tests). */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line (tests set its output streams). */
+    static CommandLine commandLine() {
         return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Main::refuseInvalidInput)
-                .execute(args);
+                .setExecutionExceptionHandler(Main::refuseInvalidInput);
     }
 
     /** Invalid input (an option's value a command refused) is a usage error: its message and exit code 2, no stack trace. */

@@ -62,7 +62,7 @@ class BenchCommandTest {
         }
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("tandem bench: --warmup: must not be negative, was '-5s'")
-                .contains("tandem bench: --warmup-limit: 'soon' is not a duration such as 500ms, 10s or 2m")
+                .contains("tandem bench: --warmup-limit: 'soon' is not a duration such as 500ms, 10s, 2m or 1h")
                 .contains("tandem chaos: --duration: must not be negative, was '-1m'")
                 .doesNotContain("\tat ");
     }

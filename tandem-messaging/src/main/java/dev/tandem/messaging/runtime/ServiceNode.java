@@ -69,6 +69,11 @@ public final class ServiceNode implements AutoCloseable {
         return c;
     }
 
+    /** Every inbox consumer of this node, by the destination it consumes. */
+    public Map<String, InboxConsumer> inboxes() {
+        return inboxes; // immutable
+    }
+
     /** Stops consuming, then relaying, then purging. */
     @Override
     public synchronized void close() {

@@ -1,17 +1,22 @@
 package dev.tandem.example.bank.http;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.tandem.example.bank.tandem.BankAccounts;
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.example.bank.tandem.BankService;
 import dev.tandem.example.bank.tandem.CoordinatorService;
+import dev.tandem.messaging.runtime.ServiceNode;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * The HTTP/JSON API of one service on the JDK's HTTP server, one virtual thread per request:
- * a bank ({@code /accounts}), the coordinator ({@code /transfers}), or both.
+ * a bank ({@code /accounts}), the coordinator ({@code /transfers}), or both; and for operators, {@code /admin}
+ * (parked messages, and on the coordinator transactions by status and the STUCK ones' retry and resolve).
  */
 public final class BankHttpServer implements AutoCloseable {
 
@@ -26,21 +31,33 @@ public final class BankHttpServer implements AutoCloseable {
     /**
      * Starts serving on 127.0.0.1:{@code port} (0 picks a free port).
      *
-     * @param bank the bank's accounts, or null for a coordinator-only service
+     * @param bank the bank, or null for a coordinator-only service
      * @param coordinator the transfers, or null for a bank-only service
      */
-    public static BankHttpServer start(int port, BankAccounts bank, CoordinatorService coordinator) throws IOException {
+    public static BankHttpServer start(int port, BankService bank, CoordinatorService coordinator) throws IOException {
+        if (bank == null && coordinator == null) {
+            throw InvalidInputException.of("bank", "a service serves a bank, the coordinator or both; both were null");
+        }
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-http-", 1).factory());
         server.setExecutor(executor);
         if (bank != null) {
-            BankApi api = new BankApi(bank);
+            BankApi api = new BankApi(bank.accounts());
             server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
         }
         if (coordinator != null) {
             TransferApi api = new TransferApi(coordinator);
             server.createContext("/transfers", ex -> Exchanges.handle(ex, api::handle));
         }
+        List<ServiceNode> nodes = new ArrayList<>();
+        if (bank != null) {
+            nodes.add(bank.node());
+        }
+        if (coordinator != null) {
+            nodes.add(coordinator.node());
+        }
+        AdminApi admin = new AdminApi(nodes, coordinator);
+        server.createContext("/admin", ex -> Exchanges.handle(ex, admin::handle));
         server.createContext("/", ex -> Exchanges.handle(ex, e -> {
             throw HttpProblem.notFound("no resource at " + e.getRequestURI().getPath()).raise();
         }));

@@ -35,7 +35,7 @@ public final class RunningNode implements AutoCloseable {
             parts.add(transport);
             BankService service = BankService.start(bank, store, transport);
             parts.add(service);
-            BankHttpServer server = BankHttpServer.start(port, service.accounts(), null);
+            BankHttpServer server = BankHttpServer.start(port, service, null);
             parts.add(server);
             return new RunningNode(parts, server, "bank " + bank);
         } catch (IOException | RuntimeException e) {

@@ -39,6 +39,11 @@ public final class BankService implements AutoCloseable {
         return accounts;
     }
 
+    /** The bank's messaging node (its outbox relay and inbox), e.g. for its parked messages. */
+    public ServiceNode node() {
+        return node;
+    }
+
     /** Stops the messaging node; the store and the transport are the caller's. */
     @Override
     public void close() {

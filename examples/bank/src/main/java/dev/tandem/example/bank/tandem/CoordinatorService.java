@@ -16,6 +16,7 @@ import dev.tandem.saga.coordinator.TransactionRejectedException;
 import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
 import dev.tandem.saga.engine.TimerDriver;
+import dev.tandem.saga.engine.TransactionQueries;
 import dev.tandem.saga.engine.TransactionView;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     private final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
     private final int resumed;
     private final TransferWatch watch;
+    private final TransactionQueries queries;
     private ServiceNode node;
     private TimerDriver timers;
 
@@ -55,6 +57,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
         this.banks = List.copyOf(banks);
         coordinator = new Coordinator(NAME, store, TransferDefinitions.registry(this.banks), clock, new SplittableRandom(), Ownership.all());
         watch = new TransferWatch(coordinator);
+        queries = new TransactionQueries(store, TransferDefinitions.registry(this.banks), clock);
         resumed = coordinator.recover();
         try {
             node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
@@ -92,6 +95,16 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
 
     public Coordinator coordinator() {
         return coordinator;
+    }
+
+    /** Transfers by status and age, for operators (a projection of the store, caught up at each query). */
+    public TransactionQueries queries() {
+        return queries;
+    }
+
+    /** The coordinator's messaging node (its outbox relay and reply inbox), e.g. for its parked messages. */
+    public ServiceNode node() {
+        return node;
     }
 
     /** Failures the timer driver reported (for tests and diagnostics). */

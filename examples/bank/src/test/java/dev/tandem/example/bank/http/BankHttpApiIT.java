@@ -3,7 +3,7 @@ package dev.tandem.example.bank.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tandem.core.json.Json;
+import dev.tandem.example.bank.http.HttpTestClient.Response;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.example.bank.tandem.BankService;
@@ -11,12 +11,9 @@ import dev.tandem.example.bank.tandem.CoordinatorService;
 import dev.tandem.messaging.inprocess.InProcessTransport;
 import java.time.InstantSource;
 import dev.tandem.example.bank.transfer.AccountRef;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -33,15 +30,15 @@ class BankHttpApiIT {
     BankHttpServer bankA;
     BankHttpServer bankB;
     BankHttpServer coordinator;
-    final HttpClient http = HttpClient.newHttpClient();
+    final HttpTestClient requests = new HttpTestClient();
 
     @BeforeEach
     void setUp() throws Exception {
         a = BankService.start("A", stores.get(0), transport);
         b = BankService.start("B", stores.get(1), transport);
         transfers = CoordinatorService.start(stores.get(2), transport, List.of("A", "B"), InstantSource.system());
-        bankA = BankHttpServer.start(0, a.accounts(), null);
-        bankB = BankHttpServer.start(0, b.accounts(), null);
+        bankA = BankHttpServer.start(0, a, null);
+        bankB = BankHttpServer.start(0, b, null);
         coordinator = BankHttpServer.start(0, null, transfers);
     }
 
@@ -57,14 +54,8 @@ class BankHttpApiIT {
         stores.forEach(EventStore::close);
     }
 
-    record Response(int status, JsonNode body) {}
-
     Response send(BankHttpServer server, String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        return new Response(r.statusCode(), Json.mapper().readTree(r.body()));
+        return requests.send(server, method, path, body);
     }
 
     void openFunded(BankHttpServer bank, String id, long amount) throws Exception {
