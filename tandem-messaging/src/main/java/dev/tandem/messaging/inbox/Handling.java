@@ -281,6 +281,7 @@ final class Handling {
                 log.warn("{} failed on {} (attempt {}); retrying in {} ms", inbox.consumer(), item.message, item.failures, delay / 1_000_000, failure);
             }
             item.notBeforeNanos = System.nanoTime() + delay;
+            inbox.retried();
             return Verdict.AGAIN;
         }
         DeadLetterReason reason = transientFailure ? DeadLetterReason.OUT_OF_ATTEMPTS : reasonFor(failure);
@@ -293,6 +294,7 @@ final class Handling {
         DeadLetter letter = new DeadLetter(item.message, reason, item.failures, DeadLetter.describe(failure), null);
         try {
             inbox.store().commit(inbox.parking(letter));
+            inbox.parked();
         } catch (DuplicateMessageException already) {
             // handled or parked meanwhile by another delivery: the first record stands
         }

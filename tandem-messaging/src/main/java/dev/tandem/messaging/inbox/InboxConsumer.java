@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,10 @@ public final class InboxConsumer implements PipelinedBatchListener {
     private final Replies replies;
     private final Handling handling = new Handling(this);
     private final InboxPipeline pipeline;
+    private final LongAdder handled = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder parked = new LongAdder();
 
     /** @param consumer the inbox key's consumer part, stable across restarts (e.g. {@code bank-b/transfers}) */
     public InboxConsumer(EventStore store, String consumer, MessageHandler handler, InboxOptions options) {
@@ -161,6 +166,14 @@ public final class InboxConsumer implements PipelinedBatchListener {
         return effects.inbox(new InboxEntry(consumer, messageId, InboxResult.of(writes)));
     }
 
+    void retried() {
+        retries.increment();
+    }
+
+    void parked() {
+        parked.increment();
+    }
+
     /** The commit that parks {@code letter}: the dead-letter event plus an inbox entry marking it parked. */
     Commit parking(DeadLetter letter) {
         return deadLetters.park(Commit.builder(), letter)
@@ -168,8 +181,29 @@ public final class InboxConsumer implements PipelinedBatchListener {
                 .build();
     }
 
+    /** Messages handled and committed since this consumer started. */
+    public long handledCount() {
+        return handled.sum();
+    }
+
+    /** Deliveries recognised as duplicates of handled (or parked) messages and not applied again, since it started. */
+    public long duplicateCount() {
+        return duplicates.sum();
+    }
+
+    /** Handling attempts that failed transiently and were scheduled again, since it started. */
+    public long retryCount() {
+        return retries.sum();
+    }
+
+    /** Messages this consumer parked since it started. */
+    public long parkedCount() {
+        return parked.sum();
+    }
+
     /** Tells a {@link CommitAwareHandler} that the handling commit of {@code m} is durable. */
     void committed(Message m, Commit commit) {
+        handled.increment();
         tell(m, commit, true);
     }
 
@@ -201,6 +235,7 @@ public final class InboxConsumer implements PipelinedBatchListener {
     }
 
     void duplicate(InboxRecord previous) {
+        duplicates.increment();
         if (replies != null) {
             replies.resend(previous);
         }

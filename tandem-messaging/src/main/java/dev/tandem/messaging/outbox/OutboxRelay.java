@@ -28,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,9 @@ public final class OutboxRelay implements AutoCloseable {
     private final ReentrantLock inFlightLock = new ReentrantLock();
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private volatile PositionWatch confirmed; // from the checkpoint, once started
+    private final LongAdder publishedMessages = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder parked = new LongAdder();
     private long lastTracked; // the end of the newest batch in flight; the subscription thread's own
     private volatile TandemException broken;
     private final Object checkpointLock = new Object();
@@ -114,6 +118,26 @@ public final class OutboxRelay implements AutoCloseable {
     /** Drops parked message {@code messageId} for good, recording {@code note}. */
     public void discard(UUID messageId, String note) {
         deadLetters.discard(messageId, note);
+    }
+
+    /** Messages handed to the transport since this relay started (a batch re-published after a failure counts again). */
+    public long publishedCount() {
+        return publishedMessages.sum();
+    }
+
+    /** Publishes that failed transiently and were tried again, since this relay started. */
+    public long retryCount() {
+        return retries.sum();
+    }
+
+    /** Messages this relay parked since it started. */
+    public long parkedCount() {
+        return parked.sum();
+    }
+
+    /** How far the relay is behind its store: store positions written but not yet published and confirmed (or parked). */
+    public long lag() {
+        return Math.max(0, store.lastPosition() - position());
     }
 
     /** The store position up to which every routed event has been published (and confirmed) or parked. */
@@ -164,6 +188,7 @@ public final class OutboxRelay implements AutoCloseable {
             track(CompletableFuture.completedFuture(null), end);
             return;
         }
+        publishedMessages.add(messages.size());
         track(published, end);
     }
 
@@ -267,6 +292,7 @@ public final class OutboxRelay implements AutoCloseable {
         for (int failures = 1; ; failures++) {
             try {
                 await(messages);
+                publishedMessages.add(messages.size());
                 return;
             } catch (TandemException e) {
                 if (!e.isTransient() && !(e instanceof ClosedException)) { // a closed transport is shutdown, not a bad message
@@ -283,6 +309,7 @@ public final class OutboxRelay implements AutoCloseable {
                     throw new InterruptedException("relay " + options.name() + " is closing");
                 }
                 Duration delay = retry.delayAfter(Math.min(failures, 30));
+                retries.increment();
                 log.warn("relay {} could not publish {} messages (attempt {}); retrying in {}", options.name(), messages.size(), failures, delay, e);
                 TimeUnit.NANOSECONDS.sleep(delay.toNanos()); // backoff before a retry, not synchronisation
             }
@@ -313,6 +340,7 @@ public final class OutboxRelay implements AutoCloseable {
         log.error("relay {} parks {}: {}", options.name(), m, reason, error);
         try {
             store.commit(deadLetters.park(Commit.builder(), new DeadLetter(m, reason, attempts, DeadLetter.describe(error), null)).build());
+            parked.increment();
         } catch (DuplicateEventException already) {
             // parked before a restart: the first record stands
         }

@@ -64,6 +64,7 @@ public final class Coordinator {
     private final ConcurrentHashMap<String, CompletableFuture<Transaction>> terminalWaiters = new ConcurrentHashMap<>();
     private final ReplyHandler replyHandler = new ReplyHandler();
     private final StuckListener stuckListener;
+    private final CoordinatorStats stats = new CoordinatorStats();
 
     /**
      * A coordinator that logs every transaction that gets stuck ({@link StuckListener#logging()}).
@@ -96,6 +97,16 @@ public final class Coordinator {
 
     public String name() {
         return name;
+    }
+
+    /** What this instance has durably decided since it started (counters for {@link CoordinatorMetrics}). */
+    public CoordinatorStats stats() {
+        return stats;
+    }
+
+    /** Transactions this instance has a due time for: the ones it drives that are not final (nor STUCK). */
+    public int scheduledTransactions() {
+        return timers.size();
     }
 
     /** Starts {@code transactionId} (idempotent for the same definition and input) and waits until it is durable. */
@@ -226,7 +237,7 @@ public final class Coordinator {
                 if (after.status().isFinal()) {
                     completeTerminal(id, after);
                 }
-                alertIfStuck(after, write.events());
+                observeDurable(after, write.events());
             }
         }
     }
@@ -383,7 +394,7 @@ public final class Coordinator {
                     if (error == null) {
                         Transaction after = decided.after();
                         timers.schedule(id, loaded.version() + decided.events().size(), after.nextDueAt());
-                        alertIfStuck(after, decided.events());
+                        observeDurable(after, decided.events());
                         if (after.status().isFinal()) {
                             cache.remove(id);
                             completeTerminal(id, after);
@@ -424,13 +435,34 @@ public final class Coordinator {
     }
 
     /**
-     * Tells the listener when {@code events}, now durable, moved the transaction to STUCK (not when they only follow
-     * it there); the listener's failure is its own, never the decision's.
+     * Counts what {@code events}, now durable, did to the transaction ({@link #stats()}), and tells the stuck listener
+     * when they moved it to STUCK (not when they only follow it there); the listener's failure is its own, never the
+     * decision's.
      */
-    private void alertIfStuck(Transaction tx, List<NewEvent> events) {
-        if (tx.status() != Status.STUCK || events.stream().noneMatch(TransactionEventCodec::isStuck)) {
-            return;
+    private void observeDurable(Transaction tx, List<NewEvent> events) {
+        boolean stuck = false;
+        for (NewEvent e : events) {
+            switch (TransactionEventCodec.milestone(e)) {
+                case STARTED -> stats.started.increment();
+                case FINISHED -> stats.finished(tx);
+                case STUCK -> {
+                    stats.stuck.increment();
+                    stuck = true;
+                }
+                case OPERATOR_RETRIED -> stats.operatorRetries.increment();
+                case OPERATOR_RESOLVED -> {
+                    stats.operatorResolutions.increment();
+                    stats.finished(tx);
+                }
+                case NONE -> { }
+            }
         }
+        if (stuck && tx.status() == Status.STUCK) {
+            alertStuck(tx);
+        }
+    }
+
+    private void alertStuck(Transaction tx) {
         try {
             stuckListener.stuck(tx);
         } catch (RuntimeException e) {

@@ -32,7 +32,16 @@ final class TransactionEventCodec {
         }
     }
 
-    private static final String STUCK = PREFIX + TransactionEvent.Stuck.class.getSimpleName();
+    /** What a stored event means for the coordinator's figures. */
+    enum Milestone { STARTED, FINISHED, STUCK, OPERATOR_RETRIED, OPERATOR_RESOLVED, NONE }
+
+    private static final Map<String, Milestone> MILESTONES = Map.of(
+            PREFIX + TransactionEvent.Started.class.getSimpleName(), Milestone.STARTED,
+            PREFIX + TransactionEvent.Committed.class.getSimpleName(), Milestone.FINISHED,
+            PREFIX + TransactionEvent.Compensated.class.getSimpleName(), Milestone.FINISHED,
+            PREFIX + TransactionEvent.Stuck.class.getSimpleName(), Milestone.STUCK,
+            PREFIX + TransactionEvent.OperatorRetried.class.getSimpleName(), Milestone.OPERATOR_RETRIED,
+            PREFIX + TransactionEvent.OperatorResolved.class.getSimpleName(), Milestone.OPERATOR_RESOLVED);
 
     private final String replyTo;
 
@@ -53,9 +62,9 @@ final class TransactionEventCodec {
         return new NewEvent(NewEvent.newId(), PREFIX + event.getClass().getSimpleName(), ProtocolJson.encode(event), Json.CONTENT_TYPE, meta, null);
     }
 
-    /** Whether {@code e} is the encoding of a {@link TransactionEvent.Stuck}. */
-    static boolean isStuck(NewEvent e) {
-        return e.type().equals(STUCK);
+    /** What {@code e}, an event this codec encoded, means for the coordinator's figures. */
+    static Milestone milestone(NewEvent e) {
+        return MILESTONES.getOrDefault(e.type(), Milestone.NONE);
     }
 
     /** The coordinator event a stored event stands for, or null for a stored event that is not one (e.g. an ownership claim). */

@@ -31,6 +31,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -98,6 +99,31 @@ class CoordinatorTest {
             assertThat(bankA.balance()).isEqualTo(90);
             assertThat(bankB.balance()).isEqualTo(10);
             assertThat(stuckAlerts).isEmpty();
+        }
+
+        @Test
+        void isCountedOnceDurableWithItsDuration() {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new CoordinatorMetrics(subject).bindTo(registry);
+            network.duplicateEverything = true;
+            subject.start("t1", "transfer", TEN);
+            clock.advance(Duration.ofMillis(250));
+            network.runUntilQuiet();
+            bankB.limit = 5;
+            subject.start("t2", "transfer", TEN);
+            clock.advance(Duration.ofMillis(100));
+            network.runUntilQuiet();
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(status("t2")).isEqualTo(Status.COMPENSATED);
+            assertThat(registry.get("tandem.transactions.started").functionCounter().count()).isEqualTo(2);
+            assertThat(registry.get("tandem.transactions.finished").tag("status", "COMMITTED").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.finished").tag("status", "COMPENSATED").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.stuck").functionCounter().count()).isZero();
+            assertThat(registry.get("tandem.transactions.duration").functionTimer().count()).isEqualTo(2);
+            assertThat(registry.get("tandem.transactions.duration").functionTimer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .as("250 ms and 100 ms from start to end, by the coordinator's clock").isEqualTo(350);
+            assertThat(registry.get("tandem.transactions.scheduled").gauge().value()).isZero();
         }
 
         @Test
@@ -243,6 +269,28 @@ class CoordinatorTest {
 
             assertThat(status("t1")).isEqualTo(Status.STUCK);
             assertThat(subject.operatorResolve("t1", Status.COMPENSATED, "bob", "refunded by hand").status()).isEqualTo(Status.COMPENSATED);
+        }
+
+        @Test
+        void isCountedAndSoAreTheOperatorsActions() {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            new CoordinatorMetrics(subject).bindTo(registry);
+            assertThat(registry.get("tandem.transactions.stuck").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.started").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.scheduled").gauge().value()).as("a STUCK transaction has no due time").isZero();
+
+            subject.operatorRetry("t1", "alice", "trying once more");
+            network.runUntilQuiet();
+            advanceAndFire(Duration.ofSeconds(1));
+            advanceAndFire(Duration.ofSeconds(1));
+            subject.operatorResolve("t1", Status.COMPENSATED, "bob", "refunded by hand");
+
+            assertThat(registry.get("tandem.transactions.stuck").functionCounter().count()).as("stuck again after the retry").isEqualTo(2);
+            assertThat(registry.get("tandem.transactions.operator").tag("action", "retry").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.operator").tag("action", "resolve").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.finished").tag("status", "COMPENSATED").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("tandem.transactions.finished").tag("status", "COMMITTED").functionCounter().count()).isZero();
+            assertThat(registry.get("tandem.transactions.duration").functionTimer().count()).isEqualTo(1);
         }
 
         @Test

@@ -16,16 +16,19 @@ import java.util.concurrent.Executors;
 /**
  * The HTTP/JSON API of one service on the JDK's HTTP server, one virtual thread per request:
  * a bank ({@code /accounts}), the coordinator ({@code /transfers}), or both; and for operators, {@code /admin}
- * (parked messages, and on the coordinator transactions by status and the STUCK ones' retry and resolve).
+ * (parked messages, and on the coordinator transactions by status and the STUCK ones' retry and resolve), and
+ * {@code /metrics} in the Prometheus text format.
  */
 public final class BankHttpServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ServiceMetrics metrics;
 
-    private BankHttpServer(HttpServer server, ExecutorService executor) {
+    private BankHttpServer(HttpServer server, ExecutorService executor, ServiceMetrics metrics) {
         this.server = server;
         this.executor = executor;
+        this.metrics = metrics;
     }
 
     /**
@@ -58,11 +61,13 @@ public final class BankHttpServer implements AutoCloseable {
         }
         AdminApi admin = new AdminApi(nodes, coordinator);
         server.createContext("/admin", ex -> Exchanges.handle(ex, admin::handle));
+        ServiceMetrics metrics = new ServiceMetrics(nodes, coordinator == null ? null : coordinator.coordinator());
+        server.createContext("/metrics", ex -> Exchanges.handle(ex, metrics::handle));
         server.createContext("/", ex -> Exchanges.handle(ex, e -> {
             throw HttpProblem.notFound("no resource at " + e.getRequestURI().getPath()).raise();
         }));
         server.start();
-        return new BankHttpServer(server, executor);
+        return new BankHttpServer(server, executor, metrics);
     }
 
     public int port() {
@@ -73,5 +78,6 @@ public final class BankHttpServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        metrics.close();
     }
 }

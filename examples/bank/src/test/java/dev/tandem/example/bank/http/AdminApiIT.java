@@ -116,6 +116,19 @@ class AdminApiIT {
         Response again = send(coordinator, "POST", "/admin/transactions/" + id + "/retry", "{\"operator\":\"ops\",\"reason\":\"again\"}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.body().get("error").asText()).isEqualTo("not_stuck");
+
+        HttpTestClient.Text metrics = requests.get(coordinator, "/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.contentType()).startsWith("text/plain");
+        assertThat(metrics.body()).contains("tandem_transactions_started_total{coordinator=\"coordinator\"} 2.0")
+                .contains("tandem_transactions_stuck_total{coordinator=\"coordinator\"} 2.0")
+                .contains("tandem_transactions_finished_total{coordinator=\"coordinator\",status=\"COMPENSATED\"} 1.0")
+                .contains("tandem_transactions_operator_total{action=\"resolve\",coordinator=\"coordinator\"} 1.0")
+                .contains("tandem_inbox_handled_total{consumer=\"coordinator/coordinator\",service=\"coordinator\"}")
+                .contains("jvm_memory_used_bytes");
+        assertThat(requests.get(bankA, "/metrics").body()).contains("tandem_inbox_handled_total{consumer=\"bank-A/bank-A\",service=\"bank-A\"}")
+                .contains("tandem_outbox_lag_events{service=\"bank-A\"}").doesNotContain("tandem_transactions_");
+        assertThat(send(bankA, "POST", "/metrics", "{}").status()).isEqualTo(405);
     }
 
     @Test

@@ -12,6 +12,8 @@ final class HttpTestClient {
 
     record Response(int status, JsonNode body) {}
 
+    record Text(int status, String contentType, String body) {}
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     Response send(BankHttpServer server, String method, String path, String body) throws Exception {
@@ -19,5 +21,11 @@ final class HttpTestClient {
         r.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<byte[]> response = http.send(r.build(), HttpResponse.BodyHandlers.ofByteArray());
         return new Response(response.statusCode(), Json.mapper().readTree(response.body()));
+    }
+
+    Text get(BankHttpServer server, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Text(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
     }
 }
