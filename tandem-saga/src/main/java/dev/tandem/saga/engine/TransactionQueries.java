@@ -12,7 +12,10 @@ import dev.tandem.saga.definition.DefinitionRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,15 +24,26 @@ import java.util.function.Predicate;
 /**
  * Lists transactions by state and age: a projection of every transaction stream in the store, caught up from
  * the store's global order at each query (so it is never staler than the last durable commit).
+ *
+ * <p>Memory stays bounded by the transactions in progress: a transaction that becomes final (COMMITTED or
+ * COMPENSATED) is counted, kept among the {@link #KEEP_FINISHED} most recent of its status, and otherwise
+ * forgotten; nothing happens to a final transaction afterwards, so its later events (there are none) need no state.
  */
 public final class TransactionQueries {
+
+    /** How many of the most recently finished transactions of each final status are kept for {@link #byStatus}. */
+    public static final int KEEP_FINISHED = 1_000;
 
     private static final int PAGE = 5000;
 
     private final EventStore store;
     private final TransactionDecider decider;
     private final InstantSource clock;
-    private final Map<String, TransactionState> states = new HashMap<>();
+    /** Transactions not final: running, confirming, compensating or stuck. */
+    private final Map<String, TransactionState> open = new HashMap<>();
+    /** The most recently finished transactions of each final status, in the order they finished. */
+    private final Map<Status, ArrayDeque<Transaction>> recentlyFinished = new EnumMap<>(Status.class);
+    private final Map<Status, Long> finishedCounts = new EnumMap<>(Status.class);
     private long position;
 
     public TransactionQueries(EventStore store, DefinitionRegistry registry, InstantSource clock) {
@@ -38,24 +52,32 @@ public final class TransactionQueries {
         this.clock = InvalidInputException.requireNonNull(clock, "clock");
     }
 
-    /** Transactions in {@code status}, oldest first, at most {@code limit}. */
+    /**
+     * Transactions in {@code status}, oldest first, at most {@code limit}. For a final status (COMMITTED, COMPENSATED),
+     * among the {@link #KEEP_FINISHED} that reached it most recently.
+     */
     public synchronized List<Transaction> byStatus(Status status, int limit) {
         InvalidInputException.requireNonNull(status, "status");
-        return select(t -> t.status() == status, limit);
+        requireLimit(limit);
+        catchUp();
+        return select(status.isFinal() ? recentlyFinished.getOrDefault(status, new ArrayDeque<>()) : openTransactions(), t -> t.status() == status,
+                limit);
     }
 
     /** Transactions not final (running, compensating, confirming or stuck) that started more than {@code age} ago. */
     public synchronized List<Transaction> unfinishedOlderThan(Duration age, int limit) {
         InvalidInputException.requireNonNull(age, "age");
+        requireLimit(limit);
+        catchUp();
         Instant cutoff = clock.instant().minus(age);
-        return select(t -> !t.status().isFinal() && t.startedAt().isBefore(cutoff), limit);
+        return select(openTransactions(), t -> t.startedAt().isBefore(cutoff), limit);
     }
 
-    /** How many transactions are in each status. */
+    /** How many transactions are in each status (the final ones: every one that ever finished). */
     public synchronized Map<Status, Long> countByStatus() {
         catchUp();
-        Map<Status, Long> counts = new HashMap<>();
-        for (TransactionState s : states.values()) {
+        Map<Status, Long> counts = new HashMap<>(finishedCounts);
+        for (TransactionState s : open.values()) {
             if (s instanceof Transaction t) {
                 counts.merge(t.status(), 1L, Long::sum);
             }
@@ -63,13 +85,19 @@ public final class TransactionQueries {
         return counts;
     }
 
-    private List<Transaction> select(Predicate<Transaction> filter, int limit) {
+    private List<Transaction> openTransactions() {
+        return open.values().stream().filter(Transaction.class::isInstance).map(Transaction.class::cast).toList();
+    }
+
+    private static void requireLimit(int limit) {
         if (limit < 1) {
             throw InvalidInputException.of("limit", "must be at least 1, was " + limit);
         }
-        catchUp();
-        return states.values().stream()
-                .filter(Transaction.class::isInstance).map(Transaction.class::cast)
+    }
+
+    /** {@code from}'s transactions that pass {@code filter}, oldest first, at most {@code limit} (caught up already). */
+    private static List<Transaction> select(Collection<Transaction> from, Predicate<Transaction> filter, int limit) {
+        return from.stream()
                 .filter(filter)
                 .sorted(Comparator.comparing(Transaction::startedAt).thenComparing(Transaction::id))
                 .limit(limit)
@@ -84,12 +112,31 @@ public final class TransactionQueries {
                 String id = TransactionStreams.transactionIdOf(e.stream());
                 TransactionEvent event = id == null ? null : TransactionEventCodec.decode(e);
                 if (event != null) {
-                    states.put(id, decider.evolve(states.getOrDefault(id, TransactionDecider.initial()), event));
+                    apply(id, event);
                 }
             }
             if (page.size() < PAGE) {
                 return;
             }
+        }
+    }
+
+    private void apply(String id, TransactionEvent event) {
+        TransactionState before = open.get(id);
+        if (before == null && !(event instanceof TransactionEvent.Started)) {
+            return; // every transaction starts with Started, seen first: this one finished and was forgotten
+        }
+        TransactionState after = decider.evolve(before == null ? TransactionDecider.initial() : before, event);
+        if (after instanceof Transaction t && t.status().isFinal()) {
+            open.remove(id);
+            finishedCounts.merge(t.status(), 1L, Long::sum);
+            ArrayDeque<Transaction> recent = recentlyFinished.computeIfAbsent(t.status(), s -> new ArrayDeque<>());
+            recent.addLast(t);
+            if (recent.size() > KEEP_FINISHED) {
+                recent.removeFirst();
+            }
+        } else {
+            open.put(id, after);
         }
     }
 }
