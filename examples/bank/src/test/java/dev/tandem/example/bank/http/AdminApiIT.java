@@ -125,6 +125,9 @@ class AdminApiIT {
                 .contains("tandem_transactions_finished_total{coordinator=\"coordinator\",status=\"COMPENSATED\"} 1.0")
                 .contains("tandem_transactions_operator_total{action=\"resolve\",coordinator=\"coordinator\"} 1.0")
                 .contains("tandem_inbox_handled_total{consumer=\"coordinator/coordinator\",service=\"coordinator\"}")
+                .contains("tandem_transactions_duration_seconds_count{coordinator=\"coordinator\"} 1")
+                .contains("tandem_transactions_scheduled{coordinator=\"coordinator\"}")
+                .contains("tandem_outbox_published_total{service=\"coordinator\"}")
                 .contains("jvm_memory_used_bytes");
         assertThat(requests.get(bankA, "/metrics").body()).contains("tandem_inbox_handled_total{consumer=\"bank-A/bank-A\",service=\"bank-A\"}")
                 .contains("tandem_outbox_lag_events{service=\"bank-A\"}").doesNotContain("tandem_transactions_");
