@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -133,6 +134,15 @@ public final class OutboxRelay implements AutoCloseable {
     /** Messages this relay parked since it started. */
     public long parkedCount() {
         return parked.sum();
+    }
+
+    /**
+     * The failure that stopped this relay, if one did: a batch the transport had accepted failed afterwards. The relay
+     * then publishes nothing more (nothing after that batch counts as confirmed) until it is started again, which
+     * re-publishes from its checkpoint: a service whose relay reports one should be restarted.
+     */
+    public Optional<TandemException> failure() {
+        return Optional.ofNullable(broken);
     }
 
     /** How far the relay is behind its store: store positions written but not yet published and confirmed (or parked). */

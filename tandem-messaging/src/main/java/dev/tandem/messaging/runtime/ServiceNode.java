@@ -34,14 +34,17 @@ import java.util.Map;
 public final class ServiceNode implements AutoCloseable {
 
     private final String service;
+    private final EventStore store;
     private final OutboxRelay relay;
     private final Map<String, InboxConsumer> inboxes;
     private final List<Consumption> consumptions;
     private final InboxPurger purger;
     private boolean closed;
 
-    private ServiceNode(String service, OutboxRelay relay, Map<String, InboxConsumer> inboxes, List<Consumption> consumptions, InboxPurger purger) {
+    private ServiceNode(String service, EventStore store, OutboxRelay relay, Map<String, InboxConsumer> inboxes, List<Consumption> consumptions,
+            InboxPurger purger) {
         this.service = service;
+        this.store = store;
         this.relay = relay;
         this.inboxes = inboxes;
         this.consumptions = consumptions;
@@ -54,6 +57,11 @@ public final class ServiceNode implements AutoCloseable {
 
     public String service() {
         return service;
+    }
+
+    /** The service's store (the caller's: the node does not close it). */
+    public EventStore store() {
+        return store;
     }
 
     public OutboxRelay relay() {
@@ -159,7 +167,7 @@ public final class ServiceNode implements AutoCloseable {
                 }
                 throw e;
             }
-            return new ServiceNode(service, relay, Map.copyOf(inboxes), List.copyOf(consumptions), purger);
+            return new ServiceNode(service, store, relay, Map.copyOf(inboxes), List.copyOf(consumptions), purger);
         }
     }
 }

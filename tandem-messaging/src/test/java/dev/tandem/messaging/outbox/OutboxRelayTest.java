@@ -162,6 +162,27 @@ class OutboxRelayTest {
         }
 
         @Test
+        void reportsTheFailureThatStoppedItWhenAnAcceptedBatchFails() throws Exception {
+            List<CompletableFuture<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
+            ScriptedTransport held = new ScriptedTransport(m -> {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                pending.add(f);
+                return f;
+            }, 3);
+            long first = send("d", "0", "M");
+            subject = new OutboxRelay(store, "svc", held, OPTIONS.withBatchSize(1)).start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.calls() == 1);
+            assertThat(subject.failure()).isEmpty();
+
+            pending.getFirst().completeExceptionally(new dev.tandem.core.TransientException("the broker lost it"));
+            send("d", "1", "M");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> subject.failure().isPresent());
+            assertThat(subject.failure().orElseThrow()).hasMessageContaining("the broker lost it");
+            assertThat(subject.position()).as("held before the failed batch").isLessThan(first);
+        }
+
+        @Test
         void retriesTransientFailuresUntilTheTransportTakesTheBatch() throws Exception {
             AtomicInteger failures = new AtomicInteger(4);
             ScriptedTransport flaky = new ScriptedTransport(m -> failures.getAndDecrement() > 0

@@ -16,8 +16,8 @@ import java.util.concurrent.Executors;
 /**
  * The HTTP/JSON API of one service on the JDK's HTTP server, one virtual thread per request:
  * a bank ({@code /accounts}), the coordinator ({@code /transfers}), or both; and for operators, {@code /admin}
- * (parked messages, and on the coordinator transactions by status and the STUCK ones' retry and resolve), and
- * {@code /metrics} in the Prometheus text format.
+ * (parked messages, and on the coordinator transactions by status and the STUCK ones' retry and resolve),
+ * {@code /metrics} in the Prometheus text format, and {@code /health} for probes.
  */
 public final class BankHttpServer implements AutoCloseable {
 
@@ -63,6 +63,8 @@ public final class BankHttpServer implements AutoCloseable {
         server.createContext("/admin", ex -> Exchanges.handle(ex, admin::handle));
         ServiceMetrics metrics = new ServiceMetrics(nodes, coordinator == null ? null : coordinator.coordinator());
         server.createContext("/metrics", ex -> Exchanges.handle(ex, metrics::handle));
+        ServiceHealth health = new ServiceHealth(nodes);
+        server.createContext("/health", ex -> Exchanges.handle(ex, health::handle));
         server.createContext("/", ex -> Exchanges.handle(ex, e -> {
             throw HttpProblem.notFound("no resource at " + e.getRequestURI().getPath()).raise();
         }));

@@ -178,6 +178,27 @@ class AdminApiIT {
     }
 
     @Test
+    void reportsHealthUpAndDownWithTheFailedCheck() throws Exception {
+        Response up = send(coordinator, "GET", "/health", null);
+        assertThat(up.status()).isEqualTo(200);
+        assertThat(up.body().get("status").asText()).isEqualTo("UP");
+        assertThat(up.body().get("checks")).extracting(c -> c.get("name").asText() + "=" + c.get("status").asText())
+                .containsExactly("store-coordinator=UP", "outbox-coordinator=UP");
+        assertThat(send(bankA, "GET", "/health", null).status()).isEqualTo(200);
+
+        stores.get(0).close(); // bank A's store
+
+        Response down = send(bankA, "GET", "/health", null);
+        assertThat(down.status()).isEqualTo(503);
+        assertThat(down.body().get("status").asText()).isEqualTo("DOWN");
+        JsonNode store = down.body().get("checks").get(0);
+        assertThat(store.get("name").asText()).isEqualTo("store-bank-A");
+        assertThat(store.get("status").asText()).isEqualTo("DOWN");
+        assertThat(store.get("reason").asText()).containsIgnoringCase("closed");
+        assertThat(send(coordinator, "GET", "/health", null).status()).as("the coordinator's own store is fine").isEqualTo(200);
+    }
+
+    @Test
     void listsReplaysAndDiscardsABanksParkedMessage() throws Exception {
         UUID poison = UUID.randomUUID();
         transport.publish(List.of(new Message(poison, "tester", "bank-A", "k", 1, clock.instant(), BranchCommand.TYPE, "application/json",
