@@ -52,6 +52,15 @@ class OutboxRelayTest {
         return store.append(StreamId.of("order-" + key), ExpectedVersion.any(), List.of(e)).lastPosition();
     }
 
+    /** A transport that accepts up to 3 batches in flight and confirms each when the test completes its future in {@code pending}. */
+    private static ScriptedTransport holding(List<CompletableFuture<Void>> pending) {
+        return new ScriptedTransport(m -> {
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            pending.add(f);
+            return f;
+        }, 3);
+    }
+
     private boolean relayed(long position) throws InterruptedException {
         return subject.awaitPosition(position, Duration.ofSeconds(10));
     }
@@ -129,11 +138,7 @@ class OutboxRelayTest {
         @Test
         void keepsAsManyBatchesInFlightAsTheTransportAllowsAndConfirmsThemOnlyInOrder() throws Exception {
             List<CompletableFuture<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
-            ScriptedTransport held = new ScriptedTransport(m -> {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                pending.add(f);
-                return f;
-            }, 3);
+            ScriptedTransport held = holding(pending);
             long[] ends = new long[5];
             List<Long> sent = new java.util.ArrayList<>();
             for (int i = 0; i < 50; i++) {
@@ -164,11 +169,7 @@ class OutboxRelayTest {
         @Test
         void reportsTheFailureThatStoppedItWhenAnAcceptedBatchFails() throws Exception {
             List<CompletableFuture<Void>> pending = new java.util.concurrent.CopyOnWriteArrayList<>();
-            ScriptedTransport held = new ScriptedTransport(m -> {
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                pending.add(f);
-                return f;
-            }, 3);
+            ScriptedTransport held = holding(pending);
             long first = send("d", "0", "M");
             subject = new OutboxRelay(store, "svc", held, OPTIONS.withBatchSize(1)).start();
             await().atMost(Duration.ofSeconds(10)).until(() -> held.calls() == 1);
