@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
  * Prints the service's JSON answer; exits 1 when the service refused (with its reason) or cannot be reached.
  */
 @Command(name = "admin", mixinStandardHelpOptions = true,
-        description = "Operate a running service through its /admin HTTP API: list STUCK or old transactions, retry or resolve "
-                + "one; list, replay or discard parked messages. Every change is recorded as an event in the service's store.",
-        subcommands = {AdminCommand.Transactions.class, AdminCommand.Counts.class, AdminCommand.Show.class, AdminCommand.Retry.class,
+        description = "Operate a running service through its HTTP API: its health; list STUCK or old transactions, retry or "
+                + "resolve one; list, replay or discard parked messages. Every change is recorded as an event in the service's store.",
+        subcommands = {AdminCommand.Health.class, AdminCommand.Transactions.class, AdminCommand.Counts.class, AdminCommand.Show.class, AdminCommand.Retry.class,
                 AdminCommand.Resolve.class, AdminCommand.Parked.class, AdminCommand.Replay.class, AdminCommand.Discard.class})
 public final class AdminCommand implements Runnable {
 
@@ -80,6 +80,11 @@ public final class AdminCommand implements Runnable {
         } catch (IOException e) {
             err.println("tandem admin: " + base + " answered " + response.statusCode() + " with a body that is not JSON; is it a Tandem service?");
             err.flush();
+            return 1;
+        }
+        if (response.statusCode() == 503 && answer != null && answer.has("checks")) { // /health: DOWN, with its checks
+            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
+            out.flush();
             return 1;
         }
         if (response.statusCode() / 100 != 2) {
@@ -133,6 +138,15 @@ public final class AdminCommand implements Runnable {
 
         @Spec
         CommandSpec spec;
+    }
+
+    @Command(name = "health", mixinStandardHelpOptions = true,
+            description = "The service's health checks; exits 0 when it is UP, 1 when it is DOWN or cannot be reached.")
+    static final class Health extends Sub {
+        @Override
+        public Integer call() throws Exception {
+            return admin.call(spec, "GET", "health", null);
+        }
     }
 
     @Command(name = "transactions", mixinStandardHelpOptions = true, description = "List transactions in a status, or not final and older than an age.")

@@ -76,6 +76,10 @@ class AdminCommandIT {
         assertThat(counts.code()).as(counts.err()).isZero();
         assertThat(Json.mapper().readTree(counts.out()).get("STUCK").asLong()).isZero();
 
+        Run health = admin("--url", url(coordinatorServer), "health");
+        assertThat(health.code()).as(health.err()).isZero();
+        assertThat(Json.mapper().readTree(health.out()).get("status").asText()).isEqualTo("UP");
+
         Run stuck = admin("--url", url(coordinatorServer), "transactions", "--status", "STUCK");
         assertThat(stuck.code()).as(stuck.err()).isZero();
         assertThat(Json.mapper().readTree(stuck.out()).get("transactions")).isEmpty();
@@ -115,6 +119,11 @@ class AdminCommandIT {
         Run onABank = admin("--url", url(bankServer), "counts");
         assertThat(onABank.code()).isEqualTo(1);
         assertThat(onABank.err()).contains("coordinator");
+
+        stores.get(0).close(); // the bank's store
+        Run down = admin("--url", url(bankServer), "health");
+        assertThat(down.code()).isEqualTo(1);
+        assertThat(Json.mapper().readTree(down.out()).get("status").asText()).isEqualTo("DOWN");
 
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {
