@@ -82,12 +82,8 @@ public final class AdminCommand implements Runnable {
             err.flush();
             return 1;
         }
-        if (response.statusCode() == 503 && answer != null && answer.has("checks")) { // /health: DOWN, with its checks
-            out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
-            out.flush();
-            return 1;
-        }
-        if (response.statusCode() / 100 != 2) {
+        boolean healthDown = response.statusCode() == 503 && answer != null && answer.has("checks"); // /health: DOWN, with its checks
+        if (response.statusCode() / 100 != 2 && !healthDown) {
             err.println("tandem admin: " + response.statusCode() + " " + (answer == null ? "" : answer.path("error").asText("") + ": "
                     + answer.path("message").asText("")));
             err.flush();
@@ -95,7 +91,7 @@ public final class AdminCommand implements Runnable {
         }
         out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(answer));
         out.flush();
-        return 0;
+        return healthDown ? 1 : 0;
     }
 
     private URI base() {

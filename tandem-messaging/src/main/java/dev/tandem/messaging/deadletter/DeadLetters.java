@@ -28,6 +28,9 @@ import java.util.UUID;
  */
 public final class DeadLetters {
 
+    /** The longest note a discard records. */
+    public static final int MAX_NOTE = 2_000;
+
     private static final int PAGE = 500;
     private static final int MAX_CONFLICT_RETRIES = 20;
 
@@ -72,7 +75,7 @@ public final class DeadLetters {
 
     /** Drops parked message {@code messageId} for good, recording {@code note} (why, and who decided). */
     public void discard(UUID messageId, String note) {
-        InvalidInputException.requireText(note, "note", 2_000);
+        InvalidInputException.requireText(note, "note", MAX_NOTE);
         act(messageId, letter -> Commit.builder(), DeadLetterEvents.discarded(messageId, note));
     }
 

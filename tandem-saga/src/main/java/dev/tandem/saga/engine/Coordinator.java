@@ -442,20 +442,9 @@ public final class Coordinator {
     private void observeDurable(Transaction tx, List<NewEvent> events) {
         boolean stuck = false;
         for (NewEvent e : events) {
-            switch (TransactionEventCodec.milestone(e)) {
-                case STARTED -> stats.started.increment();
-                case FINISHED -> stats.finished(tx);
-                case STUCK -> {
-                    stats.stuck.increment();
-                    stuck = true;
-                }
-                case OPERATOR_RETRIED -> stats.operatorRetries.increment();
-                case OPERATOR_RESOLVED -> {
-                    stats.operatorResolutions.increment();
-                    stats.finished(tx);
-                }
-                case NONE -> { }
-            }
+            TransactionEventCodec.Milestone milestone = TransactionEventCodec.milestone(e);
+            stats.record(milestone, tx);
+            stuck |= milestone == TransactionEventCodec.Milestone.STUCK;
         }
         if (stuck && tx.status() == Status.STUCK) {
             alertStuck(tx);

@@ -12,18 +12,33 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class CoordinatorStats {
 
-    final LongAdder started = new LongAdder();
-    final LongAdder stuck = new LongAdder();
-    final LongAdder operatorRetries = new LongAdder();
-    final LongAdder operatorResolutions = new LongAdder();
+    private final LongAdder started = new LongAdder();
+    private final LongAdder stuck = new LongAdder();
+    private final LongAdder operatorRetries = new LongAdder();
+    private final LongAdder operatorResolutions = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder compensated = new LongAdder();
     private final LongAdder finishedNanos = new LongAdder();
 
     CoordinatorStats() {}
 
+    /** Counts what {@code milestone}, durable now, did to {@code tx}. */
+    void record(TransactionEventCodec.Milestone milestone, Transaction tx) {
+        switch (milestone) {
+            case STARTED -> started.increment();
+            case FINISHED -> finished(tx);
+            case STUCK -> stuck.increment();
+            case OPERATOR_RETRIED -> operatorRetries.increment();
+            case OPERATOR_RESOLVED -> {
+                operatorResolutions.increment();
+                finished(tx);
+            }
+            case NONE -> { }
+        }
+    }
+
     /** {@code tx} became final (COMMITTED or COMPENSATED, by the engine or by an operator). */
-    void finished(Transaction tx) {
+    private void finished(Transaction tx) {
         if (tx.status() == Status.COMMITTED) {
             committed.increment();
         } else if (tx.status() == Status.COMPENSATED) {

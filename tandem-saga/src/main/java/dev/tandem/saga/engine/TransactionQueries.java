@@ -7,7 +7,6 @@ import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionDecider;
 import dev.tandem.saga.coordinator.TransactionEvent;
-import dev.tandem.saga.coordinator.TransactionState;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +39,7 @@ public final class TransactionQueries {
     private final TransactionDecider decider;
     private final InstantSource clock;
     /** Transactions not final: running, confirming, compensating or stuck. */
-    private final Map<String, TransactionState> open = new HashMap<>();
+    private final Map<String, Transaction> open = new HashMap<>();
     /** The most recently finished transactions of each final status, in the order they finished. */
     private final Map<Status, ArrayDeque<Transaction>> recentlyFinished = new EnumMap<>(Status.class);
     private final Map<Status, Long> finishedCounts = new EnumMap<>(Status.class);
@@ -60,7 +59,7 @@ public final class TransactionQueries {
         InvalidInputException.requireNonNull(status, "status");
         requireLimit(limit);
         catchUp();
-        return select(status.isFinal() ? recentlyFinished.getOrDefault(status, new ArrayDeque<>()) : openTransactions(), t -> t.status() == status,
+        return select(status.isFinal() ? recentlyFinished.getOrDefault(status, new ArrayDeque<>()) : open.values(), t -> t.status() == status,
                 limit);
     }
 
@@ -70,23 +69,17 @@ public final class TransactionQueries {
         requireLimit(limit);
         catchUp();
         Instant cutoff = clock.instant().minus(age);
-        return select(openTransactions(), t -> t.startedAt().isBefore(cutoff), limit);
+        return select(open.values(), t -> t.startedAt().isBefore(cutoff), limit);
     }
 
     /** How many transactions are in each status (the final ones: every one that ever finished). */
     public synchronized Map<Status, Long> countByStatus() {
         catchUp();
         Map<Status, Long> counts = new HashMap<>(finishedCounts);
-        for (TransactionState s : open.values()) {
-            if (s instanceof Transaction t) {
-                counts.merge(t.status(), 1L, Long::sum);
-            }
+        for (Transaction t : open.values()) {
+            counts.merge(t.status(), 1L, Long::sum);
         }
         return counts;
-    }
-
-    private List<Transaction> openTransactions() {
-        return open.values().stream().filter(Transaction.class::isInstance).map(Transaction.class::cast).toList();
     }
 
     private static void requireLimit(int limit) {
@@ -122,12 +115,13 @@ public final class TransactionQueries {
     }
 
     private void apply(String id, TransactionEvent event) {
-        TransactionState before = open.get(id);
+        Transaction before = open.get(id);
         if (before == null && !(event instanceof TransactionEvent.Started)) {
             return; // every transaction starts with Started, seen first: this one finished and was forgotten
         }
-        TransactionState after = decider.evolve(before == null ? TransactionDecider.initial() : before, event);
-        if (after instanceof Transaction t && t.status().isFinal()) {
+        // from Started on, a transaction's state is a Transaction (the evolution refuses anything else)
+        Transaction t = (Transaction) decider.evolve(before == null ? TransactionDecider.initial() : before, event);
+        if (t.status().isFinal()) {
             open.remove(id);
             finishedCounts.merge(t.status(), 1L, Long::sum);
             ArrayDeque<Transaction> recent = recentlyFinished.computeIfAbsent(t.status(), s -> new ArrayDeque<>());
@@ -136,7 +130,7 @@ public final class TransactionQueries {
                 recent.removeFirst();
             }
         } else {
-            open.put(id, after);
+            open.put(id, t);
         }
     }
 }

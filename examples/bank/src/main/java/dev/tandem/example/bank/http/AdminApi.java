@@ -2,6 +2,7 @@ package dev.tandem.example.bank.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.TandemException;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.example.bank.tandem.CoordinatorService;
@@ -40,7 +41,6 @@ import java.util.function.Consumer;
 final class AdminApi {
 
     static final int MAX_LIMIT = 1_000;
-    private static final int MAX_NOTE = 2_000;
 
     /** One party that parks messages: an outbox relay or an inbox consumer, with its replay. */
     private record Owner(DeadLetters letters, Consumer<UUID> replay) {
@@ -87,16 +87,16 @@ final class AdminApi {
         switch (resource) {
             case "dead-letters" -> {
                 if (parts.length == 3) {
-                    requireMethod(exchange, "GET");
+                    Exchanges.requireMethod(exchange, "GET");
                     listLetters(exchange, query);
                 } else if (parts.length == 5 && parts[4].equals("replay")) {
-                    requireMethod(exchange, "POST");
+                    Exchanges.requireMethod(exchange, "POST");
                     replay(exchange, parts[3], query);
                 } else if (parts.length == 5 && parts[4].equals("discard")) {
-                    requireMethod(exchange, "POST");
+                    Exchanges.requireMethod(exchange, "POST");
                     discard(exchange, parts[3], query);
                 } else {
-                    throw notFound(exchange);
+                    throw Exchanges.noResource(exchange);
                 }
             }
             case "transactions" -> {
@@ -104,25 +104,25 @@ final class AdminApi {
                     throw HttpProblem.notFound("this service is a bank: transactions are served by the coordinator's /admin/transactions").raise();
                 }
                 if (parts.length == 3) {
-                    requireMethod(exchange, "GET");
+                    Exchanges.requireMethod(exchange, "GET");
                     listTransactions(exchange, query);
                 } else if (parts.length == 4 && parts[3].equals("counts")) {
-                    requireMethod(exchange, "GET");
+                    Exchanges.requireMethod(exchange, "GET");
                     counts(exchange);
                 } else if (parts.length == 4) {
-                    requireMethod(exchange, "GET");
+                    Exchanges.requireMethod(exchange, "GET");
                     Exchanges.json(exchange, 200, view(parts[3]));
                 } else if (parts.length == 5 && parts[4].equals("retry")) {
-                    requireMethod(exchange, "POST");
+                    Exchanges.requireMethod(exchange, "POST");
                     retry(exchange, parts[3]);
                 } else if (parts.length == 5 && parts[4].equals("resolve")) {
-                    requireMethod(exchange, "POST");
+                    Exchanges.requireMethod(exchange, "POST");
                     resolve(exchange, parts[3]);
                 } else {
-                    throw notFound(exchange);
+                    throw Exchanges.noResource(exchange);
                 }
             }
-            default -> throw notFound(exchange);
+            default -> throw Exchanges.noResource(exchange);
         }
     }
 
@@ -158,11 +158,7 @@ final class AdminApi {
 
     private void discard(HttpExchange exchange, String idText, Map<String, String> query) throws Exception {
         UUID id = uuid(idText, "message id");
-        String note = Exchanges.text(Exchanges.body(exchange), "note");
-        if (note.isBlank() || note.length() > MAX_NOTE) {
-            throw HttpProblem.badRequest("invalid_field", "the field 'note' must say why (1 to " + MAX_NOTE + " characters), was "
-                    + note.length() + " characters").raise();
-        }
+        String note = InvalidInputException.requireText(Exchanges.text(Exchanges.body(exchange), "note"), "note", DeadLetters.MAX_NOTE);
         Owner owner = parkedBy(id, query);
         owner.letters().discard(id, note);
         Exchanges.json(exchange, 200, Map.of("owner", owner.name(), "messageId", id, "action", "discarded"));
@@ -309,14 +305,4 @@ final class AdminApi {
         }
     }
 
-    private static void requireMethod(HttpExchange exchange, String method) {
-        if (!exchange.getRequestMethod().equals(method)) {
-            throw new HttpProblem(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported on "
-                    + exchange.getRequestURI().getPath() + "; use " + method).raise();
-        }
-    }
-
-    private static HttpProblem.Raised notFound(HttpExchange exchange) {
-        return HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath()).raise();
-    }
 }

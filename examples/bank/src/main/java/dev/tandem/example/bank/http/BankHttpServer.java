@@ -44,19 +44,15 @@ public final class BankHttpServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-http-", 1).factory());
         server.setExecutor(executor);
+        List<ServiceNode> nodes = new ArrayList<>();
         if (bank != null) {
             BankApi api = new BankApi(bank.accounts());
             server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
+            nodes.add(bank.node());
         }
         if (coordinator != null) {
             TransferApi api = new TransferApi(coordinator);
             server.createContext("/transfers", ex -> Exchanges.handle(ex, api::handle));
-        }
-        List<ServiceNode> nodes = new ArrayList<>();
-        if (bank != null) {
-            nodes.add(bank.node());
-        }
-        if (coordinator != null) {
             nodes.add(coordinator.node());
         }
         AdminApi admin = new AdminApi(nodes, coordinator);
@@ -66,7 +62,7 @@ public final class BankHttpServer implements AutoCloseable {
         ServiceHealth health = new ServiceHealth(nodes);
         server.createContext("/health", ex -> Exchanges.handle(ex, health::handle));
         server.createContext("/", ex -> Exchanges.handle(ex, e -> {
-            throw HttpProblem.notFound("no resource at " + e.getRequestURI().getPath()).raise();
+            throw Exchanges.noResource(e);
         }));
         server.start();
         return new BankHttpServer(server, executor, metrics);

@@ -75,12 +75,37 @@ final class Exchanges {
     }
 
     static void json(HttpExchange exchange, int status, Object value) throws IOException {
-        byte[] bytes = Json.encode(value);
-        exchange.getResponseHeaders().set("Content-Type", Json.CONTENT_TYPE);
-        exchange.sendResponseHeaders(status, bytes.length);
+        send(exchange, status, Json.CONTENT_TYPE, Json.encode(value));
+    }
+
+    /** Answers {@code status} with {@code body} of {@code contentType}. */
+    static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+            out.write(body);
         }
+    }
+
+    /** Refuses the request with 405 unless its method is {@code method}. */
+    static void requireMethod(HttpExchange exchange, String method) {
+        if (!exchange.getRequestMethod().equals(method)) {
+            throw new HttpProblem(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported on "
+                    + exchange.getRequestURI().getPath() + "; use " + method).raise();
+        }
+    }
+
+    /** The 404 for a path no handler serves. */
+    static HttpProblem.Raised noResource(HttpExchange exchange) {
+        return HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath()).raise();
+    }
+
+    /** Refuses the request unless it is a GET of exactly {@code path} (a context also receives the paths below it). */
+    static void requireGetAt(HttpExchange exchange, String path) {
+        if (!exchange.getRequestURI().getPath().replaceAll("/+$", "").equals(path)) {
+            throw noResource(exchange);
+        }
+        requireMethod(exchange, "GET");
     }
 
     static void problem(HttpExchange exchange, HttpProblem p) throws IOException {

@@ -45,12 +45,7 @@ final class ServiceHealth {
     }
 
     void handle(HttpExchange exchange) throws Exception {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            throw new HttpProblem(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported on /health; use GET").raise();
-        }
-        if (!exchange.getRequestURI().getPath().replaceAll("/+$", "").equals("/health")) {
-            throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath()).raise();
-        }
+        Exchanges.requireGetAt(exchange, "/health");
         List<Check> checks = checks();
         boolean up = checks.stream().allMatch(c -> c.status().equals("UP"));
         Map<String, Object> body = new LinkedHashMap<>();

@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -23,7 +22,8 @@ import java.util.List;
  */
 final class ServiceMetrics implements AutoCloseable {
 
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** What {@link PrometheusMeterRegistry#scrape()} writes (the exposition library's constant is not on the compile path). */
+    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -45,18 +45,8 @@ final class ServiceMetrics implements AutoCloseable {
     }
 
     void handle(HttpExchange exchange) throws Exception {
-        if (!exchange.getRequestMethod().equals("GET")) {
-            throw new HttpProblem(405, "method_not_allowed", exchange.getRequestMethod() + " is not supported on /metrics; use GET").raise();
-        }
-        if (!exchange.getRequestURI().getPath().replaceAll("/+$", "").equals("/metrics")) {
-            throw HttpProblem.notFound("no resource at " + exchange.getRequestURI().getPath()).raise();
-        }
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        Exchanges.requireGetAt(exchange, "/metrics");
+        Exchanges.send(exchange, 200, CONTENT_TYPE, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.tandem.example.bank.verify.TransferClient;
 import dev.tandem.messaging.Transport;
 import dev.tandem.messaging.runtime.ServiceNode;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
+import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
 import dev.tandem.saga.engine.TimerDriver;
@@ -55,9 +56,10 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
 
     private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
         this.banks = List.copyOf(banks);
-        coordinator = new Coordinator(NAME, store, TransferDefinitions.registry(this.banks), clock, new SplittableRandom(), Ownership.all());
+        DefinitionRegistry registry = TransferDefinitions.registry(this.banks);
+        coordinator = new Coordinator(NAME, store, registry, clock, new SplittableRandom(), Ownership.all());
         watch = new TransferWatch(coordinator);
-        queries = new TransactionQueries(store, TransferDefinitions.registry(this.banks), clock);
+        queries = new TransactionQueries(store, registry, clock);
         resumed = coordinator.recover();
         try {
             node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
