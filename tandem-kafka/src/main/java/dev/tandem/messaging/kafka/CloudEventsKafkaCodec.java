@@ -4,6 +4,7 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.Rfc3339;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -25,8 +26,9 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *
  * <p>Attributes travel as {@code ce_*} headers (UTF-8), the payload is the record value unchanged,
  * the partition key is the record key. Free headers of the message travel as
- * {@code tandem.header.<name>}; W3C {@code traceparent} also as the plain {@code traceparent}
- * header that Kafka tracing instrumentations read.
+ * {@code tandem.header.<name>}; W3C {@code traceparent} and {@code tracestate} as the Distributed Tracing extension's
+ * {@code ce_traceparent} and {@code ce_tracestate}, and also as the plain W3C headers that Kafka tracing
+ * instrumentations read.
  */
 public final class CloudEventsKafkaCodec {
 
@@ -41,8 +43,10 @@ public final class CloudEventsKafkaCodec {
     public static final String CAUSATION_ID = "ce_causationid";
     public static final String TRANSACTION_ID = "ce_transactionid";
     public static final String TRACEPARENT = "ce_traceparent";
+    public static final String TRACESTATE = "ce_tracestate";
     public static final String CONTENT_TYPE = "content-type";
     public static final String PLAIN_TRACEPARENT = "traceparent";
+    public static final String PLAIN_TRACESTATE = "tracestate";
     public static final String FREE_HEADER_PREFIX = "tandem.header.";
     public static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
 
@@ -70,6 +74,9 @@ public final class CloudEventsKafkaCodec {
             if (name.equals(Message.TRACEPARENT)) {
                 headers.add(TRACEPARENT, utf8(value));
                 headers.add(PLAIN_TRACEPARENT, utf8(value));
+            } else if (name.equals(TraceContext.TRACESTATE)) {
+                headers.add(TRACESTATE, utf8(value));
+                headers.add(PLAIN_TRACESTATE, utf8(value));
             } else {
                 headers.add(FREE_HEADER_PREFIX + name, utf8(value));
             }
@@ -99,6 +106,8 @@ public final class CloudEventsKafkaCodec {
         String transactionId = null;
         String traceparent = null;
         String plainTraceparent = null;
+        String tracestate = null;
+        String plainTracestate = null;
         Map<String, String> free = null;
         for (Header header : record.headers()) {
             String name = header.key();
@@ -117,6 +126,8 @@ public final class CloudEventsKafkaCodec {
                 case TRANSACTION_ID -> transactionId = text(name, value);
                 case TRACEPARENT -> traceparent = text(name, value);
                 case PLAIN_TRACEPARENT -> plainTraceparent = text(name, value);
+                case TRACESTATE -> tracestate = text(name, value);
+                case PLAIN_TRACESTATE -> plainTracestate = text(name, value);
                 default -> {
                     if (name.startsWith(FREE_HEADER_PREFIX)) {
                         if (free == null) {
@@ -149,11 +160,19 @@ public final class CloudEventsKafkaCodec {
         if (traceparent == null) {
             traceparent = plainTraceparent;
         }
-        if (traceparent != null) {
+        if (tracestate == null) {
+            tracestate = plainTracestate;
+        }
+        if (traceparent != null || tracestate != null) {
             if (free == null) {
                 free = new TreeMap<>();
             }
-            free.put(Message.TRACEPARENT, traceparent);
+            if (traceparent != null) {
+                free.put(Message.TRACEPARENT, traceparent);
+            }
+            if (tracestate != null) {
+                free.put(TraceContext.TRACESTATE, tracestate);
+            }
         }
         byte[] payload = record.value() == null ? new byte[0] : record.value();
         try {

@@ -25,7 +25,8 @@ class CloudEventsKafkaCodecTest {
             Instant.parse("2026-11-25T06:30:00.123456789Z"), "ReserveFunds", "application/json",
             "{\"amount\":100}".getBytes(StandardCharsets.UTF_8),
             new Metadata("corr-1", "cause-1", "tx-1", Map.of(
-                    "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tenant", "eu")));
+                    "traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "tracestate", "congo=t61rcWkgMzE",
+                    "tenant", "eu")));
 
     static ConsumerRecord<byte[], byte[]> delivered(ProducerRecord<byte[], byte[]> record, long offset) {
         return new ConsumerRecord<>(record.topic(), 0, offset, record.timestamp(), TimestampType.CREATE_TIME,
@@ -61,6 +62,9 @@ class CloudEventsKafkaCodecTest {
             assertThat(header(h, "ce_transactionid")).isEqualTo("tx-1");
             assertThat(header(h, "ce_traceparent")).isEqualTo(TRANSFER.traceparent());
             assertThat(header(h, "traceparent")).isEqualTo(TRANSFER.traceparent());
+            assertThat(header(h, "ce_tracestate")).isEqualTo("congo=t61rcWkgMzE");
+            assertThat(header(h, "tracestate")).isEqualTo("congo=t61rcWkgMzE");
+            assertThat(h.lastHeader("tandem.header.tracestate")).isNull();
             assertThat(header(h, "tandem.header.tenant")).isEqualTo("eu");
         }
 
@@ -174,10 +178,13 @@ class CloudEventsKafkaCodecTest {
             ProducerRecord<byte[], byte[]> record = CloudEventsKafkaCodec.encode("t", TRANSFER);
             record.headers().remove("ce_traceparent");
             record.headers().remove("traceparent");
+            record.headers().remove("ce_tracestate");
+            record.headers().remove("tracestate");
             record.headers().add("traceparent", bytes(trace));
+            record.headers().add("tracestate", bytes("rojo=00f067aa0ba902b7"));
 
             assertThat(CloudEventsKafkaCodec.decode("bank-b", delivered(record, 0)).headers().headers())
-                    .containsEntry(Message.TRACEPARENT, trace);
+                    .containsEntry(Message.TRACEPARENT, trace).containsEntry("tracestate", "rojo=00f067aa0ba902b7");
         }
 
         @Test

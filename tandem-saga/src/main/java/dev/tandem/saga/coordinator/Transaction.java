@@ -1,5 +1,6 @@
 package dev.tandem.saga.coordinator;
 
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.definition.StepDefinition;
 import dev.tandem.saga.definition.TransactionDefinition;
@@ -13,6 +14,7 @@ import java.util.Optional;
  *
  * @param definition the definition it started with (its version never changes)
  * @param input the input it started with (JSON text)
+ * @param trace the caller's correlation id and trace context, carried by every event and message of the transaction
  * @param stuckIn while {@link Status#STUCK}, the status it got stuck in; null otherwise
  * @param reason why it is compensating, stuck or resolved; null otherwise
  */
@@ -20,6 +22,7 @@ public record Transaction(
         String id,
         TransactionDefinition definition,
         String input,
+        TraceContext trace,
         Status status,
         Status stuckIn,
         Instant startedAt,
@@ -85,18 +88,18 @@ public record Transaction(
     Transaction withStep(StepState step, Instant at) {
         List<StepState> copy = new ArrayList<>(steps);
         copy.set(step.index(), step);
-        return new Transaction(id, definition, input, status, stuckIn, startedAt, deadline, deadlineFired, at, copy, reason);
+        return new Transaction(id, definition, input, trace, status, stuckIn, startedAt, deadline, deadlineFired, at, copy, reason);
     }
 
     Transaction withSteps(List<StepState> newSteps, Instant at) {
-        return new Transaction(id, definition, input, status, stuckIn, startedAt, deadline, deadlineFired, at, newSteps, reason);
+        return new Transaction(id, definition, input, trace, status, stuckIn, startedAt, deadline, deadlineFired, at, newSteps, reason);
     }
 
     Transaction withStatus(Status newStatus, Status newStuckIn, String newReason, Instant at) {
-        return new Transaction(id, definition, input, newStatus, newStuckIn, startedAt, deadline, deadlineFired, at, steps, newReason);
+        return new Transaction(id, definition, input, trace, newStatus, newStuckIn, startedAt, deadline, deadlineFired, at, steps, newReason);
     }
 
     Transaction withDeadlineFired(Instant at) {
-        return new Transaction(id, definition, input, status, stuckIn, startedAt, deadline, true, at, steps, reason);
+        return new Transaction(id, definition, input, trace, status, stuckIn, startedAt, deadline, true, at, steps, reason);
     }
 }

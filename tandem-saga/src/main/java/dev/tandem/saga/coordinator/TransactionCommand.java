@@ -1,5 +1,6 @@
 package dev.tandem.saga.coordinator;
 
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.protocol.ReplyOutcome;
 import java.time.Instant;
@@ -12,8 +13,22 @@ public sealed interface TransactionCommand {
 
     Instant now();
 
-    /** Starts {@code transactionId} with the latest version of {@code definition}; idempotent for the same input. */
-    record Start(String transactionId, String definition, String input, Instant now) implements TransactionCommand {}
+    /**
+     * Starts {@code transactionId} with the latest version of {@code definition}; idempotent for the same input. The
+     * caller's {@code trace} (correlation id, W3C trace context) goes with every event and message of the transaction; it
+     * is not part of the input: a repeated start with another trace finds the transaction as it started.
+     */
+    record Start(String transactionId, String definition, String input, Instant now, TraceContext trace) implements TransactionCommand {
+
+        public Start {
+            trace = trace == null ? TraceContext.NONE : trace;
+        }
+
+        /** A start without a caller's trace. */
+        public Start(String transactionId, String definition, String input, Instant now) {
+            this(transactionId, definition, input, now, TraceContext.NONE);
+        }
+    }
 
     /** A participant's reply to attempt {@code attempt} of {@code phase} of {@code step}. */
     record ReceiveReply(int step, Phase phase, int attempt, ReplyOutcome outcome, String reason, Instant now, long random)

@@ -1,6 +1,7 @@
 package dev.tandem.saga.coordinator;
 
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.coordinator.TransactionCommand.FireDueTimers;
 import dev.tandem.saga.coordinator.TransactionCommand.OperatorResolve;
 import dev.tandem.saga.coordinator.TransactionCommand.OperatorRetry;
@@ -171,7 +172,8 @@ public final class TransactionDecider {
         return switch (state) {
             case TransactionState.NotStarted n -> {
                 TransactionDefinition def = registry.latest(s.definition());
-                yield List.of(new Started(s.transactionId(), def.name(), def.version(), s.input(), s.now().plus(def.deadline()), s.now()));
+                yield List.of(new Started(s.transactionId(), def.name(), def.version(), s.input(), s.now().plus(def.deadline()), s.now(),
+                        s.trace().equals(TraceContext.NONE) ? null : s.trace()));
             }
             case Transaction t -> {
                 if (!t.definition().name().equals(s.definition()) || !t.input().equals(s.input())) {

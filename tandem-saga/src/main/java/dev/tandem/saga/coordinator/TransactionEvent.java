@@ -1,5 +1,6 @@
 package dev.tandem.saga.coordinator;
 
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.definition.Phase;
 import java.time.Instant;
 import java.util.UUID;
@@ -10,9 +11,12 @@ public sealed interface TransactionEvent {
     /** When the coordinator decided it (from the command's injected time). */
     Instant at();
 
-    /** The transaction began with {@code definition@version} and {@code input}; its deadline is scheduled with it. */
-    record Started(String transactionId, String definition, int version, String input, Instant deadline, Instant at)
-            implements TransactionEvent {}
+    /**
+     * The transaction began with {@code definition@version} and {@code input}; its deadline is scheduled with it.
+     * {@code trace} is the caller's context, null when it gave none (and in events stored before it was recorded).
+     */
+    record Started(String transactionId, String definition, int version, String input, Instant deadline, Instant at,
+            TraceContext trace) implements TransactionEvent {}
 
     /** A command for {@code phase} of {@code step} was sent; the attempt times out at {@code timeoutAt}. */
     record StepRequested(int step, Phase phase, int attempt, UUID commandId, Instant timeoutAt, Instant at)

@@ -1,5 +1,6 @@
 package dev.tandem.saga.coordinator;
 
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.coordinator.TransactionEvent.Committed;
 import dev.tandem.saga.coordinator.TransactionEvent.Compensated;
 import dev.tandem.saga.coordinator.TransactionEvent.CompensationStarted;
@@ -73,7 +74,8 @@ final class TransactionEvolution {
         for (int i = 0; i < stages.length; i++) {
             steps.add(new StepState(i, stages[i], Leg.IDLE, Leg.IDLE, Leg.IDLE));
         }
-        return new Transaction(s.transactionId(), def, s.input(), Status.RUNNING, null, s.at(), s.deadline(), false, s.at(), steps, null);
+        return new Transaction(s.transactionId(), def, s.input(), s.trace() == null ? TraceContext.NONE : s.trace(), Status.RUNNING, null,
+                s.at(), s.deadline(), false, s.at(), steps, null);
     }
 
     private static Transaction operatorRetried(Transaction t, Instant at) {

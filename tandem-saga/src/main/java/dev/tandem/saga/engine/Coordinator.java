@@ -13,6 +13,7 @@ import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionCommand;
@@ -116,10 +117,20 @@ public final class Coordinator {
 
     /** Starts a transaction; the future completes once its first commands are durable in the outbox. */
     public CompletableFuture<Transaction> startAsync(String transactionId, String definition, String input) {
+        return startAsync(transactionId, definition, input, TraceContext.NONE);
+    }
+
+    /**
+     * Starts a transaction on behalf of a caller whose correlation id and W3C trace context ({@code trace}) every event and
+     * message of the transaction then carries (each also names what caused it); the future completes once its first
+     * commands are durable in the outbox. A repeated start finds the transaction with the context it started with.
+     */
+    public CompletableFuture<Transaction> startAsync(String transactionId, String definition, String input, TraceContext trace) {
         InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
+        InvalidInputException.requireNonNull(trace, "trace");
         // decided as new without a read: the first append expects an empty stream, so a start of an existing id conflicts
         // and is decided again on the stored transaction (the same one again, or a clear refusal)
-        return execute(transactionId, s -> new TransactionCommand.Start(transactionId, definition, input, clock.instant()), 0, true);
+        return execute(transactionId, s -> new TransactionCommand.Start(transactionId, definition, input, clock.instant(), trace), 0, true);
     }
 
     /** Operator: gives a STUCK transaction's failing phase a fresh budget of attempts; recorded as an audited event. */
@@ -260,7 +271,7 @@ public final class Coordinator {
         checkFence(reply.transactionId(), loaded);
         TransactionCommand command = new TransactionCommand.ReceiveReply(reply.step(), reply.phase(), reply.attempt(), reply.outcome(),
                 reply.reason(), clock.instant(), nextRandom());
-        Decided decided = decide(reply.transactionId(), loaded, command);
+        Decided decided = decide(reply.transactionId(), loaded, command, message.id().toString());
         Commit.Builder commit = Commit.builder();
         StreamId stream = TransactionStreams.streamOf(reply.transactionId());
         if (decided.events().isEmpty()) {
@@ -374,7 +385,7 @@ public final class Coordinator {
         try {
             loaded = assumeNew && attempt == 0 ? streams.currentOrNew(id, cache) : streams.current(id, cache);
             checkFence(id, loaded);
-            decided = decide(id, loaded, command.apply(loaded.state()));
+            decided = decide(id, loaded, command.apply(loaded.state()), null);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -420,13 +431,14 @@ public final class Coordinator {
 
     private record Decided(List<NewEvent> events, Transaction after) {}
 
-    private Decided decide(String id, TransactionStreams.Loaded loaded, TransactionCommand command) {
+    /** @param causationId the message that caused the decision (a reply), or null (a start, a timer, an operator) */
+    private Decided decide(String id, TransactionStreams.Loaded loaded, TransactionCommand command, String causationId) {
         List<TransactionEvent> events = decider.decide(loaded.state(), command);
         TransactionState state = loaded.state();
         List<NewEvent> encoded = new ArrayList<>(events.size());
         for (TransactionEvent e : events) {
             state = decider.evolve(state, e);
-            encoded.add(codec.encode(e, id, (Transaction) state));
+            encoded.add(codec.encode(e, id, (Transaction) state, causationId));
         }
         if (!(state instanceof Transaction tx)) {
             throw TransactionRejectedException.notFound(id);

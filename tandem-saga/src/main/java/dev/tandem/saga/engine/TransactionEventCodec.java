@@ -49,9 +49,12 @@ final class TransactionEventCodec {
         this.replyTo = replyTo;
     }
 
-    /** {@code tx} is the state the event applies to (after Started), used to address commands. */
-    NewEvent encode(TransactionEvent event, String transactionId, Transaction tx) {
-        Metadata meta = new Metadata(transactionId, null, transactionId, Map.of());
+    /**
+     * {@code tx} is the state the event applies to (after Started), used to address commands; every event carries its
+     * trace context, and {@code causationId} (the reply that caused it, or null).
+     */
+    NewEvent encode(TransactionEvent event, String transactionId, Transaction tx, String causationId) {
+        Metadata meta = tx.trace().metadata(transactionId, causationId);
         if (event instanceof StepRequested r) {
             StepDefinition step = tx.stepDefinition(r.step());
             BranchCommand command = new BranchCommand(transactionId, tx.definition().id(), r.step(), step.name(), r.phase(),

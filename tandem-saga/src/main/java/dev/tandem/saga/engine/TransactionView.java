@@ -1,6 +1,7 @@
 package dev.tandem.saga.engine;
 
 import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.coordinator.LegStatus;
 import dev.tandem.saga.coordinator.StepState;
 import dev.tandem.saga.coordinator.Status;
@@ -14,6 +15,7 @@ import java.util.List;
  * What an operator or a caller sees of one transaction: state, steps, definition version and timeline.
  *
  * @param input the input the transaction started with
+ * @param trace the caller's correlation id and trace context it started with ({@link TraceContext#NONE} when none)
  * @param version the transaction stream's version this view was read at
  */
 public record TransactionView(
@@ -21,6 +23,7 @@ public record TransactionView(
         String definition,
         int definitionVersion,
         String input,
+        TraceContext trace,
         Status status,
         String reason,
         Instant startedAt,
@@ -46,7 +49,7 @@ public record TransactionView(
         for (RecordedEvent e : recorded) {
             timeline.add(new TimelineEntry(e.version(), e.type(), e.timestamp()));
         }
-        return new TransactionView(tx.id(), tx.definition().name(), tx.definition().version(), tx.input(), tx.status(), tx.reason(),
+        return new TransactionView(tx.id(), tx.definition().name(), tx.definition().version(), tx.input(), tx.trace(), tx.status(), tx.reason(),
                 tx.startedAt(), tx.updatedAt(), steps, timeline, version);
     }
 }

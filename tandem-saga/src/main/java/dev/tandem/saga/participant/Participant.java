@@ -15,6 +15,7 @@ import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamWrite;
 import dev.tandem.eventstore.support.CommittedStates;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.protocol.BranchCommand;
@@ -89,6 +90,8 @@ public final class Participant implements CommitAwareHandler {
                     + " (known: " + handlers.keySet() + ")");
         }
         StreamId stream = barrierStream(command.transactionId(), command.step());
+        // the reply and the handler's events carry the transaction's trace context, caused by this command
+        Metadata meta = TraceContext.of(message.headers()).metadata(command.transactionId(), message.id().toString());
         // the barrier append below expects the exact version, so the state may come from what this participant committed
         // (and, for a branch's first command, from nothing: its barrier stream is new by construction) without a read
         CommittedStates.Versioned<BarrierState> loaded = command.phase() == Phase.ACTION
@@ -101,12 +104,11 @@ public final class Participant implements CommitAwareHandler {
         switch (Barrier.decide(state, command.phase())) {
             case BarrierDecision.Answer a -> event = a.event();
             case BarrierDecision.Execute x -> {
-                BranchResult result = handler.handle(new BranchContext(command, message));
+                BranchResult result = handler.handle(new BranchContext(command, message, meta));
                 event = Barrier.recordOutcome(command.phase(), result.outcome(), result.reason());
                 writes = event.carriesEffects() ? result.writes() : List.of();
             }
         }
-        Metadata meta = new Metadata(command.transactionId(), message.id().toString(), command.transactionId(), Map.of());
         NewEvent reply = new NewEvent(NewEvent.newId(), BranchReply.TYPE,
                 ProtocolJson.encode(BarrierRecord.of(event, command.transactionId(), command.step(), command.attempt())),
                 Json.CONTENT_TYPE, meta, Route.to(command.replyTo(), command.transactionId()));

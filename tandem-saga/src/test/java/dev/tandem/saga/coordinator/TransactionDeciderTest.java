@@ -9,6 +9,7 @@ import static dev.tandem.saga.protocol.ReplyOutcome.SUCCEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.coordinator.TransactionEvent.Committed;
 import dev.tandem.saga.coordinator.TransactionEvent.Compensated;
 import dev.tandem.saga.coordinator.TransactionEvent.CompensationStarted;
@@ -56,7 +57,7 @@ class TransactionDeciderTest {
             List<TransactionEvent> out = run.start("tx-1", "transfer", "{\"amount\":5}");
 
             assertThat(out).hasSize(2);
-            assertThat(out.get(0)).isEqualTo(new Started("tx-1", "transfer", 1, "{\"amount\":5}", Run.T0.plusSeconds(30), Run.T0));
+            assertThat(out.get(0)).isEqualTo(new Started("tx-1", "transfer", 1, "{\"amount\":5}", Run.T0.plusSeconds(30), Run.T0, null));
             StepRequested r = (StepRequested) out.get(1);
             assertThat(r.step()).isZero();
             assertThat(r.phase()).isEqualTo(ACTION);
@@ -71,6 +72,27 @@ class TransactionDeciderTest {
             run.start("tx-1", "transfer", "{\"amount\":5}");
 
             assertThat(run.start("tx-1", "transfer", "{\"amount\":5}")).isEmpty();
+        }
+
+        @Test
+        void theCallersTraceIsRecordedOnceAndIsNotPartOfTheInput() {
+            TraceContext trace = new TraceContext("order-7", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "a=1");
+            List<TransactionEvent> out = run.apply(new TransactionCommand.Start("tx-1", "transfer", "{\"amount\":5}", Run.T0, trace));
+
+            assertThat(((Started) out.get(0)).trace()).isEqualTo(trace);
+            assertThat(run.tx().trace()).isEqualTo(trace);
+            // a retried start with another trace (a new request span) finds the transaction as it started
+            assertThat(run.apply(new TransactionCommand.Start("tx-1", "transfer", "{\"amount\":5}", Run.T0,
+                    TraceContext.ofTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null)))).isEmpty();
+            assertThat(run.tx().trace()).isEqualTo(trace);
+        }
+
+        @Test
+        void aStartWithoutTraceRecordsNoneAndTheStateSaysNone() {
+            List<TransactionEvent> out = run.start("tx-1", "transfer", "{}");
+
+            assertThat(((Started) out.get(0)).trace()).isNull();
+            assertThat(run.tx().trace()).isSameAs(TraceContext.NONE);
         }
 
         @Test

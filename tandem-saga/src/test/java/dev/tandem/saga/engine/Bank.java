@@ -103,7 +103,7 @@ final class Bank {
         // credits and refunds need no version guard; debits do, so two debits cannot both pass the funds check
         ExpectedVersion expected = checkFunds ? ExpectedVersion.exactly(events.size()) : ExpectedVersion.any();
         return BranchResult.succeeded(new StreamWrite(account, expected,
-                List.of(NewEvent.json("Moved", new Moved(delta, ctx.transactionId())))));
+                List.of(NewEvent.json("Moved", new Moved(delta, ctx.transactionId())).withMetadata(ctx.metadata()))));
     }
 
     private List<RecordedEvent> events() {

@@ -13,6 +13,7 @@ import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.LegStatus;
 import dev.tandem.saga.coordinator.Status;
@@ -365,6 +366,93 @@ class CoordinatorTest {
             assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
             assertThat(bankA.balance()).isEqualTo(100);
             assertThat(bankB.balance()).isZero();
+        }
+    }
+
+    @Nested
+    @DisplayName("the caller's trace context")
+    class Trace {
+
+        final TraceContext trace = new TraceContext("order-7", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "congo=t61rcWkgMzE");
+        final List<Message> sent = new ArrayList<>();
+
+        @BeforeEach
+        void recordEveryMessage() {
+            network.drop = m -> {
+                sent.add(m);
+                return false;
+            };
+        }
+
+        @Test
+        void goesWithEveryEventAndMessageOfTheTransactionEachNamingItsCause() {
+            subject.startAsync("t1", "transfer", TEN, trace).join();
+            network.runUntilQuiet();
+
+            assertThat(status("t1")).isEqualTo(Status.COMMITTED);
+            assertThat(sent).hasSize(4); // debit, its reply, credit, its reply
+            for (Message m : sent) {
+                assertThat(TraceContext.of(m.headers())).as("%s", m.type()).isEqualTo(trace);
+                assertThat(m.headers().transactionId()).isEqualTo("t1");
+            }
+            // the first command was caused by the start, each reply by its command, the second command by the first reply
+            assertThat(sent.get(0).headers().causationId()).isNull();
+            assertThat(sent.get(1).headers().causationId()).isEqualTo(sent.get(0).id().toString());
+            assertThat(sent.get(2).headers().causationId()).isEqualTo(sent.get(1).id().toString());
+            assertThat(sent.get(3).headers().causationId()).isEqualTo(sent.get(2).id().toString());
+            for (InMemoryEventStore store : List.of(coordinatorStore, storeA, storeB)) {
+                List<RecordedEvent> t1 = store.readAll(0, 1_000).stream().filter(e -> "t1".equals(e.metadata().transactionId())).toList();
+                assertThat(t1).isNotEmpty().allSatisfy(e -> assertThat(TraceContext.of(e.metadata())).isEqualTo(trace));
+            }
+            // the participants' own events (written with BranchContext.metadata()) carry it too
+            assertThat(storeA.readAll(0, 1_000)).filteredOn(e -> e.type().equals("Moved") && e.metadata().transactionId() != null)
+                    .singleElement().satisfies(e -> assertThat(e.metadata().causationId()).isEqualTo(sent.get(0).id().toString()));
+            assertThat(subject.find("t1").orElseThrow().trace()).isEqualTo(trace);
+        }
+
+        @Test
+        void survivesARestartOfTheCoordinator() {
+            network.drop = m -> {
+                sent.add(m);
+                return m.destination().equals("bank-b");
+            };
+            subject.startAsync("t1", "transfer", TEN, trace).join();
+            network.runUntilQuiet();
+            network.drop = m -> {
+                sent.add(m);
+                return false;
+            };
+            sent.clear();
+
+            subject = newCoordinator();
+            subject.recover();
+            network.service("coordinator", coordinatorStore, subject.replyHandler());
+            advanceAndFire(Duration.ofSeconds(6)); // the credit timed out: the debit is refunded
+
+            assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
+            assertThat(sent).isNotEmpty().allSatisfy(m -> assertThat(TraceContext.of(m.headers())).isEqualTo(trace));
+        }
+
+        @Test
+        void aStartWithoutOneCorrelatesByTheTransactionAndCarriesNoTrace() {
+            subject.start("t1", "transfer", TEN);
+            network.runUntilQuiet();
+
+            assertThat(sent).hasSize(4).allSatisfy(m -> {
+                assertThat(m.headers().correlationId()).isEqualTo("t1");
+                assertThat(m.traceparent()).isNull();
+                assertThat(m.headers().headers()).isEmpty();
+            });
+            assertThat(subject.find("t1").orElseThrow().trace()).isEqualTo(TraceContext.NONE);
+        }
+
+        @Test
+        void aRepeatedStartWithAnotherTraceKeepsTheFirst() {
+            subject.startAsync("t1", "transfer", TEN, trace).join();
+            subject.startAsync("t1", "transfer", TEN, TraceContext.ofTrace("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null)).join();
+            network.runUntilQuiet();
+
+            assertThat(sent).hasSize(4).allSatisfy(m -> assertThat(TraceContext.of(m.headers())).isEqualTo(trace));
         }
     }
 

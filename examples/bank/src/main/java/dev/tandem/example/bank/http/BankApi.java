@@ -10,6 +10,7 @@ import dev.tandem.example.bank.account.Refusal;
 import dev.tandem.example.bank.account.RefusedException;
 import dev.tandem.example.bank.tandem.BankAccounts;
 import dev.tandem.example.bank.transfer.AccountRef;
+import dev.tandem.messaging.Message;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +22,14 @@ final class BankApi {
     /** An account's balances as the API shows them. */
     record AccountBody(String bank, String id, String status, String currency, long balance, long held, long available, long pendingIn) {}
 
-    /** One event of an account's history. */
-    record HistoryEntry(long version, String type, Instant at, String transfer, JsonNode data) {}
+    /**
+     * One event of an account's history.
+     *
+     * @param transfer the transfer it belongs to, or null (an opening, a deposit)
+     * @param correlationId the correlation id of the request that caused it, or null
+     * @param traceparent the W3C trace context of the request that caused it, or null
+     */
+    record HistoryEntry(long version, String type, Instant at, String transfer, String correlationId, String traceparent, JsonNode data) {}
 
     static final int MAX_HISTORY_PAGE = 1000;
     /** The most accounts one {@code GET /accounts?ids=...} reads. */
@@ -100,7 +107,8 @@ final class BankApi {
         int limit = (int) Query.number(query, "limit", 100, 1, MAX_HISTORY_PAGE);
         List<RecordedEvent> events = book.history(id, from, limit);
         List<HistoryEntry> entries = events.stream().map(e -> new HistoryEntry(e.version(), e.type(), e.timestamp(),
-                e.metadata().transactionId(), dev.tandem.core.json.Json.mapper().valueToTree(BankAccounts.decode(e)))).toList();
+                e.metadata().transactionId(), e.metadata().correlationId(), e.metadata().headers().get(Message.TRACEPARENT),
+                dev.tandem.core.json.Json.mapper().valueToTree(BankAccounts.decode(e)))).toList();
         Exchanges.json(exchange, 200, Map.of("account", id, "events", entries));
     }
 

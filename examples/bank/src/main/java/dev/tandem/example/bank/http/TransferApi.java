@@ -1,7 +1,9 @@
 package dev.tandem.example.bank.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.example.bank.account.Money;
 import dev.tandem.example.bank.account.RefusedException;
 import dev.tandem.example.bank.tandem.CoordinatorService;
@@ -10,6 +12,8 @@ import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
 import dev.tandem.example.bank.transfer.TransferRequest;
 import dev.tandem.example.bank.transfer.TransferResult;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +48,24 @@ final class TransferApi {
         }
     }
 
+    /** The request's header for a correlation id, beside W3C's {@code traceparent} and {@code tracestate}. */
+    static final String CORRELATION_ID = "X-Correlation-Id";
+
+    /**
+     * The caller's context: its {@value #CORRELATION_ID} (checked: a bad one is refused) and its W3C trace headers (a
+     * malformed trace header is ignored, as W3C Trace Context asks of a receiver, not refused).
+     */
+    private static TraceContext trace(HttpExchange exchange) {
+        Headers headers = exchange.getRequestHeaders();
+        String correlationId = headers.getFirst(CORRELATION_ID);
+        TraceContext trace = TraceContext.received(headers.getFirst(Message.TRACEPARENT), headers.getFirst(TraceContext.TRACESTATE));
+        try {
+            return correlationId == null ? trace : new TraceContext(correlationId, trace.traceparent(), trace.tracestate());
+        } catch (InvalidInputException e) {
+            throw HttpProblem.badRequest("invalid_header", "the header " + CORRELATION_ID + " " + e.getMessage()).raise();
+        }
+    }
+
     private void start(HttpExchange exchange) throws Exception {
         JsonNode body = Exchanges.body(exchange);
         String modeText = Exchanges.optionalText(body, "mode", "tcc");
@@ -59,7 +81,7 @@ final class TransferApi {
         long wait = Query.number(Query.parse(exchange.getRequestURI().getRawQuery()), "waitMillis", 5_000, 0, MAX_WAIT_MILLIS);
         CompletableFuture<TransferResult> running;
         try {
-            running = coordinator.start(request);
+            running = coordinator.start(request, trace(exchange));
         } catch (RefusedException e) {
             throw BankApi.refusal(e.refusal()).raise();
         }
@@ -97,6 +119,8 @@ final class TransferApi {
         body.put("amount", view.amount());
         body.put("currency", view.currency());
         body.put("mode", view.mode());
+        body.put("correlationId", view.correlationId());
+        body.put("traceparent", view.traceparent());
         body.put("timeline", view.timeline());
         Exchanges.json(exchange, 200, body);
     }

@@ -82,12 +82,15 @@ final class AccountStreams {
     /**
      * The write of {@code events} after {@code loaded}; a concurrent change makes the commit conflict and re-run.
      * Once {@link #committed} hears of its commit, the account's next decision starts from these events without a read.
+     *
+     * @param cause the metadata of what caused them (a transfer's command: its trace and transaction), or
+     *              {@link Metadata#EMPTY}; an event of a transfer names the transfer as its transaction either way
      */
-    static StreamWrite write(EventStore store, String accountId, Loaded loaded, List<AccountEvent> events) {
+    static StreamWrite write(EventStore store, String accountId, Loaded loaded, List<AccountEvent> events, Metadata cause) {
         List<NewEvent> encoded = new ArrayList<>(events.size());
         Account after = loaded.account();
         for (AccountEvent e : events) {
-            Metadata metadata = e.transfer() == null ? Metadata.EMPTY : new Metadata(null, null, e.transfer().toString(), Map.of());
+            Metadata metadata = e.transfer() == null || cause.transactionId() != null ? cause : cause.withTransactionId(e.transfer().toString());
             encoded.add(new NewEvent(NewEvent.newId(), e.typeName(), Json.encode(e), Json.CONTENT_TYPE, metadata, null));
             after = after.evolve(e);
         }

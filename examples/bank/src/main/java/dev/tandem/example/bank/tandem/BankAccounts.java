@@ -3,6 +3,7 @@ package dev.tandem.example.bank.tandem;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
@@ -54,7 +55,7 @@ public final class BankAccounts {
                         return loaded.account();
                     }
                     try {
-                        Commit commit = Commit.builder().append(AccountStreams.write(store, accountId, loaded, a.events())).build();
+                        Commit commit = Commit.builder().append(AccountStreams.write(store, accountId, loaded, a.events(), Metadata.EMPTY)).build();
                         store.commit(commit);
                         AccountStreams.committed(store, commit);
                     } catch (StreamVersionConflict e) {

@@ -1,6 +1,7 @@
 package dev.tandem.example.bank.tandem;
 
 import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.Metadata;
 import dev.tandem.example.bank.account.AccountCommand;
 import dev.tandem.example.bank.account.AccountDecider;
 import dev.tandem.example.bank.account.Decision;
@@ -38,21 +39,21 @@ public final class BankParticipant {
 
     private static BranchResult payer(EventStore store, BranchContext ctx, Function<TransferInput, AccountCommand> command) {
         TransferInput input = ctx.input(TransferInput.class);
-        return apply(store, input.fromAccount(), command.apply(input));
+        return apply(store, input.fromAccount(), command.apply(input), ctx.metadata());
     }
 
     private static BranchResult payee(EventStore store, BranchContext ctx, Function<TransferInput, AccountCommand> command) {
         TransferInput input = ctx.input(TransferInput.class);
-        return apply(store, input.toAccount(), command.apply(input));
+        return apply(store, input.toAccount(), command.apply(input), ctx.metadata());
     }
 
-    static BranchResult apply(EventStore store, String accountId, AccountCommand command) {
+    static BranchResult apply(EventStore store, String accountId, AccountCommand command, Metadata cause) {
         AccountStreams.Loaded loaded = AccountStreams.currentOrWait(store, accountId);
         return switch (AccountDecider.decide(loaded.account(), command)) {
             case Decision.Refused r -> BranchResult.failed(r.refusal().toString());
             case Decision.Accepted a -> a.events().isEmpty()
                     ? BranchResult.succeeded()
-                    : BranchResult.succeeded(AccountStreams.write(store, accountId, loaded, a.events()));
+                    : BranchResult.succeeded(AccountStreams.write(store, accountId, loaded, a.events(), cause));
         };
     }
 }

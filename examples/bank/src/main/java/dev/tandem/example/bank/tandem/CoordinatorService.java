@@ -10,6 +10,7 @@ import dev.tandem.example.bank.transfer.TransferOutcome;
 import dev.tandem.example.bank.transfer.TransferRequest;
 import dev.tandem.example.bank.transfer.TransferResult;
 import dev.tandem.example.bank.verify.TransferClient;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.Transport;
 import dev.tandem.messaging.runtime.ServiceNode;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
@@ -121,7 +122,16 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
      * @throws RefusedException for a transfer that cannot start: same account, non-positive amount, unknown bank
      */
     public CompletableFuture<TransferResult> start(TransferRequest request) {
+        return start(request, TraceContext.NONE);
+    }
+
+    /**
+     * As {@link #start(TransferRequest)}, on behalf of a caller whose correlation id and W3C trace context every event and
+     * message of the transfer carries (in the coordinator's and both banks' stores, and on the wire).
+     */
+    public CompletableFuture<TransferResult> start(TransferRequest request, TraceContext trace) {
         InvalidInputException.requireNonNull(request, "request");
+        InvalidInputException.requireNonNull(trace, "trace");
         if (request.from().equals(request.to())) {
             throw new RefusedException(Refusal.of(Refusal.Reason.SAME_ACCOUNT, "cannot transfer from " + request.from() + " to itself"));
         }
@@ -139,7 +149,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
         // Tracked only once the start is accepted: a refused start (a key reused for another transfer) must not
         // be answered with the outcome of the transfer that already holds the key.
         CompletableFuture<TransferOutcome> outcome = coordinator
-                .startAsync(id, definition, new String(Json.encode(TransferInput.of(request)), StandardCharsets.UTF_8))
+                .startAsync(id, definition, new String(Json.encode(TransferInput.of(request)), StandardCharsets.UTF_8), trace)
                 .handle((tx, failure) -> failure == null ? watch.track(id) : CompletableFuture.<TransferOutcome>failedFuture(refusal(unwrap(failure))))
                 .thenCompose(f -> f);
         return outcome.thenApply(o -> new TransferResult(transfer, o, o == TransferOutcome.COMPENSATED ? reason(id) : null));
@@ -169,7 +179,8 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
             timeline.add(new TransferState.Entry(e.type(), e.recordedAt(), e.version()));
         }
         return Optional.of(new TransferState(id, TransferWatch.outcome(view.status()), view.status().name(), view.reason(),
-                input.from(), input.to(), input.amount(), input.currency(), input.mode(), List.copyOf(timeline)));
+                input.from(), input.to(), input.amount(), input.currency(), input.mode(), view.trace().correlationId(), view.trace().traceparent(),
+                List.copyOf(timeline)));
     }
 
     @Override

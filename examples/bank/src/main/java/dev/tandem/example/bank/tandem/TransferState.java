@@ -12,10 +12,12 @@ import java.util.UUID;
  *
  * @param status the engine's status (RUNNING, COMPENSATING, COMMITTED, COMPENSATED, STUCK, ...)
  * @param reason why it was compensated (the refusal or failure that made it undo), or null
+ * @param correlationId the caller's correlation id it started with, or null
+ * @param traceparent the W3C trace context it started with (every event and message of the transfer carries it), or null
  * @param timeline every event of the transaction's stream, in order
  */
 public record TransferState(UUID id, TransferOutcome outcome, String status, String reason, AccountRef from, AccountRef to, long amount,
-        String currency, TransferMode mode, List<Entry> timeline) {
+        String currency, TransferMode mode, String correlationId, String traceparent, List<Entry> timeline) {
 
     /** One recorded event of the transaction: its type and when it was committed. */
     public record Entry(String type, Instant at, long version) {}

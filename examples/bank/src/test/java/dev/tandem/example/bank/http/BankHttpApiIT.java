@@ -213,6 +213,47 @@ class BankHttpApiIT {
         }
 
         @Test
+        void aTransferCarriesTheCallersCorrelationIdAndTraceIntoBothBanksHistories() throws Exception {
+            openFunded(bankA, "alice", 1_000);
+            openFunded(bankB, "bob", 0);
+            String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            Response r = requests.send(coordinator, "POST", "/transfers",
+                    "{\"idempotencyKey\":\"t-5\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":100,\"currency\":\"EUR\"}",
+                    Map.of("traceparent", traceparent, "tracestate", "congo=t61rcWkgMzE", "X-Correlation-Id", "order-7"));
+            assertThat(r.body().get("outcome").asText()).isEqualTo("COMMITTED");
+
+            JsonNode view = send(coordinator, "GET", "/transfers/" + r.body().get("id").asText(), null).body();
+            assertThat(view.get("correlationId").asText()).isEqualTo("order-7");
+            assertThat(view.get("traceparent").asText()).isEqualTo(traceparent);
+            for (var where : List.of(Map.entry(bankA, "/accounts/alice/history"), Map.entry(bankB, "/accounts/bob/history"))) {
+                JsonNode events = send(where.getKey(), "GET", where.getValue(), null).body().get("events");
+                assertThat(events).filteredOn(e -> !e.get("transfer").isNull()).hasSize(2) // the try and the confirm
+                        .allSatisfy(e -> {
+                            assertThat(e.get("transfer").asText()).isEqualTo(r.body().get("id").asText());
+                            assertThat(e.get("correlationId").asText()).isEqualTo("order-7");
+                            assertThat(e.get("traceparent").asText()).isEqualTo(traceparent);
+                        });
+            }
+        }
+
+        @Test
+        void aMalformedTraceIsIgnoredAndABadCorrelationIdRefused() throws Exception {
+            openFunded(bankA, "alice", 1_000);
+            openFunded(bankB, "bob", 0);
+            String body = "{\"idempotencyKey\":\"t-6\",\"from\":\"A/alice\",\"to\":\"B/bob\",\"amount\":100,\"currency\":\"EUR\"}";
+            Response refused = requests.send(coordinator, "POST", "/transfers", body, Map.of("X-Correlation-Id", "x".repeat(201)));
+            assertThat(refused.status()).isEqualTo(400);
+            assertThat(refused.body().get("error").asText()).isEqualTo("invalid_header");
+            assertThat(refused.body().get("message").asText()).contains("X-Correlation-Id");
+            assertThat(send(coordinator, "GET", "/transfers/" + dev.tandem.example.bank.transfer.TransferRequest.idFor("t-6"), null).status())
+                    .isEqualTo(404); // refused before anything was started
+
+            Response r = requests.send(coordinator, "POST", "/transfers", body, Map.of("traceparent", "00-not-a-trace"));
+            assertThat(r.body().get("outcome").asText()).isEqualTo("COMMITTED");
+            assertThat(send(coordinator, "GET", "/transfers/" + r.body().get("id").asText(), null).body().get("traceparent").isNull()).isTrue();
+        }
+
+        @Test
         void anUnknownTransferGets404() throws Exception {
             assertThat(send(coordinator, "GET", "/transfers/00000000-0000-0000-0000-000000000009", null).status()).isEqualTo(404);
         }
