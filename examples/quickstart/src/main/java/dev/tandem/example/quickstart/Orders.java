@@ -4,17 +4,13 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.messaging.Transport;
-import dev.tandem.messaging.runtime.ServiceNode;
 import dev.tandem.saga.coordinator.TransactionDecider;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.engine.Coordinator;
-import dev.tandem.saga.engine.Ownership;
-import dev.tandem.saga.engine.TimerDriver;
+import dev.tandem.saga.engine.CoordinatorNode;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -27,25 +23,14 @@ public final class Orders implements AutoCloseable {
     /** The coordinator's name and destination: participants reply there. */
     public static final String NAME = "orders";
 
-    private static final System.Logger LOG = System.getLogger(Orders.class.getName());
-
+    private final CoordinatorNode node;
     private final Coordinator coordinator;
-    private final int resumed;
-    private final ServiceNode node;
-    private final TimerDriver timers;
 
     private Orders(EventStore store, Transport transport, InstantSource clock) {
-        coordinator = new Coordinator(NAME, store, DefinitionRegistry.of(OrderSaga.definition()), clock, new SplittableRandom(),
-                Ownership.all());
-        resumed = coordinator.recover();
-        node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
-        try {
-            timers = new TimerDriver(coordinator, clock, Duration.ofMillis(100),
-                    e -> LOG.log(System.Logger.Level.WARNING, "firing the order saga's timers failed", e)).start();
-        } catch (RuntimeException e) {
-            node.close();
-            throw e;
-        }
+        node = CoordinatorNode.builder(NAME, store, transport, DefinitionRegistry.of(OrderSaga.definition()))
+                .clock(clock)
+                .start();
+        coordinator = node.coordinator();
     }
 
     /**
@@ -61,7 +46,7 @@ public final class Orders implements AutoCloseable {
 
     /** How many unfinished orders were resumed at start. */
     public int resumed() {
-        return resumed;
+        return node.resumed();
     }
 
     /**
@@ -101,10 +86,9 @@ public final class Orders implements AutoCloseable {
         return coordinator;
     }
 
-    /** Stops the timer driver and the messaging node; the store and the transport are the caller's. */
+    /** Stops the coordinator's timers and messaging; the store and the transport are the caller's. */
     @Override
     public void close() {
-        timers.close();
         node.close();
     }
 }

@@ -16,8 +16,7 @@ import dev.tandem.messaging.runtime.ServiceNode;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.engine.Coordinator;
-import dev.tandem.saga.engine.Ownership;
-import dev.tandem.saga.engine.TimerDriver;
+import dev.tandem.saga.engine.CoordinatorNode;
 import dev.tandem.saga.engine.TransactionQueries;
 import dev.tandem.saga.engine.TransactionView;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +25,6 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,26 +45,22 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     public static final String NAME = "coordinator";
 
     private final List<String> banks;
+    private final CoordinatorNode engine;
     private final Coordinator coordinator;
     private final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
-    private final int resumed;
     private final TransferWatch watch;
     private final TransactionQueries queries;
-    private ServiceNode node;
-    private TimerDriver timers;
 
     private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
         this.banks = List.copyOf(banks);
         DefinitionRegistry registry = TransferDefinitions.registry(this.banks);
-        coordinator = new Coordinator(NAME, store, registry, clock, new SplittableRandom(), Ownership.all());
-        watch = new TransferWatch(coordinator);
-        queries = new TransactionQueries(store, registry, clock);
-        resumed = coordinator.recover();
+        engine = CoordinatorNode.builder(NAME, store, transport, registry).clock(clock).timerErrors(timerErrors::add).start();
+        coordinator = engine.coordinator();
         try {
-            node = ServiceNode.builder(store, NAME, transport).handle(NAME, coordinator.replyHandler()).start();
-            timers = new TimerDriver(coordinator, clock, Duration.ofMillis(50), timerErrors::add).start();
+            watch = new TransferWatch(coordinator);
+            queries = new TransactionQueries(store, registry, clock);
         } catch (RuntimeException e) {
-            close();
+            engine.close();
             throw e;
         }
     }
@@ -89,7 +83,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
 
     /** How many unfinished transfers were resumed at start. */
     public int resumed() {
-        return resumed;
+        return engine.resumed();
     }
 
     public List<String> banks() {
@@ -107,7 +101,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
 
     /** The coordinator's messaging node (its outbox relay and reply inbox), e.g. for its parked messages. */
     public ServiceNode node() {
-        return node;
+        return engine.messaging();
     }
 
     /** Failures the timer driver reported (for tests and diagnostics). */
@@ -207,11 +201,6 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     @Override
     public void close() {
         watch.close();
-        if (timers != null) {
-            timers.close();
-        }
-        if (node != null) {
-            node.close();
-        }
+        engine.close();
     }
 }

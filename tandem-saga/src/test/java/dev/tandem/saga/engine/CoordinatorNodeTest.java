@@ -1,0 +1,111 @@
+package dev.tandem.saga.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.inprocess.InProcessTransport;
+import dev.tandem.messaging.runtime.ServiceNode;
+import dev.tandem.saga.coordinator.LegStatus;
+import dev.tandem.saga.coordinator.Status;
+import dev.tandem.saga.coordinator.Transaction;
+import dev.tandem.saga.definition.DefinitionRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link CoordinatorNode}: the coordinator, its messaging and its timers put together, over the in-process transport. */
+class CoordinatorNodeTest {
+
+    static final String TEN = "{\"amount\":10}";
+
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final InMemoryEventStore coordinatorStore = new InMemoryEventStore();
+    final InMemoryEventStore storeA = new InMemoryEventStore();
+    final InMemoryEventStore storeB = new InMemoryEventStore();
+    final InProcessTransport transport = new InProcessTransport();
+    final Bank bankA = new Bank("bank-a", storeA, 100);
+    final Bank bankB = new Bank("bank-b", storeB, 0);
+    final List<AutoCloseable> running = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : running.reversed()) {
+            c.close();
+        }
+        transport.close();
+        coordinatorStore.close();
+        storeA.close();
+        storeB.close();
+    }
+
+    CoordinatorNode startCoordinator() {
+        CoordinatorNode node = CoordinatorNode.builder("coordinator", coordinatorStore, transport, DefinitionRegistry.of(Bank.TRANSFER))
+                .clock(clock)
+                .timerWait(Duration.ofMillis(10))
+                .start();
+        running.add(node);
+        return node;
+    }
+
+    void startBank(Bank bank) {
+        running.add(ServiceNode.builder(bank.store, bank.name, transport).handle(bank.name, bank.participant()).start());
+    }
+
+    @Test
+    void drivesATransactionThroughItsOwnRelayAndReplyInbox() throws Exception {
+        startBank(bankA);
+        startBank(bankB);
+        CoordinatorNode node = startCoordinator();
+
+        node.coordinator().startAsync("t1", "transfer", TEN).join();
+        Transaction done = node.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS);
+
+        assertThat(done.status()).isEqualTo(Status.COMMITTED);
+        assertThat(bankA.balance()).isEqualTo(90);
+        assertThat(bankB.balance()).isEqualTo(10);
+        assertThat(node.resumed()).isZero();
+        assertThat(node.messaging().service()).isEqualTo("coordinator");
+        assertThat(node.messaging().relay().publishedCount()).isEqualTo(2);
+        assertThat(node.timerFailures()).isZero();
+    }
+
+    @Test
+    void resumesWhatAPreviousRunLeftUnfinishedAndFiresItsTimers() throws Exception {
+        startBank(bankA); // bank B never answers: the credit waits for it
+        CoordinatorNode first = startCoordinator();
+        first.coordinator().startAsync("t1", "transfer", TEN).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.coordinator().find("t1").orElseThrow().steps().get(1).action() == LegStatus.IN_FLIGHT);
+        assertThat(bankA.balance()).isEqualTo(90);
+        first.close();
+
+        CoordinatorNode second = startCoordinator();
+        assertThat(second.resumed()).isEqualTo(1);
+        CompletableFuture<Transaction> outcome = second.coordinator().whenTerminal("t1");
+        clock.advance(Duration.ofSeconds(6)); // past the credit's timeout: the timer driver starts compensating
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.coordinator().find("t1").orElseThrow().status() == Status.COMPENSATING);
+        startBank(bankB); // the credit, late, then its compensation: the barrier answers both
+
+        assertThat(outcome.get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.COMPENSATED);
+        assertThat(bankA.balance()).isEqualTo(100);
+        assertThat(bankB.balance()).isZero();
+    }
+
+    @Test
+    void refusesBadChoicesBeforeStartingAnything() {
+        DefinitionRegistry registry = DefinitionRegistry.of(Bank.TRANSFER);
+        assertThatThrownBy(() -> CoordinatorNode.builder(" ", coordinatorStore, transport, registry))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("coordinator.name");
+        assertThatThrownBy(() -> CoordinatorNode.builder("c", coordinatorStore, transport, registry).timerWait(Duration.ZERO))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("timerWait");
+        assertThatThrownBy(() -> CoordinatorNode.builder("c", null, transport, registry))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("store");
+    }
+}
