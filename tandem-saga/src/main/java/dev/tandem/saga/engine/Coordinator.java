@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +64,7 @@ public final class Coordinator {
     private final Ownership ownership;
     private final TransactionCache cache = new TransactionCache();
     private final ConcurrentHashMap<String, CompletableFuture<Transaction>> terminalWaiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<Transaction>> settledWaiters = new ConcurrentHashMap<>();
     private final ReplyHandler replyHandler = new ReplyHandler();
     private final StuckListener stuckListener;
     private final CoordinatorStats stats = new CoordinatorStats();
@@ -166,33 +168,58 @@ public final class Coordinator {
      * moved) is not observed: combine with a timeout and {@link #find}. The id need not be started yet; a future
      * for a transaction that never starts stays incomplete, so callers should bound their wait. The future is
      * completed on the thread that learned of the durable decision (the inbox's delivery thread or the store's
-     * writer): keep dependent actions short, or attach them with the {@code *Async} methods.
+     * writer): keep dependent actions short, or attach them with the {@code *Async} methods. A STUCK transaction is
+     * not final: {@link #whenSettled} also completes for it.
      */
     public CompletableFuture<Transaction> whenTerminal(String transactionId) {
+        return waitFor(transactionId, terminalWaiters, Status::isFinal);
+    }
+
+    /**
+     * As {@link #whenTerminal}, but also completes when the transaction is {@link Status#STUCK}: once nothing more
+     * happens to it without an operator. What a caller waiting for an outcome should use, so that a transaction an
+     * operator must repair does not leave it waiting until its own timeout.
+     */
+    public CompletableFuture<Transaction> whenSettled(String transactionId) {
+        return waitFor(transactionId, settledWaiters, Status::isSettled);
+    }
+
+    private CompletableFuture<Transaction> waitFor(String transactionId, ConcurrentHashMap<String, CompletableFuture<Transaction>> waiters,
+            Predicate<Status> reached) {
         InvalidInputException.requireText(transactionId, "transactionId", TransactionDecider.MAX_TRANSACTION_ID);
-        CompletableFuture<Transaction> waiter = terminalWaiters.computeIfAbsent(transactionId, k -> new CompletableFuture<>());
+        CompletableFuture<Transaction> waiter = waiters.computeIfAbsent(transactionId, k -> new CompletableFuture<>());
         CompletableFuture<Transaction> result = waiter.copy(); // a caller cancelling its copy does not affect others
-        try { // registered first, read second: a final decision made durable after this read finds the waiter
-            if (streams.current(transactionId, cache).state() instanceof Transaction tx && tx.status().isFinal()) {
-                completeTerminal(transactionId, tx);
+        try { // registered first, read second: a decision made durable after this read finds the waiter
+            if (streams.current(transactionId, cache).state() instanceof Transaction tx && reached.test(tx.status())) {
+                complete(waiters, transactionId, tx);
             }
         } catch (RuntimeException e) {
-            terminalWaiters.remove(transactionId, waiter);
+            waiters.remove(transactionId, waiter);
             waiter.completeExceptionally(e);
         }
         return result;
     }
 
-    private void completeTerminal(String transactionId, Transaction tx) {
-        CompletableFuture<Transaction> waiter = terminalWaiters.remove(transactionId);
+    /** {@code tx} is durable: completes the futures it satisfies. */
+    private void completeWaiters(String transactionId, Transaction tx) {
+        if (tx.status().isFinal()) {
+            complete(terminalWaiters, transactionId, tx);
+        }
+        if (tx.status().isSettled()) {
+            complete(settledWaiters, transactionId, tx);
+        }
+    }
+
+    private static void complete(ConcurrentHashMap<String, CompletableFuture<Transaction>> waiters, String transactionId, Transaction tx) {
+        CompletableFuture<Transaction> waiter = waiters.remove(transactionId);
         if (waiter != null) {
             waiter.complete(tx);
         }
     }
 
-    /** How many {@link #whenTerminal} futures are waiting (for tests and diagnostics). */
+    /** How many {@link #whenTerminal} and {@link #whenSettled} futures are waiting (for tests and diagnostics). */
     int terminalWaiters() {
-        return terminalWaiters.size();
+        return terminalWaiters.size() + settledWaiters.size();
     }
 
     /** The reply handler; told by the inbox when a decision's commit is durable. */
@@ -245,9 +272,7 @@ public final class Coordinator {
                 }
                 // timers move only once a decision is durable: a commit the inbox fails must not move them
                 timers.schedule(id, version, after.nextDueAt());
-                if (after.status().isFinal()) {
-                    completeTerminal(id, after);
-                }
+                completeWaiters(id, after);
                 observeDurable(after, write.events());
             }
         }
@@ -408,10 +433,10 @@ public final class Coordinator {
                         observeDurable(after, decided.events());
                         if (after.status().isFinal()) {
                             cache.remove(id);
-                            completeTerminal(id, after);
                         } else {
                             cache.put(id, TransactionCache.Entry.stored(after, loaded.version() + decided.events().size(), loaded.claimToken()));
                         }
+                        completeWaiters(id, after);
                         return CompletableFuture.completedFuture(after);
                     }
                     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -223,6 +223,33 @@ class CoordinatorTest {
         }
 
         @Test
+        void settlesForThoseWaitingForAnOutcomeButIsNotTerminal() throws Exception {
+            assertThat(subject.whenSettled("t1").get(1, TimeUnit.SECONDS).status()).isEqualTo(Status.STUCK);
+            assertThat(subject.whenTerminal("t1")).isNotDone();
+
+            bankA.refundsBroken = false;
+            subject.operatorRetry("t1", "ops", "refunds are back");
+            network.runUntilQuiet();
+
+            assertThat(subject.whenTerminal("t1").get(1, TimeUnit.SECONDS).status()).isEqualTo(Status.COMPENSATED);
+        }
+
+        @Test
+        void aWaiterRegisteredBeforeItSticksIsCompletedByTheDecision() throws Exception {
+            bankB.limit = 0;
+            network.drop = m -> m.destination().equals("bank-a") && m.type().equals(BranchCommand.TYPE)
+                    && command(m).phase() == Phase.COMPENSATION;
+            CompletableFuture<Transaction> settled = subject.whenSettled("t2");
+            subject.start("t2", "transfer", TEN);
+            network.runUntilQuiet();
+            for (int i = 0; i < 10 && !settled.isDone(); i++) {
+                advanceAndFire(Duration.ofSeconds(5));
+            }
+
+            assertThat(settled.get(1, TimeUnit.SECONDS).status()).isEqualTo(Status.STUCK);
+        }
+
+        @Test
         void isAlertedWhenItsTimersDecideIt() {
             bankB.limit = 0; // the credit fails: the debit is to be refunded, and every refund command is lost
             network.drop = m -> m.destination().equals("bank-a") && m.type().equals(BranchCommand.TYPE)

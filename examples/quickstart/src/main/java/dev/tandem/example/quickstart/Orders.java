@@ -62,15 +62,15 @@ public final class Orders implements AutoCloseable {
     }
 
     /**
-     * Completes with the order's outcome once it is final, COMMITTED or COMPENSATED. It does not complete while the
-     * order is STUCK (until an operator resolves it), nor for an order that was never started: bound the wait.
+     * Completes with the order's outcome once it is settled: final (COMMITTED or COMPENSATED), or STUCK, waiting for
+     * an operator. It does not complete for an order that was never started: bound the wait.
      */
     public CompletableFuture<OrderOutcome> outcome(String orderId) {
         InvalidInputException.requireText(orderId, "orderId", TransactionDecider.MAX_TRANSACTION_ID);
-        return coordinator.whenTerminal(orderId).thenApply(OrderOutcome::of);
+        return coordinator.whenSettled(orderId).thenApply(OrderOutcome::of);
     }
 
-    /** {@link #start} then {@link #outcome}: completes once the order is final. */
+    /** {@link #start} then {@link #outcome}: completes once the order is settled. */
     public CompletableFuture<OrderOutcome> place(Order order) {
         return start(order).thenCompose(started -> outcome(started.orderId()));
     }
