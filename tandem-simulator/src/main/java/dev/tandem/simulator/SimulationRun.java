@@ -1,6 +1,8 @@
 package dev.tandem.simulator;
 
 import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.RecordedEvent;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetters;
 import dev.tandem.saga.engine.Coordinator;
@@ -13,7 +15,11 @@ import dev.tandem.simulator.kernel.VirtualClock;
 import dev.tandem.simulator.node.CoordinatorProcess;
 import dev.tandem.simulator.node.InboxProcess;
 import dev.tandem.simulator.node.SimNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +87,7 @@ final class SimulationRun {
 
     private void startOrRetry(PlannedTransaction t) {
         if (coordinator.isUp()) {
-            ((CoordinatorProcess) coordinator.process()).start(t.transactionId(), t.definition(), t.input());
+            ((CoordinatorProcess) coordinator.process()).start(t.transactionId(), t.definition(), t.input(), traceOf(t.transactionId()));
         } else {
             scheduler.after(CLIENT_RETRY, "client retry " + t.transactionId(), () -> startOrRetry(t));
         }
@@ -124,6 +130,48 @@ final class SimulationRun {
         }
     }
 
+    /**
+     * The trace context the simulated client starts {@code transactionId} with: derived from the id, so a run replays
+     * identically, and a different one per transaction.
+     */
+    static TraceContext traceOf(String transactionId) {
+        String hex = HexFormat.of().formatHex(sha256(transactionId));
+        return new TraceContext("client-" + transactionId, "00-" + hex.substring(0, 32) + "-" + hex.substring(32, 48) + "-01", "sim=" + hex.substring(48, 56));
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
+    }
+
+    /**
+     * Every transaction keeps the trace context it was started with, and every event any node stored for it carries
+     * that context, whatever was lost, repeated, reordered or crashed on the way.
+     */
+    private void checkTraces(Map<String, EventStore> stores, Map<String, TransactionView> states) {
+        states.forEach((id, view) -> {
+            if (!view.trace().equals(traceOf(id))) {
+                throw InvariantViolation.of("transaction " + id + " started with trace " + traceOf(id) + " but records " + view.trace());
+            }
+        });
+        stores.forEach((node, store) -> {
+            long after = 0;
+            for (List<RecordedEvent> page = store.readAll(after, 1_000); !page.isEmpty(); page = store.readAll(after, 1_000)) {
+                for (RecordedEvent e : page) {
+                    String id = e.metadata().transactionId();
+                    if (id != null && states.containsKey(id) && !TraceContext.of(e.metadata()).equals(traceOf(id))) {
+                        throw InvariantViolation.of(node + " stored " + e.type() + " at " + e.stream() + "@" + e.version() + " for transaction "
+                                + id + " with " + e.metadata() + ", not the trace context it started with, " + traceOf(id));
+                    }
+                    after = e.position();
+                }
+            }
+        });
+    }
+
     private SimulationResult verify() {
         Map<String, EventStore> stores = new LinkedHashMap<>();
         nodes.forEach(n -> stores.put(n.name(), n.store()));
@@ -161,6 +209,7 @@ final class SimulationRun {
                 throw InvariantViolation.of(n.name() + " still has unacknowledged outgoing messages although the run is quiet");
             }
         }
+        checkTraces(stores, states);
         sim.scenario().verify(outcome);
         return new SimulationResult(seed, plan.size(), committed, compensated, stuck, scheduler.executed(),
                 Duration.ofNanos(scheduler.clock().nanos()), network.sent(), network.dropped(),

@@ -1,6 +1,7 @@
 package dev.tandem.simulator.bank;
 
 import dev.tandem.eventstore.EventStore;
+import dev.tandem.eventstore.Metadata;
 import dev.tandem.saga.participant.BranchResult;
 import dev.tandem.saga.participant.Participant;
 import dev.tandem.saga.protocol.BranchCommand;
@@ -17,11 +18,12 @@ public final class BankParticipant {
     /** The participant {@code name} over {@code store}, serving {@code operations}, behind the real barrier. */
     public static Participant create(String name, EventStore store, List<String> operations) {
         Participant.Builder b = Participant.builder(name, store);
-        operations.forEach(op -> b.on(op, ctx -> run(ctx.command(), store)));
+        operations.forEach(op -> b.on(op, ctx -> run(ctx.command(), store, ctx.metadata())));
         return b.build();
     }
 
-    static BranchResult run(BranchCommand command, EventStore store) {
+    /** @param cause the metadata the entry carries: the branch's (its transaction, trace and causing command), or none */
+    static BranchResult run(BranchCommand command, EventStore store, Metadata cause) {
         Transfer transfer = Transfer.fromJson(command.input());
         String account = BankOperations.account(command.operation(), transfer);
         Account before = Ledger.load(store, account);
@@ -29,6 +31,6 @@ public final class BankParticipant {
         if (effect.kind() == null) {
             return BranchResult.failed(effect.refusal());
         }
-        return BranchResult.succeeded(Ledger.write(account, before, command.transactionId(), effect.kind(), transfer.amount()));
+        return BranchResult.succeeded(Ledger.write(account, before, command.transactionId(), effect.kind(), transfer.amount(), cause));
     }
 }

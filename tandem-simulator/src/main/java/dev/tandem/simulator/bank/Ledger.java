@@ -2,6 +2,7 @@ package dev.tandem.simulator.bank;
 
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
@@ -47,18 +48,18 @@ public final class Ledger {
     }
 
     /** The write that records {@code kind} of {@code amount} on {@code account}, expecting it unchanged since {@code before}. */
-    static StreamWrite write(String account, Account before, String transactionId, EntryKind kind, long amount) {
+    static StreamWrite write(String account, Account before, String transactionId, EntryKind kind, long amount, Metadata metadata) {
         Account after = before.apply(kind, amount);
         LedgerEntry entry = new LedgerEntry(transactionId, kind, amount, after.balance(), after.reserved(), after.incoming());
         UUID id = UUID.nameUUIDFromBytes(("bank/" + account + "/" + after.version()).getBytes(StandardCharsets.UTF_8));
         return new StreamWrite(stream(account), ExpectedVersion.exactly(before.version()),
-                List.of(NewEvent.json(id, LedgerEntry.TYPE, entry)));
+                List.of(NewEvent.json(id, LedgerEntry.TYPE, entry).withMetadata(metadata)));
     }
 
     /** Opens {@code account} with {@code balance} unless it exists. */
     static void open(EventStore store, String account, long balance) {
         if (store.streamVersion(stream(account)) == 0) {
-            StreamWrite w = write(account, Account.NONE, null, EntryKind.OPENED, balance);
+            StreamWrite w = write(account, Account.NONE, null, EntryKind.OPENED, balance, Metadata.EMPTY);
             store.append(w.stream(), ExpectedVersion.noStream(), w.events());
         }
     }

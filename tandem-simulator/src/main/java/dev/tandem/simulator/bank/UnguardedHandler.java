@@ -3,6 +3,7 @@ package dev.tandem.simulator.bank;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
+import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.Route;
 import dev.tandem.eventstore.StreamId;
@@ -30,7 +31,7 @@ final class UnguardedHandler implements MessageHandler {
     @Override
     public Commit.Builder handle(Message message) {
         BranchCommand command = message.payloadAs(BranchCommand.class);
-        BranchResult result = BankParticipant.run(command, store);
+        BranchResult result = BankParticipant.run(command, store, Metadata.EMPTY);
         Commit.Builder commit = Commit.builder();
         result.writes().forEach(commit::append);
         BranchReply reply = new BranchReply(command.transactionId(), command.step(), command.phase(), command.attempt(),

@@ -1,6 +1,8 @@
 package dev.tandem.simulator.node;
 
+import dev.tandem.eventstore.EventStore;
 import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.engine.Coordinator;
 import dev.tandem.saga.engine.Ownership;
@@ -37,8 +39,8 @@ public final class CoordinatorProcess implements NodeProcess {
     }
 
     /** Starts {@code transactionId} as a client would (idempotent for the same input). */
-    public void start(String transactionId, String definition, String input) {
-        coordinator.start(transactionId, definition, input);
+    public void start(String transactionId, String definition, String input, TraceContext trace) {
+        EventStore.await(coordinator.startAsync(transactionId, definition, input, trace));
         node.committed();
         arm();
     }
