@@ -6,6 +6,7 @@ import dev.tandem.eventstore.DuplicateMessageException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.InboxRecord;
+import dev.tandem.messaging.LogContext;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
@@ -140,9 +141,18 @@ public final class InboxConsumer implements PipelinedBatchListener {
         return handler.writesBlind();
     }
 
-    /** What the handler returned for {@code m}: its writes and guards, not yet built. */
+    /**
+     * What the handler returned for {@code m}: its writes and guards, not yet built. The handler runs with {@code m}'s
+     * trace in the logging context ({@link LogContext}), when it carries one.
+     */
     Commit.Builder effects(Message m) throws Exception {
-        Commit.Builder b = handler.handle(m);
+        Commit.Builder b;
+        LogContext logging = LogContext.of(m);
+        try {
+            b = handler.handle(m);
+        } finally {
+            logging.close();
+        }
         if (b == null) {
             throw InvalidInputException.of("handler result", consumer + "'s handler returned null for " + m + "; return Commit.builder() for no effect");
         }

@@ -13,9 +13,11 @@ import dev.tandem.eventstore.Route;
 import dev.tandem.eventstore.StoreOptions;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.LogContext;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.ScriptedTransport;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.UnknownMessageTypeException;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetterReason;
@@ -33,6 +35,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 @DisplayName("The inbox consumer")
 class InboxConsumerTest {
@@ -59,6 +62,52 @@ class InboxConsumerTest {
 
     private long counted() {
         return store.streamVersion(COUNTER);
+    }
+
+    @Nested
+    @DisplayName("logs in the message's trace")
+    class Logging {
+
+        @Test
+        void aTracedMessagesHandlerRunsWithItsTraceInTheLoggingContextAndNothingIsLeftAfter() throws Exception {
+            AtomicReference<Map<String, String>> seen = new AtomicReference<>();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", m -> {
+                seen.set(MDC.getCopyOfContextMap());
+                return Commit.builder();
+            }, FAST);
+            Message traced = new Message(UUID.randomUUID(), "a", "b", "k", 1, Instant.parse("2026-01-01T00:00:00Z"), "T", "application/json",
+                    new byte[0], TraceContext.ofTrace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null).metadata("tx-1", "cmd-1"));
+
+            subject.onMessages(List.of(traced));
+
+            assertThat(seen.get()).containsEntry(LogContext.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736")
+                    .containsEntry(LogContext.SPAN_ID, "00f067aa0ba902b7")
+                    .containsEntry(LogContext.TRANSACTION_ID, "tx-1")
+                    .containsEntry(LogContext.CORRELATION_ID, "tx-1")
+                    .containsEntry(LogContext.MESSAGE_ID, traced.id().toString());
+            assertThat(MDC.get(LogContext.TRACE_ID)).isNull();
+
+            subject.onMessages(List.of(message("k", "T", "{}")));
+
+            assertThat(seen.get() == null || !seen.get().containsKey(LogContext.TRACE_ID)).as("an untraced message adds nothing").isTrue();
+        }
+
+        @Test
+        void aTransactionsContextIsPutAndRemovedAroundWorkForIt() {
+            TraceContext trace = new TraceContext("order-7", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+            LogContext context = LogContext.of(trace, "tx-2");
+            try {
+                assertThat(MDC.getCopyOfContextMap()).containsEntry(LogContext.TRACE_ID, "0af7651916cd43dd8448eb211c80319c")
+                        .containsEntry(LogContext.SPAN_ID, "b7ad6b7169203331").containsEntry(LogContext.TRANSACTION_ID, "tx-2")
+                        .containsEntry(LogContext.CORRELATION_ID, "order-7").doesNotContainKey(LogContext.MESSAGE_ID);
+            } finally {
+                context.close();
+            }
+            assertThat(MDC.get(LogContext.TRACE_ID)).isNull();
+            LogContext none = LogContext.of(TraceContext.NONE, "tx-3");
+            assertThat(MDC.get(LogContext.TRANSACTION_ID)).as("no trace, no context").isNull();
+            none.close();
+        }
     }
 
     @Nested

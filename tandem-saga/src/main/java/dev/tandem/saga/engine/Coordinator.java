@@ -11,6 +11,7 @@ import dev.tandem.eventstore.StreamGuard;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.StreamWrite;
+import dev.tandem.messaging.LogContext;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.TraceContext;
@@ -489,10 +490,13 @@ public final class Coordinator {
     }
 
     private void alertStuck(Transaction tx) {
+        LogContext logging = LogContext.of(tx.trace(), tx.id());
         try {
             stuckListener.stuck(tx);
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Coordinator.class).warn("the stuck listener failed on transaction {}", tx.id(), e);
+        } finally {
+            logging.close();
         }
     }
 
