@@ -193,7 +193,7 @@ final class ChaosCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "chaos: total before %d, after %d; %.0f transfers/s; p99 %.1f ms%n", r.initialTotal(), r.finalTotal(),
                 result.throughputPerSecond(), result.latencyMillis(99));
         if (r.ok()) {
-            System.out.println("chaos: check OK: total conserved, no negative balance, every transfer finished, one debit per transfer");
+            System.out.println("chaos: check OK: total conserved, no negative balance, every transfer finished, one debit per transfer, every effect in its transfer's trace");
             return 0;
         }
         System.out.println("chaos: check FAILED (seed " + seed + "; the services' logs and stores are in " + dir + "):");

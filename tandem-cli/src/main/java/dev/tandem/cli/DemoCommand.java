@@ -132,7 +132,7 @@ final class DemoCommand implements Callable<Integer> {
                 result.latencyMillis(99), result.latencyMillis(99.9), result.latencyMillis(100));
         System.out.printf(Locale.ROOT, "Total       before %s, after %s%n", format(r.initialTotal()), format(r.finalTotal()));
         if (r.ok()) {
-            System.out.println("Check       OK: total conserved, no negative balance, every transfer finished, one debit per transfer");
+            System.out.println("Check       OK: total conserved, no negative balance, every transfer finished, one debit per transfer, every effect in its transfer's trace");
             return 0;
         }
         System.out.println("Check       FAILED:");

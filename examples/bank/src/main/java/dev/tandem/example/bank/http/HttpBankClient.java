@@ -8,6 +8,8 @@ import dev.tandem.example.bank.transfer.TransferRequest;
 import dev.tandem.example.bank.verify.BankReader;
 import dev.tandem.example.bank.verify.Effect;
 import dev.tandem.example.bank.verify.TransferClient;
+import dev.tandem.messaging.Message;
+import dev.tandem.messaging.TraceContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,7 +35,10 @@ public final class HttpBankClient implements TransferClient, BankReader {
     private final URI coordinator;
     private final Map<String, URI> banks;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final Map<UUID, TransferRequest> sent = new ConcurrentHashMap<>();
+    /** A request as sent, to send it again alike. */
+    private record Sent(TransferRequest request, TraceContext trace) {}
+
+    private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
 
     public HttpBankClient(URI coordinator, Map<String, URI> banks) {
         this.coordinator = coordinator;
@@ -41,19 +46,28 @@ public final class HttpBankClient implements TransferClient, BankReader {
     }
 
     @Override
-    public TransferOutcome transfer(TransferRequest r, Duration timeout) throws Exception {
-        sent.put(r.transferId(), r);
-        JsonNode answer = post(r, timeout);
+    public TransferOutcome transfer(TransferRequest r, TraceContext trace, Duration timeout) throws Exception {
+        sent.put(r.transferId(), new Sent(r, trace));
+        JsonNode answer = post(r, trace, timeout);
         return answer == null ? TransferOutcome.PENDING : TransferOutcome.valueOf(answer.path("outcome").asText("PENDING"));
     }
 
-    private JsonNode post(TransferRequest r, Duration wait) throws IOException, InterruptedException {
+    private JsonNode post(TransferRequest r, TraceContext trace, Duration wait) throws IOException, InterruptedException {
         Map<String, Object> body = Map.of("idempotencyKey", r.idempotencyKey(), "from", r.from().toString(), "to", r.to().toString(),
                 "amount", r.amount().minor(), "currency", r.amount().currency(), "mode", r.mode().name());
-        HttpRequest request = HttpRequest.newBuilder(coordinator.resolve("/transfers?waitMillis=" + wait.toMillis()))
+        HttpRequest.Builder request = HttpRequest.newBuilder(coordinator.resolve("/transfers?waitMillis=" + wait.toMillis()))
                 .timeout(wait.plusSeconds(2)).header("Content-Type", Json.CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body))).build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+        if (trace.traceparent() != null) {
+            request.header(Message.TRACEPARENT, trace.traceparent());
+        }
+        if (trace.tracestate() != null) {
+            request.header(TraceContext.TRACESTATE, trace.tracestate());
+        }
+        if (trace.correlationId() != null) {
+            request.header(TransferApi.CORRELATION_ID, trace.correlationId());
+        }
+        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         return response.statusCode() == 200 || response.statusCode() == 202 ? Json.decode(response.body(), JsonNode.class) : null;
     }
 
@@ -63,9 +77,9 @@ public final class HttpBankClient implements TransferClient, BankReader {
         if (r.statusCode() == 200) {
             return TransferOutcome.valueOf(Json.decode(r.body(), JsonNode.class).path("outcome").asText());
         }
-        TransferRequest original = sent.get(id);
+        Sent original = sent.get(id);
         if (r.statusCode() == 404 && original != null) {
-            post(original, Duration.ZERO); // it never started: send it again under the same key
+            post(original.request(), original.trace(), Duration.ZERO); // it never started: send it again under the same key
         }
         return TransferOutcome.PENDING;
     }
@@ -131,7 +145,8 @@ public final class HttpBankClient implements TransferClient, BankReader {
                         default -> null;
                     };
                     if (kind != null) {
-                        effects.add(new Effect(UUID.fromString(e.path("transfer").asText()), kind, e.path("data").path("amount").asLong()));
+                        effects.add(new Effect(UUID.fromString(e.path("transfer").asText()), kind, e.path("data").path("amount").asLong(),
+                                e.path("traceparent").isTextual() ? e.path("traceparent").asText() : null));
                     }
                 }
             }

@@ -178,9 +178,9 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     }
 
     @Override
-    public TransferOutcome transfer(TransferRequest request, Duration timeout) throws Exception {
+    public TransferOutcome transfer(TransferRequest request, TraceContext trace, Duration timeout) throws Exception {
         try {
-            return start(request).get(timeout.toMillis(), TimeUnit.MILLISECONDS).outcome();
+            return start(request, trace).get(timeout.toMillis(), TimeUnit.MILLISECONDS).outcome();
         } catch (TimeoutException e) {
             return TransferOutcome.PENDING;
         } catch (ExecutionException e) {

@@ -12,6 +12,7 @@ import dev.tandem.example.bank.transfer.TransferOutcome;
 import dev.tandem.example.bank.transfer.TransferRequest;
 import dev.tandem.example.bank.transfer.TransferResult;
 import dev.tandem.example.bank.verify.TransferClient;
+import dev.tandem.messaging.TraceContext;
 import dev.tandem.messaging.inprocess.InProcessTransport;
 import dev.tandem.saga.engine.Coordinator;
 import java.io.IOException;
@@ -139,8 +140,8 @@ public final class TandemBanks implements TransferClient, AutoCloseable {
     }
 
     @Override
-    public TransferOutcome transfer(TransferRequest request, Duration timeout) throws Exception {
-        return coordinator.transfer(request, timeout);
+    public TransferOutcome transfer(TransferRequest request, TraceContext trace, Duration timeout) throws Exception {
+        return coordinator.transfer(request, trace, timeout);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.tandem.example.bank.account.AccountEvent;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.verify.BankReader;
 import dev.tandem.example.bank.verify.Effect;
+import dev.tandem.messaging.Message;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ public final class TandemLedger implements BankReader {
                 for (RecordedEvent e : page) {
                     Effect effect = effect(AccountStreams.decode(e));
                     if (effect != null) {
-                        effects.add(effect);
+                        effects.add(effect.tracedBy(e.metadata().headers().get(Message.TRACEPARENT)));
                     }
                     from = e.version() + 1;
                 }

@@ -56,6 +56,7 @@ public final class BankChecker {
         }
         Map<UUID, Map<AccountRef, Net>> nets = checkEffects(h);
         checkOutcomes(h, nets);
+        checkTraces(h);
         return new CheckReport(h.transfers().size(), committed, compensated, resolved, initialTotal, finalTotal, violations);
     }
 
@@ -122,6 +123,25 @@ public final class BankChecker {
                         + (-out) + " out of " + t.from() + " and " + in + " into " + t.to());
             }
         }
+    }
+
+    /** Each effect of a transfer the client sent with a trace context carries that context. */
+    private void checkTraces(RunHistory h) {
+        Map<UUID, String> traces = new HashMap<>();
+        for (IssuedTransfer t : h.transfers()) {
+            if (t.traceparent() != null) {
+                traces.put(t.id(), t.traceparent());
+            }
+        }
+        h.effects().forEach((account, effects) -> {
+            for (Effect e : effects) {
+                String expected = traces.get(e.transfer());
+                if (expected != null && !expected.equals(e.traceparent())) {
+                    add(Rule.TRACE_LOST, account + "'s " + e.kind() + " of transfer " + e.transfer() + " carries trace " + e.traceparent()
+                            + ", the client sent " + expected);
+                }
+            }
+        });
     }
 
     private void add(Rule rule, String evidence) {

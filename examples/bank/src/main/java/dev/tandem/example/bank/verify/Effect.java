@@ -7,7 +7,18 @@ import java.util.UUID;
  *
  * @param amount minor units, positive
  */
-public record Effect(UUID transfer, Kind kind, long amount) {
+public record Effect(UUID transfer, Kind kind, long amount, String traceparent) {
+
+    /** An effect whose event carried no trace context. */
+    public Effect(UUID transfer, Kind kind, long amount) {
+        this(transfer, kind, amount, null);
+    }
+
+    /** This effect, as recorded by an event that carried {@code traceparent} (or none, null). */
+    public Effect tracedBy(String traceparent) {
+        return new Effect(transfer, kind, amount, traceparent);
+    }
+
 
     /** What the change did. */
     public enum Kind {

@@ -4,6 +4,7 @@ import dev.tandem.example.bank.account.Money;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferOutcome;
 import dev.tandem.example.bank.transfer.TransferRequest;
+import dev.tandem.messaging.TraceContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -127,9 +128,11 @@ public final class LoadGenerator {
         long amount = 1 + random.nextLong(options.maxAmount());
         TransferRequest request = new TransferRequest(options.keyPrefix() + "-" + number, pair[0], pair[1],
                 Money.of(amount, options.currency()), options.mode());
+        // every transfer gets a trace context of its own, which the checker then finds on each of its effects
+        TraceContext trace = TraceContext.ofTrace(String.format("00-%016x%016x-%016x-01", random.nextLong() | 1, random.nextLong(), random.nextLong() | 1), null);
         TransferOutcome outcome;
         try {
-            outcome = client.transfer(request, options.timeout());
+            outcome = client.transfer(request, trace, options.timeout());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = TransferOutcome.PENDING;
@@ -140,7 +143,7 @@ public final class LoadGenerator {
         }
         boolean unknown = !outcome.isTerminal();
         long done = unknown ? Long.MAX_VALUE : System.nanoTime();
-        issued.add(new IssuedTransfer(request.transferId(), pair[0], pair[1], amount, intendedStart, done, outcome, unknown));
+        issued.add(new IssuedTransfer(request.transferId(), pair[0], pair[1], amount, intendedStart, done, outcome, unknown, trace.traceparent()));
         completed.incrementAndGet();
     }
 

@@ -23,7 +23,9 @@ public record Violation(Rule rule, String evidence) {
         /** A transfer's effects disagree with its outcome (a committed one that moved nothing, a compensated one that moved money). */
         OUTCOME_MISMATCH,
         /** An account's final balance is not its initial balance plus its recorded effects. */
-        BALANCE_MISMATCH
+        BALANCE_MISMATCH,
+        /** An effect of a transfer does not carry the trace context the client started the transfer with. */
+        TRACE_LOST
     }
 
     @Override

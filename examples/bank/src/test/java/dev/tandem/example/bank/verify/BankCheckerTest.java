@@ -121,6 +121,21 @@ class BankCheckerTest {
         }
 
         @Test
+        void anEffectWithoutTheTraceTheClientSent() {
+            String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+            IssuedTransfer traced = new IssuedTransfer(T1, A, B, 30, 10, 20, TransferOutcome.COMMITTED, false, trace);
+            RunHistory kept = new RunHistory(INITIAL, List.of(traced), List.of(), Map.of(A, 70L, B, 130L),
+                    Map.of(A, List.of(new Effect(T1, Kind.DEBIT, 30, trace)), B, List.of(new Effect(T1, Kind.CREDIT, 30, trace))));
+            RunHistory lost = new RunHistory(INITIAL, List.of(traced), List.of(), Map.of(A, 70L, B, 130L),
+                    Map.of(A, List.of(new Effect(T1, Kind.DEBIT, 30, trace)), B, List.of(new Effect(T1, Kind.CREDIT, 30))));
+
+            assertThat(BankChecker.check(kept).violations()).isEmpty();
+            CheckReport subject = BankChecker.check(lost);
+            assertThat(subject.violations()).extracting(Violation::rule).containsExactly(Rule.TRACE_LOST);
+            assertThat(subject.violations().getFirst().evidence()).contains("B/bob").contains("CREDIT").contains(trace);
+        }
+
+        @Test
         void aFinalBalanceThatItsHistoryDoesNotExplain() {
             RunHistory c = correct();
             RunHistory h = new RunHistory(c.initial(), c.transfers(), c.reads(), Map.of(A, 60L, B, 140L), c.effects());

@@ -6,6 +6,7 @@ import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
 import dev.tandem.example.bank.transfer.TransferOutcome;
 import dev.tandem.example.bank.transfer.TransferRequest;
+import dev.tandem.messaging.TraceContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,15 +35,15 @@ class LoadGeneratorTest {
         }
 
         @Override
-        public synchronized TransferOutcome transfer(TransferRequest r, Duration timeout) {
+        public synchronized TransferOutcome transfer(TransferRequest r, TraceContext trace, Duration timeout) {
             UUID id = r.transferId();
             long amount = r.amount().minor();
             TransferOutcome outcome;
             if (balances.get(r.from()) >= amount) {
                 balances.merge(r.from(), -amount, Long::sum);
                 balances.merge(r.to(), amount, Long::sum);
-                effects.computeIfAbsent(r.from(), k -> new ArrayList<>()).add(new Effect(id, Effect.Kind.DEBIT, amount));
-                effects.computeIfAbsent(r.to(), k -> new ArrayList<>()).add(new Effect(id, Effect.Kind.CREDIT, amount));
+                effects.computeIfAbsent(r.from(), k -> new ArrayList<>()).add(new Effect(id, Effect.Kind.DEBIT, amount, trace.traceparent()));
+                effects.computeIfAbsent(r.to(), k -> new ArrayList<>()).add(new Effect(id, Effect.Kind.CREDIT, amount, trace.traceparent()));
                 outcome = TransferOutcome.COMMITTED;
             } else {
                 outcome = TransferOutcome.COMPENSATED;
