@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One destination: its consumer groups, and the messages that arrived before any group joined
@@ -18,10 +20,13 @@ import java.util.function.Function;
  */
 final class Destination {
 
+    private static final Logger LOG = LoggerFactory.getLogger(InProcessTransport.class);
+
     private final String name;
     private final int maxWaiting;
     private final Map<String, Group> groups = new LinkedHashMap<>();
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    private boolean warned;
 
     Destination(String name, int maxWaiting) {
         this.name = name;
@@ -37,6 +42,12 @@ final class Destination {
             ticket.expect(messages.size());
             for (Message m : messages) {
                 waiting.add(new Entry(m, ticket));
+            }
+            if (!warned) {
+                warned = true; // once: a consumer that joins late is normal at start, a misspelt destination is not
+                LOG.warn("no consumer has joined in-process destination '{}': its messages wait for the first one (at most {}). If none"
+                        + " is coming, a name disagrees: a saga step's participant, the destination its service consumes and the"
+                        + " participant's name must be the same", name, maxWaiting);
             }
             return;
         }
@@ -65,6 +76,11 @@ final class Destination {
             }
         }
         return g;
+    }
+
+    /** How many messages wait for a first consumer group to join (0 once one has). */
+    synchronized int waitingForConsumer() {
+        return waiting.size();
     }
 
     synchronized List<Group> groups() {

@@ -158,6 +158,21 @@ public final class InProcessTransport implements Transport {
         return g.join(listener);
     }
 
+    /**
+     * The destinations holding messages that no consumer group has joined, with how many each holds: a health check's
+     * view of a name that disagrees between a sender and its receiver (also logged once per destination as a warning).
+     */
+    public Map<String, Integer> unconsumed() {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        destinations.forEach((name, d) -> {
+            int n = d.waitingForConsumer();
+            if (n > 0) {
+                out.put(name, n);
+            }
+        });
+        return out;
+    }
+
     private Destination destination(String name) {
         return destinations.computeIfAbsent(name, n -> new Destination(n, options.maxWaitingPerDestination()));
     }

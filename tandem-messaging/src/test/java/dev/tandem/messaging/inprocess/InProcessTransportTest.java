@@ -76,6 +76,20 @@ class InProcessTransportTest {
     class NoConsumerYet {
 
         @Test
+        void reportsItAsUnconsumedUntilAGroupJoins() throws Exception {
+            subject.consume("d", "g", batch -> {});
+            subject.publish(List.of(message("d", "k", 1))).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(subject.unconsumed()).isEmpty();
+
+            CompletableFuture<Void> sent = subject.publish(List.of(message("bank-c", "k", 1), message("bank-c", "k", 2)));
+
+            assertThat(subject.unconsumed()).containsExactly(java.util.Map.entry("bank-c", 2));
+            subject.consume("bank-c", "g", batch -> {});
+            assertThat(sent).succeedsWithin(WAIT);
+            assertThat(subject.unconsumed()).isEmpty();
+        }
+
+        @Test
         void keepsTheMessagesForTheFirstGroupToJoin() throws Exception {
             CompletableFuture<Void> sent = subject.publish(List.of(message("later", "k", 1), message("later", "k", 2)));
             assertThat(sent).isNotDone();
