@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
@@ -163,7 +164,7 @@ public final class InProcessTransport implements Transport {
      * view of a name that disagrees between a sender and its receiver (also logged once per destination as a warning).
      */
     public Map<String, Integer> unconsumed() {
-        Map<String, Integer> out = new java.util.TreeMap<>();
+        Map<String, Integer> out = new TreeMap<>();
         destinations.forEach((name, d) -> {
             int n = d.waitingForConsumer();
             if (n > 0) {

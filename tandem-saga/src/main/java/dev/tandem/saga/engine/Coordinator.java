@@ -353,7 +353,7 @@ public final class Coordinator {
             if (loaded.state() instanceof Transaction tx && !tx.status().isFinal() && token >= loaded.claimToken()) {
                 try {
                     store.append(TransactionStreams.streamOf(id), ExpectedVersion.exactly(loaded.version()),
-                            List.of(Fence.claim(name, clock.instant(), token)));
+                            List.of(Fence.claim(name, clock.instant(), token, tx.trace().metadata(id, null))));
                 } catch (StreamVersionConflict e) {
                     continue; // someone appended since we read: they are alive, leave it to them or to the next recovery
                 }

@@ -8,7 +8,6 @@ import dev.tandem.saga.definition.DefinitionRegistry;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -35,22 +34,17 @@ public final class CoordinatorNode implements AutoCloseable {
 
     private final Coordinator coordinator;
     private final int resumed;
-    private final AtomicLong timerFailures = new AtomicLong();
     private ServiceNode messaging;
     private TimerDriver timers;
 
     private CoordinatorNode(Builder b) {
         coordinator = new Coordinator(b.name, b.store, b.registry, b.clock, b.random, b.ownership, b.stuckListener);
         resumed = coordinator.recover();
-        Consumer<Throwable> errors = e -> {
-            timerFailures.incrementAndGet();
-            b.timerErrors.accept(e);
-        };
         try {
             ServiceNode.Builder node = ServiceNode.builder(b.store, b.name, b.transport).handle(b.name, coordinator.replyHandler());
             b.messaging.accept(node);
             messaging = node.start();
-            timers = new TimerDriver(coordinator, b.clock, b.timerWait, errors).start();
+            timers = new TimerDriver(coordinator, b.clock, b.timerWait, b.timerErrors).start();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -78,11 +72,6 @@ public final class CoordinatorNode implements AutoCloseable {
     /** How many unfinished transactions were resumed at start. */
     public int resumed() {
         return resumed;
-    }
-
-    /** How many times firing due timers failed since start (each also given to the builder's timer error handler). */
-    public long timerFailures() {
-        return timerFailures.get();
     }
 
     /** Stops the timers, then delivery; the store and the transport are the caller's. */

@@ -25,9 +25,10 @@ final class Fence {
 
     private Fence() {}
 
-    static NewEvent claim(String coordinator, Instant at, long token) {
+    /** @param metadata the claimed transaction's, so the claim carries its trace like every other event of the stream */
+    static NewEvent claim(String coordinator, Instant at, long token, Metadata metadata) {
         return new NewEvent(NewEvent.newId(), CLAIMED, Json.encode(new Claim(coordinator, at.toString(), token)), Json.CONTENT_TYPE,
-                Metadata.EMPTY, null);
+                metadata, null);
     }
 
     /** The highest fencing token claimed in {@code recorded}; 0 when none (claims written before tokens count as 0). */

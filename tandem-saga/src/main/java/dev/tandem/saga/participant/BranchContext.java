@@ -4,7 +4,6 @@ import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.json.Json;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.messaging.Message;
-import dev.tandem.messaging.TraceContext;
 import dev.tandem.saga.protocol.BranchCommand;
 import dev.tandem.saga.protocol.ProtocolJson;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +26,6 @@ public record BranchContext(BranchCommand command, Message message, Metadata met
 
     public String transactionId() {
         return command.transactionId();
-    }
-
-    /** The correlation id and W3C trace context the transaction was started with. */
-    public TraceContext trace() {
-        return TraceContext.of(metadata);
     }
 
     /** Decodes the transaction's JSON input as {@code type} (as {@link Json#decode}, with a reader prepared per type). */

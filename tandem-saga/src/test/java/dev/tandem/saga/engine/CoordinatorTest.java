@@ -458,6 +458,10 @@ class CoordinatorTest {
 
             assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
             assertThat(sent).isNotEmpty().allSatisfy(m -> assertThat(TraceContext.of(m.headers())).isEqualTo(trace));
+            // the new instance's ownership claim is an event of the transaction too
+            assertThat(coordinatorStore.readStream(TransactionStreams.streamOf("t1"), 1, dev.tandem.eventstore.ReadDirection.FORWARD, 100))
+                    .anySatisfy(e -> assertThat(e.type()).isEqualTo(Fence.CLAIMED))
+                    .allSatisfy(e -> assertThat(TraceContext.of(e.metadata())).isEqualTo(trace));
         }
 
         @Test
