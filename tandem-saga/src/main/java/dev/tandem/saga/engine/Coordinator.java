@@ -165,8 +165,8 @@ public final class Coordinator {
      * Completes with the transaction once it is final ({@link Status#isFinal() COMMITTED or COMPENSATED}): at once
      * when it already is, else when this coordinator makes the final decision durable (a reply consumed through an
      * {@link dev.tandem.messaging.inbox.InboxConsumer}, a timer, or an operator command). This includes transactions
-     * it resumed with {@link #recover()}. A transaction finished by another coordinator instance (after a lease
-     * moved) is not observed: combine with a timeout and {@link #find}. The id need not be started yet; a future
+     * it resumed with {@link #recover()}. When this instance stops leading ({@link CoordinatorNode.Role#STANDING_BY}),
+     * every waiting future fails with a {@link NotOwnerException}: another instance makes the decision; {@link #find} reads it. The id need not be started yet; a future
      * for a transaction that never starts stays incomplete, so callers should bound their wait. The future is
      * completed on the thread that learned of the durable decision (the inbox's delivery thread or the store's
      * writer): keep dependent actions short, or attach them with the {@code *Async} methods. A STUCK transaction is
@@ -215,6 +215,25 @@ public final class Coordinator {
         CompletableFuture<Transaction> waiter = waiters.remove(transactionId);
         if (waiter != null) {
             waiter.complete(tx);
+        }
+    }
+
+    /**
+     * This instance no longer drives anything (its lease moved to another instance, see {@link CoordinatorNode}):
+     * forgets its cached states and timers, and fails every waiting {@link #whenTerminal} and {@link #whenSettled} future
+     * with a {@link NotOwnerException}, since the decisions they wait for will be made elsewhere. A later
+     * {@link #recover()} takes the transactions up again from their streams.
+     */
+    void standDown() {
+        timers.clear();
+        cache.clear();
+        for (ConcurrentHashMap<String, CompletableFuture<Transaction>> waiters : List.of(terminalWaiters, settledWaiters)) {
+            for (String id : List.copyOf(waiters.keySet())) {
+                CompletableFuture<Transaction> waiter = waiters.remove(id);
+                if (waiter != null) {
+                    waiter.completeExceptionally(new NotOwnerException(name, id));
+                }
+            }
         }
     }
 

@@ -76,6 +76,12 @@ final class TimerIndex {
         return queue.isEmpty() ? Optional.empty() : Optional.of(queue.first().dueAt());
     }
 
+    /** Forgets every timer (this instance no longer drives the transactions; a later recovery rebuilds them). */
+    synchronized void clear() {
+        queue.clear();
+        byId.clear();
+    }
+
     /** How many transactions have a timer set. */
     synchronized int size() {
         return queue.size();

@@ -87,6 +87,10 @@ final class TransactionCache {
         }
     }
 
+    void clear() {
+        entries.clear();
+    }
+
     int size() {
         return entries.size();
     }

@@ -100,6 +100,105 @@ class CoordinatorNodeTest {
         assertThat(bankB.balance()).isZero();
     }
 
+    /**
+     * An instance of a leadership group on the test's clock, whose lease thread does not look again within a test (a
+     * two-hour lease renewed hourly): the test drives every check.
+     */
+    CoordinatorNode startInstance(String instance) {
+        CoordinatorNode node = CoordinatorNode.builder("coordinator", coordinatorStore, transport, DefinitionRegistry.of(Bank.TRANSFER))
+                .clock(clock)
+                .timerWait(Duration.ofMillis(10))
+                .timerErrors(timerErrors::add)
+                .leadership(new CoordinatorNode.Leadership(instance, Duration.ofHours(2), Duration.ofHours(1)))
+                .start();
+        running.add(node);
+        return node;
+    }
+
+    @Test
+    void ofTwoInstancesOneLeadsAndTheOtherTakesOverWhenTheLeaderStopsRenewing() throws Exception {
+        startBank(bankA); // bank B is down: the credit waits for it
+        CoordinatorNode first = startInstance("one");
+        CoordinatorNode second = startInstance("two");
+        assertThat(first.role()).isEqualTo(CoordinatorNode.Role.LEADING);
+        assertThat(second.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
+        assertThat(second.messaging()).as("a standing-by instance neither relays nor consumes").isNull();
+        assertThatThrownBy(() -> second.coordinator().startAsync("t0", "transfer", TEN).join()).hasCauseInstanceOf(NotOwnerException.class);
+
+        first.coordinator().startAsync("t1", "transfer", TEN).join();
+        CompletableFuture<Transaction> waitingOnFirst = first.coordinator().whenTerminal("t1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.coordinator().find("t1").orElseThrow().steps().get(1).action() == LegStatus.IN_FLIGHT);
+        second.checkLeadership();
+        assertThat(second.role()).as("the leader's lease has not expired").isEqualTo(CoordinatorNode.Role.STANDING_BY);
+
+        clock.advance(Duration.ofHours(3)); // the leader stalls: its lease expires unrenewed, and so does the credit's timeout
+        assertThatThrownBy(() -> first.coordinator().startAsync("t2", "transfer", TEN).join())
+                .as("a leader whose lease expired drives nothing, even before it notices").hasCauseInstanceOf(NotOwnerException.class);
+        second.checkLeadership();
+        assertThat(second.role()).isEqualTo(CoordinatorNode.Role.LEADING);
+        assertThat(second.resumed()).isEqualTo(1);
+        first.checkLeadership();
+        assertThat(first.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
+        assertThat(first.messaging()).isNull();
+        assertThatThrownBy(() -> waitingOnFirst.get(10, TimeUnit.SECONDS)).as("its decision is made elsewhere now")
+                .hasCauseInstanceOf(NotOwnerException.class);
+
+        // the new leader rebuilt the timers: it compensates the debit; the late credit and its cancellation reach bank B
+        // through the new leader's relay, and its replies reach the new leader
+        startBank(bankB);
+        Transaction done = second.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS);
+        assertThat(done.status()).isEqualTo(Status.COMPENSATED);
+        assertThat(bankA.balance()).isEqualTo(100);
+        assertThat(bankB.balance()).isZero();
+        assertThat(first.coordinator().find("t2")).as("nothing was started by the stale leader").isEmpty();
+        assertThat(timerErrors).isEmpty();
+    }
+
+    @Test
+    void aLeaderThatClosesGivesItsLeaseUpAndTheNextInstanceLeadsAtOnce() throws Exception {
+        startBank(bankA);
+        startBank(bankB);
+        CoordinatorNode first = startInstance("one");
+        CoordinatorNode second = startInstance("two");
+        first.close();
+        assertThat(first.role()).isEqualTo(CoordinatorNode.Role.CLOSED);
+        second.checkLeadership(); // no clock advance: the lease was given up, not left to expire
+
+        assertThat(second.role()).isEqualTo(CoordinatorNode.Role.LEADING);
+        second.coordinator().startAsync("t1", "transfer", TEN).join();
+        assertThat(second.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+    }
+
+    @Test
+    void aStandingByInstanceTakesOverByItselfOnItsOwnLeaseThread() throws Exception {
+        startBank(bankA);
+        startBank(bankB);
+        CoordinatorNode first = startInstance("one");
+        CoordinatorNode second = CoordinatorNode.builder("coordinator", coordinatorStore, transport, DefinitionRegistry.of(Bank.TRANSFER))
+                .clock(clock)
+                .leadership("two", Duration.ofMillis(300))
+                .start();
+        running.add(second);
+        assertThat(second.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
+        assertThat(second.instance()).contains("two");
+
+        first.close();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> second.role() == CoordinatorNode.Role.LEADING);
+        second.coordinator().startAsync("t1", "transfer", TEN).join();
+        assertThat(second.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+    }
+
+    @Test
+    void aSingleInstanceLeadsFromStartToClose() {
+        CoordinatorNode node = startCoordinator();
+        assertThat(node.role()).isEqualTo(CoordinatorNode.Role.LEADING);
+        assertThat(node.instance()).isEmpty();
+        node.close();
+        assertThat(node.role()).isEqualTo(CoordinatorNode.Role.CLOSED);
+        assertThat(node.messaging()).isNull();
+    }
+
     @Test
     void refusesBadChoicesBeforeStartingAnything() {
         DefinitionRegistry registry = DefinitionRegistry.of(Bank.TRANSFER);
@@ -109,5 +208,14 @@ class CoordinatorNodeTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("timerWait");
         assertThatThrownBy(() -> CoordinatorNode.builder("c", null, transport, registry))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("store");
+        assertThatThrownBy(() -> CoordinatorNode.builder("c", coordinatorStore, transport, registry).leadership("one", Duration.ofMillis(50)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("leadership.ttl");
+        assertThatThrownBy(() -> new CoordinatorNode.Leadership("one", Duration.ofSeconds(5), Duration.ofSeconds(5)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("leadership.renewEvery");
+        assertThatThrownBy(() -> new CoordinatorNode.Leadership(" ", Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("leadership.instance");
+        assertThatThrownBy(() -> CoordinatorNode.builder("c", coordinatorStore, transport, registry).ownership(Ownership.all())
+                .leadership("one", Duration.ofSeconds(5)).start())
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("ownership");
     }
 }
