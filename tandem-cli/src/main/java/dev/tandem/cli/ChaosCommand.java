@@ -6,6 +6,7 @@ import dev.tandem.example.bank.http.HttpBankClient;
 import dev.tandem.example.bank.node.BankCluster;
 import dev.tandem.example.bank.node.FaultTarget;
 import dev.tandem.example.bank.node.NodeConfig;
+import dev.tandem.example.bank.node.NodeMain;
 import dev.tandem.example.bank.node.ServiceProcess;
 import dev.tandem.example.bank.transfer.AccountRef;
 import dev.tandem.example.bank.transfer.TransferMode;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Option;
  * <p>Embedded (default): each service keeps its events in its own SQLite file and the services talk over a Kafka
  * broker that this command starts as a process of its own (the transport between processes; it is not faulted).
  * Distributed ({@code --distributed}): PostgreSQL (one schema per service) and the Kafka broker run as processes of
- * their own and are killed and paused too.
+ * their own and are killed and paused too, and the coordinator runs as two instances on its schema, one leading and one
+ * standing by: killing or pausing the leader past its lease moves the lead.
  */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
         description = "Run the bank as separate processes under load while killing and pausing them; then check the bank's guarantees.")
@@ -62,6 +64,10 @@ final class ChaosCommand implements Callable<Integer> {
     @Option(names = "--distributed", description = "PostgreSQL and Kafka as processes of their own, killed and paused too (default: SQLite per service).")
     boolean distributed;
 
+    @Option(names = "--coordinators", description = "Coordinator instances, one leading at a time under a lease, the others standing by "
+            + "(default: 2 with --distributed, 1 otherwise: SQLite files are not shared between processes).")
+    Integer coordinators;
+
     @Option(names = "--data-dir", description = "Where the processes keep their data and logs (default: a new temporary directory).")
     Path dataDir;
 
@@ -75,6 +81,14 @@ final class ChaosCommand implements Callable<Integer> {
         Duration paused = Durations.parse(pause, "--pause");
         if (clients < 1) {
             System.err.println("tandem chaos: --clients must be at least 1");
+            return 2;
+        }
+        if (coordinators == null) {
+            coordinators = distributed ? 2 : 1;
+        }
+        if (coordinators < 1 || coordinators > 9 || (coordinators > 1 && !distributed)) {
+            System.err.println("tandem chaos: --coordinators must be within 1..9, and more than 1 needs --distributed (instances share a "
+                    + "PostgreSQL schema); was " + coordinators);
             return 2;
         }
         Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("tandem-chaos-");
@@ -108,7 +122,7 @@ final class ChaosCommand implements Callable<Integer> {
                 config = new NodeConfig(dir, null, kafka.bootstrapServers(), topics);
                 System.out.println("chaos: started Kafka (" + kafka.bootstrapServers() + ")");
             }
-            cluster = BankCluster.start(config, dir);
+            cluster = BankCluster.start(config, dir, coordinators, NodeMain.DEFAULT_LEASE_TTL);
             for (ServiceProcess p : cluster.processes()) {
                 System.out.println("chaos: started " + p);
                 targets.add(p);

@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.example.bank.node.NodeMain;
 import dev.tandem.example.bank.node.RunningNode;
+import dev.tandem.saga.engine.CoordinatorNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -24,12 +25,21 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--bank", description = "A bank transfers may involve (repeat per bank; default: A and B).")
     List<String> banks = new ArrayList<>();
 
+    @Option(names = "--instance", description = "Run as this instance of several on one PostgreSQL schema (needs --postgres): one leads under "
+            + "a lease, the others stand by and take over when it dies or stalls. Without it, the only instance.")
+    String instance;
+
+    @Option(names = "--lease-ttl", description = "With --instance: how long the lead lasts unless renewed (renewed every third of it), the "
+            + "longest the instances go without a leader (default: ${DEFAULT-VALUE}).", defaultValue = "5s")
+    String leaseTtl;
+
     @Mixin
     NodeOptions node;
 
     @Override
     public Integer call() throws Exception {
-        NodeMain.runUntilStopped(RunningNode.coordinator(node.config(), banks.isEmpty() ? List.of("A", "B") : banks, port));
+        CoordinatorNode.Leadership leadership = instance == null ? null : NodeMain.leadership(instance, Durations.parse(leaseTtl, "--lease-ttl"));
+        NodeMain.runUntilStopped(RunningNode.coordinator(node.config(), banks.isEmpty() ? List.of("A", "B") : banks, port, leadership));
         return 0;
     }
 }

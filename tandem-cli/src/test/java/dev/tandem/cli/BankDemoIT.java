@@ -69,7 +69,13 @@ class BankDemoIT {
         void distributed_alsoKillsAndPausesPostgresAndKafkaAndTheCheckerFindsNoViolation() {
             String out = run(0, "chaos", "--distributed", "--duration", "10s", "--fault-every", "2s", "--pause", "5500ms", "--clients", "8",
                     "--data-dir", dir.resolve("chaos").toString(), "--seed", "5");
-            assertThat(out).contains("PostgreSQL").contains("check OK").containsPattern("chaos: [1-9][0-9]* faults");
+            assertThat(out).contains("PostgreSQL").contains("check OK").containsPattern("chaos: [1-9][0-9]* faults")
+                    .as("two coordinator instances, one leading").contains("started coordinator-1").contains("started coordinator-2");
+        }
+
+        @Test
+        void refusesSeveralCoordinatorsOnSqliteFiles() {
+            assertThat(run(2, "chaos", "--coordinators", "2", "--duration", "10s")).doesNotContain("started");
         }
     }
 }

@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,32 +24,67 @@ import java.util.function.ToDoubleFunction;
  */
 public final class ServiceNodeMetrics implements MeterBinder {
 
-    private final ServiceNode node;
+    private final String service;
+    private final Supplier<ServiceNode> current;
+    private final List<String> consumers; // null: the node's own, read when bound
 
     public ServiceNodeMetrics(ServiceNode node) {
-        this.node = InvalidInputException.requireNonNull(node, "node");
+        InvalidInputException.requireNonNull(node, "node");
+        this.service = node.service();
+        this.current = () -> node;
+        this.consumers = null;
     }
 
+    private ServiceNodeMetrics(String service, Supplier<ServiceNode> current, List<String> consumers) {
+        this.service = InvalidInputException.requireText(service, "service", 200);
+        this.current = InvalidInputException.requireNonNull(current, "current");
+        this.consumers = List.copyOf(InvalidInputException.requireNonNull(consumers, "consumers"));
+    }
+
+    /**
+     * The meters of whichever node of {@code service} {@code current} supplies at each reading (null while there is
+     * none: every figure reads 0), with inbox meters for {@code consumers}: for a service that starts a new node now and
+     * then, as a coordinator instance does each time it takes the lead. Its counters start again from 0 with each new
+     * node, as after a restart (Prometheus' {@code rate} and {@code increase} treat that as a counter reset).
+     */
+    public static ServiceNodeMetrics following(String service, Supplier<ServiceNode> current, List<String> consumers) {
+        return new ServiceNodeMetrics(service, current, consumers);
+    }
+
+    /**
+     * Every meter reads through this binder (the lag gauge holds it strongly, so it lives as long as the registry keeps
+     * the meters, though Micrometer holds a function meter's object weakly).
+     */
     @Override
     public void bindTo(MeterRegistry registry) {
         InvalidInputException.requireNonNull(registry, "registry");
-        String service = node.service();
-        OutboxRelay relay = node.relay();
-        counter(registry, "tandem.outbox.published", "messages handed to the transport", relay, OutboxRelay::publishedCount, "service", service);
-        counter(registry, "tandem.outbox.retries", "publishes tried again after a transient failure", relay, OutboxRelay::retryCount, "service", service);
-        counter(registry, "tandem.outbox.parked", "messages the relay parked", relay, OutboxRelay::parkedCount, "service", service);
-        Gauge.builder("tandem.outbox.lag", relay, OutboxRelay::lag).description("store positions written but not yet published")
-                .baseUnit("events").tag("service", service).register(registry);
-        for (InboxConsumer inbox : node.inboxes().values()) {
-            String[] tags = {"service", service, "consumer", inbox.consumer()};
-            counter(registry, "tandem.inbox.handled", "messages handled and committed", inbox, InboxConsumer::handledCount, tags);
-            counter(registry, "tandem.inbox.duplicates", "redeliveries recognised and not applied again", inbox, InboxConsumer::duplicateCount, tags);
-            counter(registry, "tandem.inbox.retries", "handling attempts scheduled again after a transient failure", inbox, InboxConsumer::retryCount, tags);
-            counter(registry, "tandem.inbox.parked", "messages the consumer parked", inbox, InboxConsumer::parkedCount, tags);
+        Gauge.builder("tandem.outbox.lag", this, m -> m.relay(OutboxRelay::lag)).strongReference(true)
+                .description("store positions written but not yet published").baseUnit("events").tag("service", service).register(registry);
+        counter(registry, "tandem.outbox.published", "messages handed to the transport", m -> m.relay(OutboxRelay::publishedCount), "service", service);
+        counter(registry, "tandem.outbox.retries", "publishes tried again after a transient failure", m -> m.relay(OutboxRelay::retryCount), "service", service);
+        counter(registry, "tandem.outbox.parked", "messages the relay parked", m -> m.relay(OutboxRelay::parkedCount), "service", service);
+        List<String> names = consumers != null ? consumers : List.copyOf(current.get().inboxes().keySet());
+        for (String d : names) {
+            String[] tags = {"service", service, "consumer", service + "/" + d}; // a node's consumer of a destination
+            counter(registry, "tandem.inbox.handled", "messages handled and committed", m -> m.inbox(d, InboxConsumer::handledCount), tags);
+            counter(registry, "tandem.inbox.duplicates", "redeliveries recognised and not applied again", m -> m.inbox(d, InboxConsumer::duplicateCount), tags);
+            counter(registry, "tandem.inbox.retries", "handling attempts scheduled again after a transient failure", m -> m.inbox(d, InboxConsumer::retryCount), tags);
+            counter(registry, "tandem.inbox.parked", "messages the consumer parked", m -> m.inbox(d, InboxConsumer::parkedCount), tags);
         }
     }
 
-    private static <T> void counter(MeterRegistry registry, String name, String description, T source, ToDoubleFunction<T> count, String... tags) {
-        FunctionCounter.builder(name, source, count).description(description).tags(tags).register(registry);
+    private double relay(ToDoubleFunction<OutboxRelay> figure) {
+        ServiceNode node = current.get();
+        return node == null ? 0 : figure.applyAsDouble(node.relay());
+    }
+
+    private double inbox(String destination, ToDoubleFunction<InboxConsumer> figure) {
+        ServiceNode node = current.get();
+        InboxConsumer inbox = node == null ? null : node.inboxes().get(destination);
+        return inbox == null ? 0 : figure.applyAsDouble(inbox);
+    }
+
+    private void counter(MeterRegistry registry, String name, String description, ToDoubleFunction<ServiceNodeMetrics> count, String... tags) {
+        FunctionCounter.builder(name, this, count).description(description).tags(tags).register(registry);
     }
 }

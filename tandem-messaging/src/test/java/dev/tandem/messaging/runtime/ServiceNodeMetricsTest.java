@@ -87,4 +87,31 @@ class ServiceNodeMetricsTest {
             assertThat(registry.find("tandem.inbox.handled").tag("service", "bank-a").functionCounters()).as("bank-a consumes nothing").isEmpty();
         }
     }
+
+    @Test
+    void followsWhicheverNodeTheServiceRunsNowAndReadsZeroWithoutOne() {
+        java.util.concurrent.atomic.AtomicReference<ServiceNode> current = new java.util.concurrent.atomic.AtomicReference<>();
+        ServiceNodeMetrics.following("bank-b", current::get, List.of("bank-b")).bindTo(registry);
+        assertThat(count("tandem.inbox.handled", "bank-b", "bank-b/bank-b")).isZero();
+        assertThat(count("tandem.outbox.published", "bank-b", null)).isZero();
+        MessageHandler credit = m -> Commit.builder().append(StreamId.of("account-b"), ExpectedVersion.any(), List.of(NewEvent.json("Credited", Map.of())));
+        ServiceNode a = ServiceNode.builder(storeA, "bank-a", transport).start(); // relays bank A's requests
+        try {
+            for (int round = 0; round < 2; round++) {
+                try (ServiceNode b = ServiceNode.builder(storeB, "bank-b", transport).handle("bank-b", credit).start()) {
+                    current.set(b);
+                    for (int i = 0; i < 3; i++) {
+                        storeA.append(StreamId.of("transfer-" + round + "-" + i), ExpectedVersion.noStream(),
+                                List.of(NewEvent.json("Requested", Map.of()).withRoute(Route.to("bank-b", Integer.toString(i)))));
+                    }
+                    await().atMost(Duration.ofSeconds(30)).until(() -> count("tandem.inbox.handled", "bank-b", "bank-b/bank-b") == 3);
+                }
+                current.set(null);
+                assertThat(count("tandem.inbox.handled", "bank-b", "bank-b/bank-b")).as("no node now").isZero();
+            }
+        } finally {
+            a.close();
+        }
+        assertThat(storeB.readStream(StreamId.of("account-b"), 1, ReadDirection.FORWARD, 100)).as("each node counted its own").hasSize(6);
+    }
 }

@@ -108,6 +108,14 @@ public final class CoordinatorNode implements AutoCloseable {
     }
 
     /**
+     * The instance that leads now, as the store has it (this one's name when it leads), or empty when none does (the
+     * lease expired and no instance has taken it yet) or for a single instance (it leads: see {@link #role()}).
+     */
+    public Optional<String> leader() {
+        return lease == null ? Optional.empty() : lease.holder(0);
+    }
+
+    /**
      * Renews or takes the leadership lease, and starts or stops driving transactions accordingly; run by the node's
      * lease thread every {@link Leadership#renewEvery()}. Does nothing for a single instance or once closed.
      */

@@ -109,6 +109,20 @@ public final class LeaseOwnership implements Ownership {
         return held.values().stream().filter(l -> now.isBefore(l.expiresAt())).sorted(java.util.Comparator.comparingInt(Lease::partition)).toList();
     }
 
+    /** The owner of the unexpired lease on {@code partition} as the store has it now (this instance's or another's), if any. */
+    public Optional<String> holder(int partition) {
+        if (partition < 0 || partition >= partitions) {
+            throw InvalidInputException.of("partition", "must be within 0.." + (partitions - 1) + ", was " + partition);
+        }
+        StreamId stream = streamOf(partition);
+        long version = store.streamVersion(stream);
+        if (version == 0) {
+            return Optional.empty();
+        }
+        Grant current = store.readStream(stream, version, ReadDirection.FORWARD, 1).getFirst().payloadAs(Grant.class);
+        return clock.instant().isBefore(current.expiresAt()) ? Optional.of(current.owner()) : Optional.empty();
+    }
+
     /** Gives up every lease (e.g. on shutdown) by letting them expire now. */
     public void releaseAll() {
         for (Lease l : List.copyOf(held.values())) {

@@ -123,6 +123,7 @@ class CoordinatorNodeTest {
         assertThat(first.role()).isEqualTo(CoordinatorNode.Role.LEADING);
         assertThat(second.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
         assertThat(second.messaging()).as("a standing-by instance neither relays nor consumes").isNull();
+        assertThat(second.leader()).contains("one");
         assertThatThrownBy(() -> second.coordinator().startAsync("t0", "transfer", TEN).join()).hasCauseInstanceOf(NotOwnerException.class);
 
         first.coordinator().startAsync("t1", "transfer", TEN).join();
@@ -137,6 +138,7 @@ class CoordinatorNodeTest {
         second.checkLeadership();
         assertThat(second.role()).isEqualTo(CoordinatorNode.Role.LEADING);
         assertThat(second.resumed()).isEqualTo(1);
+        assertThat(first.leader()).contains("two");
         first.checkLeadership();
         assertThat(first.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
         assertThat(first.messaging()).isNull();
@@ -162,6 +164,7 @@ class CoordinatorNodeTest {
         CoordinatorNode second = startInstance("two");
         first.close();
         assertThat(first.role()).isEqualTo(CoordinatorNode.Role.CLOSED);
+        assertThat(second.leader()).as("given up").isEmpty();
         second.checkLeadership(); // no clock advance: the lease was given up, not left to expire
 
         assertThat(second.role()).isEqualTo(CoordinatorNode.Role.LEADING);

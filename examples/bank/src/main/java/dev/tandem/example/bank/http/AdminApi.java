@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@code /admin}: what an operator needs of a running service (see docs/bank-api.md). On every service: the messages
@@ -62,20 +63,28 @@ final class AdminApi {
     record TransactionSummary(String id, String definition, int definitionVersion, Status status, Status stuckIn, String reason,
             Instant startedAt, Instant updatedAt) {}
 
-    private final List<Owner> owners;
+    private final Supplier<List<ServiceNode>> nodes;
     private final CoordinatorService coordinator;
 
-    /** @param coordinator the coordinator's service, or null on a bank (then only parked messages are served) */
-    AdminApi(List<ServiceNode> nodes, CoordinatorService coordinator) {
+    /**
+     * @param nodes the service's messaging nodes now (a coordinator instance that stands by has none)
+     * @param coordinator the coordinator's service, or null on a bank (then only parked messages are served)
+     */
+    AdminApi(Supplier<List<ServiceNode>> nodes, CoordinatorService coordinator) {
+        this.nodes = nodes;
+        this.coordinator = coordinator;
+    }
+
+    /** The owners of parked messages: each node's relay and inbox consumers. */
+    private List<Owner> owners() {
         List<Owner> all = new ArrayList<>();
-        for (ServiceNode node : nodes) {
+        for (ServiceNode node : nodes.get()) {
             all.add(new Owner(node.relay().deadLetters(), node.relay()::replay));
             for (InboxConsumer inbox : node.inboxes().values()) {
                 all.add(new Owner(inbox.deadLetters(), inbox::replay));
             }
         }
-        this.owners = List.copyOf(all);
-        this.coordinator = coordinator;
+        return all;
     }
 
     void handle(HttpExchange exchange) throws Exception {
@@ -136,7 +145,7 @@ final class AdminApi {
             }
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("owners", owners.stream().map(Owner::name).toList());
+        body.put("owners", owners().stream().map(Owner::name).toList());
         body.put("letters", letters);
         Exchanges.json(exchange, 200, body);
     }
@@ -167,6 +176,7 @@ final class AdminApi {
     /** The owners named by {@code ?owner=} (one), or all. */
     private List<Owner> selected(Map<String, String> query) {
         String name = query.get("owner");
+        List<Owner> owners = owners();
         if (name == null) {
             return owners;
         }

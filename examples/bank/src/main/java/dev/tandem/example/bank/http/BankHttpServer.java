@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The HTTP/JSON API of one service on the JDK's HTTP server, one virtual thread per request:
@@ -44,22 +45,29 @@ public final class BankHttpServer implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("tandem-http-", 1).factory());
         server.setExecutor(executor);
-        List<ServiceNode> nodes = new ArrayList<>();
         if (bank != null) {
             BankApi api = new BankApi(bank.accounts());
             server.createContext("/accounts", ex -> Exchanges.handle(ex, api::handle));
-            nodes.add(bank.node());
         }
         if (coordinator != null) {
             TransferApi api = new TransferApi(coordinator);
             server.createContext("/transfers", ex -> Exchanges.handle(ex, api::handle));
-            nodes.add(coordinator.node());
         }
+        Supplier<List<ServiceNode>> nodes = () -> { // read at each request: a coordinator instance's node comes and goes with the lead
+            List<ServiceNode> now = new ArrayList<>();
+            if (bank != null) {
+                now.add(bank.node());
+            }
+            if (coordinator != null && coordinator.node() != null) {
+                now.add(coordinator.node());
+            }
+            return now;
+        };
         AdminApi admin = new AdminApi(nodes, coordinator);
         server.createContext("/admin", ex -> Exchanges.handle(ex, admin::handle));
-        ServiceMetrics metrics = new ServiceMetrics(nodes, coordinator == null ? null : coordinator.coordinator());
+        ServiceMetrics metrics = new ServiceMetrics(bank, coordinator);
         server.createContext("/metrics", ex -> Exchanges.handle(ex, metrics::handle));
-        ServiceHealth health = new ServiceHealth(nodes);
+        ServiceHealth health = new ServiceHealth(nodes, coordinator);
         server.createContext("/health", ex -> Exchanges.handle(ex, health::handle));
         server.createContext("/", ex -> Exchanges.handle(ex, e -> {
             throw Exchanges.noResource(e);

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.core.TandemException;
 import dev.tandem.core.json.Json;
+import dev.tandem.example.bank.tandem.StandingByException;
+import dev.tandem.saga.engine.NotOwnerException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -125,6 +127,8 @@ final class Exchanges {
                 problem(exchange, r.problem);
             } catch (InvalidInputException e) {
                 problem(exchange, HttpProblem.badRequest("invalid_field", e.getMessage()));
+            } catch (StandingByException | NotOwnerException e) { // another coordinator instance leads, or took the lead while this one waited
+                problem(exchange, new HttpProblem(503, "not_leader", e.getMessage()));
             } catch (TandemException e) {
                 problem(exchange, new HttpProblem(e.isTransient() ? 503 : 500, e.isTransient() ? "unavailable" : "internal", e.getMessage()));
             } catch (InterruptedException e) {

@@ -23,16 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The load generator's and checker's view of services in other processes, over their HTTP APIs.
  *
  * <p>A transfer whose outcome is unknown (timeout, connection reset) is resolved by querying; when
  * the coordinator never recorded it, the request is sent again with the same idempotency key.
+ *
+ * <p>Given several instances of the coordinator (one leads, the others stand by), it sends each request to the
+ * instance that last answered, and moves on to the next when one cannot be reached, does not answer in time, or
+ * answers {@code 503 not_leader}.
  */
 public final class HttpBankClient implements TransferClient, BankReader {
 
-    private final URI coordinator;
+    private final List<URI> coordinators;
+    private final AtomicInteger preferred = new AtomicInteger();
     private final Map<String, URI> banks;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** A request as sent, to send it again alike. */
@@ -41,8 +47,58 @@ public final class HttpBankClient implements TransferClient, BankReader {
     private final Map<UUID, Sent> sent = new ConcurrentHashMap<>();
 
     public HttpBankClient(URI coordinator, Map<String, URI> banks) {
-        this.coordinator = coordinator;
+        this(List.of(coordinator), banks);
+    }
+
+    /** @param coordinators the instances of the coordinator, any of which may lead */
+    public HttpBankClient(List<URI> coordinators, Map<String, URI> banks) {
+        if (coordinators.isEmpty()) {
+            throw dev.tandem.core.InvalidInputException.of("coordinators", "must name at least one coordinator");
+        }
+        this.coordinators = List.copyOf(coordinators);
         this.banks = Map.copyOf(banks);
+    }
+
+    /** A request to the coordinator, sent to each instance in turn from the preferred one until one leads and answers. */
+    @FunctionalInterface
+    private interface CoordinatorCall {
+        HttpResponse<byte[]> send(URI coordinator) throws IOException, InterruptedException;
+    }
+
+    private HttpResponse<byte[]> toCoordinator(CoordinatorCall call) throws IOException, InterruptedException {
+        int first = preferred.get();
+        IOException unreachable = null;
+        HttpResponse<byte[]> standingBy = null;
+        for (int i = 0; i < coordinators.size(); i++) {
+            int at = (first + i) % coordinators.size();
+            HttpResponse<byte[]> response;
+            try {
+                response = call.send(coordinators.get(at));
+            } catch (java.net.ConnectException | java.net.http.HttpTimeoutException e) {
+                // killed, not up yet, or stalled (a paused process accepts connections and never answers): the next
+                // instance may lead; a start sent again there is safe, since starts are idempotent by their key
+                unreachable = e;
+                continue;
+            }
+            if (response.statusCode() == 503 && notLeader(response)) {
+                standingBy = response;
+                continue;
+            }
+            preferred.set(at);
+            return response;
+        }
+        if (standingBy != null) {
+            return standingBy;
+        }
+        throw unreachable;
+    }
+
+    private static boolean notLeader(HttpResponse<byte[]> response) {
+        try {
+            return "not_leader".equals(Json.decode(response.body(), JsonNode.class).path("error").asText());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
@@ -55,9 +111,15 @@ public final class HttpBankClient implements TransferClient, BankReader {
     private JsonNode post(TransferRequest r, TraceContext trace, Duration wait) throws IOException, InterruptedException {
         Map<String, Object> body = Map.of("idempotencyKey", r.idempotencyKey(), "from", r.from().toString(), "to", r.to().toString(),
                 "amount", r.amount().minor(), "currency", r.amount().currency(), "mode", r.mode().name());
+        byte[] json = Json.encode(body);
+        HttpResponse<byte[]> response = toCoordinator(coordinator -> http.send(startRequest(coordinator, json, trace, wait), HttpResponse.BodyHandlers.ofByteArray()));
+        return response.statusCode() == 200 || response.statusCode() == 202 ? Json.decode(response.body(), JsonNode.class) : null;
+    }
+
+    private static HttpRequest startRequest(URI coordinator, byte[] json, TraceContext trace, Duration wait) {
         HttpRequest.Builder request = HttpRequest.newBuilder(coordinator.resolve("/transfers?waitMillis=" + wait.toMillis()))
                 .timeout(wait.plusSeconds(2)).header("Content-Type", Json.CONTENT_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.encode(body)));
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json));
         if (trace.traceparent() != null) {
             request.header(Message.TRACEPARENT, trace.traceparent());
         }
@@ -67,13 +129,12 @@ public final class HttpBankClient implements TransferClient, BankReader {
         if (trace.correlationId() != null) {
             request.header(TransferApi.CORRELATION_ID, trace.correlationId());
         }
-        HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        return response.statusCode() == 200 || response.statusCode() == 202 ? Json.decode(response.body(), JsonNode.class) : null;
+        return request.build();
     }
 
     @Override
     public TransferOutcome query(UUID id) throws Exception {
-        HttpResponse<byte[]> r = get(coordinator.resolve("/transfers/" + id));
+        HttpResponse<byte[]> r = toCoordinator(coordinator -> get(coordinator.resolve("/transfers/" + id))); // any instance reads
         if (r.statusCode() == 200) {
             return TransferOutcome.valueOf(Json.decode(r.body(), JsonNode.class).path("outcome").asText());
         }

@@ -1,10 +1,12 @@
 package dev.tandem.example.bank.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.tandem.messaging.runtime.ServiceNode;
+import dev.tandem.example.bank.tandem.BankService;
+import dev.tandem.example.bank.tandem.CoordinatorService;
 import dev.tandem.messaging.runtime.ServiceNodeMetrics;
-import dev.tandem.saga.engine.Coordinator;
+import dev.tandem.saga.engine.CoordinatorNode;
 import dev.tandem.saga.engine.CoordinatorMetrics;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -28,13 +30,21 @@ final class ServiceMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
-    /** @param coordinator the coordinator on a coordinator's service, else null */
-    ServiceMetrics(List<ServiceNode> nodes, Coordinator coordinator) {
-        for (ServiceNode node : nodes) {
-            new ServiceNodeMetrics(node).bindTo(registry);
+    /**
+     * @param bank the bank on a bank's service, else null
+     * @param coordinator the coordinator on a coordinator's service, else null
+     */
+    ServiceMetrics(BankService bank, CoordinatorService coordinator) {
+        if (bank != null) {
+            new ServiceNodeMetrics(bank.node()).bindTo(registry);
         }
         if (coordinator != null) {
-            new CoordinatorMetrics(coordinator).bindTo(registry);
+            // the node of whichever term this instance leads (none while it stands by)
+            ServiceNodeMetrics.following(CoordinatorService.NAME, coordinator::node, List.of(CoordinatorService.NAME)).bindTo(registry);
+            new CoordinatorMetrics(coordinator.coordinator()).bindTo(registry);
+            Gauge.builder("tandem.coordinator.leading", coordinator, c -> c.role() == CoordinatorNode.Role.LEADING ? 1 : 0)
+                    .description("1 while this instance drives the transactions, 0 while it stands by").tag("coordinator", CoordinatorService.NAME)
+                    .register(registry);
         }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);

@@ -13,17 +13,18 @@ import java.util.Map;
 
 /**
  * Bank A, bank B and the coordinator as three separate processes ({@link NodeMain}) on one {@link NodeConfig}, with
- * their logs in a directory; a client reaches them over their HTTP APIs.
+ * their logs in a directory; a client reaches them over their HTTP APIs. On PostgreSQL the coordinator may run as
+ * several instances sharing its schema, one leading at a time ({@code coordinator-1}, {@code coordinator-2}, ...).
  */
 public final class BankCluster implements AutoCloseable {
 
     public static final List<String> BANKS = List.of("A", "B");
 
     private final Map<String, ServiceProcess> banks = new LinkedHashMap<>();
-    private final ServiceProcess coordinator;
+    private final List<ServiceProcess> coordinators = new ArrayList<>();
     private final List<ServiceProcess> all = new ArrayList<>();
 
-    private BankCluster(NodeConfig config, Path logDir) throws IOException {
+    private BankCluster(NodeConfig config, Path logDir, int coordinatorInstances, Duration leaseTtl) throws IOException {
         Files.createDirectories(logDir);
         for (String bank : BANKS) {
             int port = ServiceProcess.freePort();
@@ -32,14 +33,35 @@ public final class BankCluster implements AutoCloseable {
             banks.put(bank, p);
             all.add(p);
         }
-        int port = ServiceProcess.freePort();
-        coordinator = ServiceProcess.node("coordinator", port, NodeMain.coordinatorArguments(config, BANKS, port), logDir.resolve("coordinator.log"));
-        all.add(coordinator);
+        for (int i = 1; i <= coordinatorInstances; i++) {
+            int port = ServiceProcess.freePort();
+            ServiceProcess p = coordinatorInstances == 1
+                    ? ServiceProcess.node("coordinator", port, NodeMain.coordinatorArguments(config, BANKS, port), logDir.resolve("coordinator.log"))
+                    : ServiceProcess.node("coordinator-" + i, port, NodeMain.coordinatorArguments(config, BANKS, port, Integer.toString(i), leaseTtl),
+                            logDir.resolve("coordinator-" + i + ".log"));
+            coordinators.add(p);
+            all.add(p);
+        }
     }
 
     /** Starts the three processes together and waits until each listens. */
     public static BankCluster start(NodeConfig config, Path logDir) throws IOException, InterruptedException {
-        BankCluster cluster = new BankCluster(config, logDir);
+        return start(config, logDir, 1, NodeMain.DEFAULT_LEASE_TTL);
+    }
+
+    /**
+     * Starts the banks and {@code coordinatorInstances} instances of the coordinator (more than one needs PostgreSQL: they
+     * share its schema and lead in turn under a lease lasting {@code leaseTtl}) and waits until each listens.
+     */
+    public static BankCluster start(NodeConfig config, Path logDir, int coordinatorInstances, Duration leaseTtl) throws IOException, InterruptedException {
+        if (coordinatorInstances < 1 || coordinatorInstances > 9) {
+            throw dev.tandem.core.InvalidInputException.of("coordinators", "must be within 1..9, was " + coordinatorInstances);
+        }
+        if (coordinatorInstances > 1 && config.postgresUrl() == null) {
+            throw dev.tandem.core.InvalidInputException.of("coordinators", "several coordinator instances share one store: they need PostgreSQL, "
+                    + "and the configuration has SQLite files");
+        }
+        BankCluster cluster = new BankCluster(config, logDir, coordinatorInstances, leaseTtl);
         try {
             for (ServiceProcess p : cluster.all) {
                 p.launch();
@@ -54,7 +76,12 @@ public final class BankCluster implements AutoCloseable {
         return cluster;
     }
 
-    /** The three processes: bank A, bank B, the coordinator. */
+    /** The coordinator's instances (one, unless started with several). */
+    public List<ServiceProcess> coordinators() {
+        return List.copyOf(coordinators);
+    }
+
+    /** The processes: bank A, bank B, the coordinator instances. */
     public List<ServiceProcess> processes() {
         return List.copyOf(all);
     }
@@ -63,7 +90,7 @@ public final class BankCluster implements AutoCloseable {
     public HttpBankClient client() {
         Map<String, URI> uris = new LinkedHashMap<>();
         banks.forEach((bank, p) -> uris.put(bank, uri(p)));
-        return new HttpBankClient(uri(coordinator), uris);
+        return new HttpBankClient(coordinators.stream().map(BankCluster::uri).toList(), uris);
     }
 
     private static URI uri(ServiceProcess p) {

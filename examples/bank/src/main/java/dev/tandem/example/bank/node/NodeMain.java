@@ -1,7 +1,9 @@
 package dev.tandem.example.bank.node;
 
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.saga.engine.CoordinatorNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The entry point of a service process started by {@link ServiceProcess}: {@code bank --name A --port P ...} or
- * {@code coordinator --port P --banks A,B ...}, with the options of {@link NodeConfig#arguments()}. Runs until killed
+ * {@code coordinator --port P --banks A,B [--instance I --lease-ttl PT5S] ...}, with the options of {@link NodeConfig#arguments()}. Runs until killed
  * or terminated; prints one line when its HTTP API listens.
  */
 public final class NodeMain {
@@ -32,10 +34,21 @@ public final class NodeMain {
         NodeConfig config = new NodeConfig(Path.of(options.getOrDefault("data-dir", "tandem-data")), options.get("postgres"),
                 options.get("kafka"), options.getOrDefault("topic-prefix", NodeConfig.DEFAULT_TOPIC_PREFIX));
         int port = Integer.parseInt(options.getOrDefault("port", "0"));
+        CoordinatorNode.Leadership leadership = options.containsKey("instance")
+                ? leadership(options.get("instance"), Duration.parse(options.getOrDefault("lease-ttl", DEFAULT_LEASE_TTL.toString())))
+                : null;
         RunningNode node = args[0].equals("bank")
                 ? RunningNode.bank(config, options.get("name"), port)
-                : RunningNode.coordinator(config, List.of(options.getOrDefault("banks", "A,B").split(",")), port);
+                : RunningNode.coordinator(config, List.of(options.getOrDefault("banks", "A,B").split(",")), port, leadership);
         runUntilStopped(node);
+    }
+
+    /** How long a coordinator instance's lease lasts unless renewed, by default: the longest the instances go without a leader. */
+    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+
+    /** Instance {@code instance} of a coordinator leadership group whose lease lasts {@code ttl}, renewed every third of it. */
+    public static CoordinatorNode.Leadership leadership(String instance, Duration ttl) {
+        return new CoordinatorNode.Leadership(instance, ttl, ttl.dividedBy(3));
     }
 
     /** Prints where {@code node} listens and blocks until the JVM shuts down, closing it then. */
@@ -61,6 +74,13 @@ public final class NodeMain {
     public static List<String> coordinatorArguments(NodeConfig config, List<String> banks, int port) {
         List<String> args = new ArrayList<>(List.of("coordinator", "--banks", String.join(",", banks), "--port", Integer.toString(port)));
         args.addAll(config.arguments());
+        return args;
+    }
+
+    /** The {@link NodeMain} arguments of coordinator instance {@code instance} (of several, leading in turn) of {@code banks} on {@code port}. */
+    public static List<String> coordinatorArguments(NodeConfig config, List<String> banks, int port, String instance, Duration leaseTtl) {
+        List<String> args = coordinatorArguments(config, banks, port);
+        args.addAll(List.of("--instance", instance, "--lease-ttl", leaseTtl.toString()));
         return args;
     }
 }

@@ -1,11 +1,13 @@
 package dev.tandem.example.bank.node;
 
+import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.example.bank.http.BankHttpServer;
 import dev.tandem.example.bank.tandem.BankService;
 import dev.tandem.example.bank.tandem.CoordinatorService;
 import dev.tandem.example.bank.tandem.TransferDefinitions;
 import dev.tandem.messaging.Transport;
+import dev.tandem.saga.engine.CoordinatorNode;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -46,17 +48,32 @@ public final class RunningNode implements AutoCloseable {
 
     /** Starts the coordinator of transfers among {@code banks} with its HTTP API on 127.0.0.1:{@code port} (0 picks one). */
     public static RunningNode coordinator(NodeConfig config, List<String> banks, int port) throws IOException {
+        return coordinator(config, banks, port, null);
+    }
+
+    /**
+     * As {@link #coordinator(NodeConfig, List, int)}, as one of several instances on the coordinator's PostgreSQL schema
+     * when {@code leadership} is not null: one leads, the others stand by and take over when it dies or stalls.
+     */
+    public static RunningNode coordinator(NodeConfig config, List<String> banks, int port, CoordinatorNode.Leadership leadership) throws IOException {
+        if (leadership != null && config.postgresUrl() == null) {
+            throw InvalidInputException.of("instance", "coordinator instances share one store: run them on PostgreSQL (--postgres); "
+                    + "a SQLite file belongs to one process");
+        }
         List<AutoCloseable> parts = new ArrayList<>();
         try {
             EventStore store = config.openStore(CoordinatorService.NAME);
             parts.add(store);
-            Transport transport = config.openTransport(CoordinatorService.NAME);
+            Transport transport = leadership == null ? config.openTransport(CoordinatorService.NAME)
+                    : config.openTransport(CoordinatorService.NAME, CoordinatorService.NAME + "-" + leadership.instance());
             parts.add(transport);
-            CoordinatorService service = CoordinatorService.start(store, transport, banks, InstantSource.system());
+            CoordinatorService service = CoordinatorService.start(store, transport, banks, InstantSource.system(), leadership);
             parts.add(service);
             BankHttpServer server = BankHttpServer.start(port, null, service);
             parts.add(server);
-            return new RunningNode(parts, server, "coordinator (resumed " + service.resumed() + " unfinished transfers)");
+            String what = leadership == null ? "coordinator"
+                    : "coordinator instance " + leadership.instance() + " (" + service.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ")";
+            return new RunningNode(parts, server, what + " (resumed " + service.resumed() + " unfinished transfers)");
         } catch (IOException | RuntimeException e) {
             closeAll(parts, e);
             throw e;

@@ -45,16 +45,22 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
     public static final String NAME = "coordinator";
 
     private final List<String> banks;
+    private final EventStore store;
     private final CoordinatorNode engine;
     private final Coordinator coordinator;
     private final List<Throwable> timerErrors = new CopyOnWriteArrayList<>();
     private final TransferWatch watch;
     private final TransactionQueries queries;
 
-    private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
+    private CoordinatorService(EventStore store, Transport transport, List<String> banks, InstantSource clock, CoordinatorNode.Leadership leadership) {
         this.banks = List.copyOf(banks);
+        this.store = store;
         DefinitionRegistry registry = TransferDefinitions.registry(this.banks);
-        engine = CoordinatorNode.builder(NAME, store, transport, registry).clock(clock).timerErrors(timerErrors::add).start();
+        CoordinatorNode.Builder node = CoordinatorNode.builder(NAME, store, transport, registry).clock(clock).timerErrors(timerErrors::add);
+        if (leadership != null) {
+            node.leadership(leadership);
+        }
+        engine = node.start();
         coordinator = engine.coordinator();
         try {
             watch = new TransferWatch(coordinator);
@@ -70,6 +76,17 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
      * this service) and {@code transport}; resumes every unfinished transfer.
      */
     public static CoordinatorService start(EventStore store, Transport transport, List<String> banks, InstantSource clock) {
+        return start(store, transport, banks, clock, null);
+    }
+
+    /**
+     * As {@link #start(EventStore, Transport, List, InstantSource)}, as one of several instances of the coordinator on
+     * one shared store when {@code leadership} is not null: the instance that holds the lease drives the transfers, the
+     * others stand by (they answer reads, and refuse to start transfers with {@link StandingByException}) and one of
+     * them takes over when the leader dies or stalls.
+     */
+    public static CoordinatorService start(EventStore store, Transport transport, List<String> banks, InstantSource clock,
+            CoordinatorNode.Leadership leadership) {
         InvalidInputException.requireNonNull(store, "store");
         InvalidInputException.requireNonNull(transport, "transport");
         InvalidInputException.requireNonNull(banks, "banks");
@@ -78,12 +95,32 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
             throw InvalidInputException.of("banks", "must name at least one bank");
         }
         banks.forEach(b -> AccountRef.requireName(b, "bank"));
-        return new CoordinatorService(store, transport, banks, clock);
+        return new CoordinatorService(store, transport, banks, clock, leadership);
     }
 
-    /** How many unfinished transfers were resumed at start. */
+    /** How many unfinished transfers were resumed at start (with leadership: when this instance last took the lead). */
     public int resumed() {
         return engine.resumed();
+    }
+
+    /** Whether this instance drives the transfers now (a single instance always does) or stands by. */
+    public CoordinatorNode.Role role() {
+        return engine.role();
+    }
+
+    /** With leadership: this instance's name and the leading instance's, as the store has it now. */
+    public Optional<String> instance() {
+        return engine.instance();
+    }
+
+    /** The leading instance's name, when this is one of several and one leads. */
+    public Optional<String> leader() {
+        return engine.leader();
+    }
+
+    /** The coordinator's store (the caller's; shared by the instances of a leadership group). */
+    public EventStore store() {
+        return store;
     }
 
     public List<String> banks() {
@@ -99,7 +136,10 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
         return queries;
     }
 
-    /** The coordinator's messaging node (its outbox relay and reply inbox), e.g. for its parked messages. */
+    /**
+     * The coordinator's messaging node (its outbox relay and reply inbox), e.g. for its parked messages; null while this
+     * instance stands by, and a new one each time it takes the lead.
+     */
     public ServiceNode node() {
         return engine.messaging();
     }
@@ -114,6 +154,7 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
      * outcome once the transaction is final.
      *
      * @throws RefusedException for a transfer that cannot start: same account, non-positive amount, unknown bank
+     * @throws StandingByException on an instance that stands by while another leads
      */
     public CompletableFuture<TransferResult> start(TransferRequest request) {
         return start(request, TraceContext.NONE);
@@ -136,6 +177,9 @@ public final class CoordinatorService implements TransferClient, AutoCloseable {
             if (!banks.contains(account.bank())) {
                 throw new RefusedException(Refusal.of(Refusal.Reason.UNKNOWN_ACCOUNT, "no bank named " + account.bank() + "; known: " + banks));
             }
+        }
+        if (engine.role() != CoordinatorNode.Role.LEADING) {
+            throw new StandingByException(engine.instance().orElse(NAME), engine.leader());
         }
         UUID transfer = request.transferId();
         String id = transfer.toString();
