@@ -9,9 +9,9 @@ import java.util.TreeMap;
  * Where a unit of work came from, carried unchanged through every event and message it causes: the caller's
  * correlation id and its W3C trace context ({@code traceparent}, {@code tracestate}).
  *
- * <p>Tandem propagates the context; it does not record spans of its own. Every message and event a distributed
- * transaction causes carries the {@code traceparent} the transaction started with, so a tracing backend groups them
- * under the caller's trace, as children of the caller's span.
+ * <p>Every message and event a distributed transaction causes carries the {@code traceparent} the transaction started
+ * with, unchanged, so a tracing backend groups them under the caller's trace, as children of the caller's span; the
+ * spans Tandem records through OpenTelemetry ({@link Tracing}) are children of that span too.
  *
  * @param correlationId the id shared by everything one request caused, or null (then the transaction id serves)
  * @param traceparent a W3C {@code traceparent} (e.g. {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}), or null

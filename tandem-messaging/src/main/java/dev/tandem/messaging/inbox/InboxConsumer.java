@@ -7,6 +7,7 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.InboxRecord;
 import dev.tandem.messaging.LogContext;
+import dev.tandem.messaging.Tracing;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageBatchListener;
 import dev.tandem.messaging.MessageHandler;
@@ -143,14 +144,20 @@ public final class InboxConsumer implements PipelinedBatchListener {
 
     /**
      * What the handler returned for {@code m}: its writes and guards, not yet built. The handler runs with {@code m}'s
-     * trace in the logging context ({@link LogContext}), when it carries one.
+     * trace in the logging context ({@link LogContext}) and in a span of its own ({@link Tracing#process}), when it
+     * carries one.
      */
     Commit.Builder effects(Message m) throws Exception {
         Commit.Builder b;
         LogContext logging = LogContext.of(m);
+        Tracing.Active span = Tracing.process(m, consumer);
         try {
             b = handler.handle(m);
+        } catch (Exception | Error e) {
+            span.failed(e);
+            throw e;
         } finally {
+            span.close();
             logging.close();
         }
         if (b == null) {

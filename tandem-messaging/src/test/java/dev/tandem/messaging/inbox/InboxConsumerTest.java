@@ -18,10 +18,21 @@ import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.ScriptedTransport;
 import dev.tandem.messaging.TraceContext;
+import dev.tandem.messaging.Tracing;
 import dev.tandem.messaging.UnknownMessageTypeException;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetterReason;
 import dev.tandem.messaging.retry.RetryPolicy;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,6 +43,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -62,6 +75,78 @@ class InboxConsumerTest {
 
     private long counted() {
         return store.streamVersion(COUNTER);
+    }
+
+    @Nested
+    @DisplayName("records a span of each traced message it handles")
+    class Spans {
+
+        final InMemorySpanExporter spans = InMemorySpanExporter.create();
+        final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+
+        @BeforeEach
+        void install() {
+            Tracing.use(sdk);
+        }
+
+        @AfterEach
+        void uninstall() {
+            Tracing.useGlobal();
+            sdk.close();
+        }
+
+        Message traced(String type) {
+            return new Message(UUID.randomUUID(), "a", "bank-b", "k", 1, Instant.parse("2026-01-01T00:00:00Z"), type, "application/json",
+                    new byte[0], new TraceContext("order-7", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "vendor=x").metadata("tx-1", "cmd-1"));
+        }
+
+        @Test
+        void aTracedMessageIsHandledInAConsumerSpanUnderItsContextThatTheHandlerSeesAsCurrent() throws Exception {
+            AtomicReference<SpanContext> current = new AtomicReference<>();
+            InboxConsumer subject = new InboxConsumer(store, "bank-b/in", m -> {
+                current.set(Span.current().getSpanContext());
+                return Commit.builder();
+            }, FAST);
+            Message message = traced("Credit");
+
+            subject.onMessages(List.of(message));
+
+            assertThat(spans.getFinishedSpanItems()).hasSize(1);
+            SpanData span = spans.getFinishedSpanItems().getFirst();
+            assertThat(span.getName()).isEqualTo("process bank-b");
+            assertThat(span.getKind()).isEqualTo(SpanKind.CONSUMER);
+            assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+            assertThat(span.getSpanContext().getTraceState().get("vendor")).isEqualTo("x");
+            assertThat(current.get()).as("current while the handler runs").isEqualTo(span.getSpanContext());
+            assertThat(Span.current().getSpanContext().isValid()).as("and not after").isFalse();
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("tandem");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo("bank-b");
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.message.id"))).isEqualTo(message.id().toString());
+            assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.consumer.group.name"))).isEqualTo("bank-b/in");
+            assertThat(span.getAttributes().get(Tracing.TRANSACTION_ID)).isEqualTo("tx-1");
+            assertThat(span.getAttributes().get(Tracing.CORRELATION_ID)).isEqualTo("order-7");
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        }
+
+        @Test
+        void aFailingHandlersSpanIsMarkedFailedWithTheExceptionAndAnUntracedMessageHasNone() throws Exception {
+            InboxConsumer subject = new InboxConsumer(store, "bank-b/in", m -> {
+                if (m.type().equals("Poison")) {
+                    throw new NonTransientException("cannot handle " + m.id());
+                }
+                return Commit.builder();
+            }, FAST);
+
+            subject.onMessages(List.of(traced("Poison"), message("k2", "T", "{}")));
+
+            assertThat(spans.getFinishedSpanItems()).as("the untraced message records none").hasSize(1);
+            SpanData span = spans.getFinishedSpanItems().getFirst();
+            assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+            assertThat(span.getEvents()).anySatisfy(e -> assertThat(e.getName()).isEqualTo("exception"));
+            assertThat(subject.parkedCount()).isEqualTo(1);
+        }
     }
 
     @Nested

@@ -15,6 +15,7 @@ import dev.tandem.messaging.LogContext;
 import dev.tandem.messaging.Message;
 import dev.tandem.messaging.MessageHandler;
 import dev.tandem.messaging.TraceContext;
+import dev.tandem.messaging.Tracing;
 import dev.tandem.messaging.inbox.CommitAwareHandler;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.coordinator.TransactionCommand;
@@ -498,13 +499,28 @@ public final class Coordinator {
      */
     private void observeDurable(Transaction tx, List<NewEvent> events) {
         boolean stuck = false;
+        boolean settled = false;
         for (NewEvent e : events) {
             TransactionEventCodec.Milestone milestone = TransactionEventCodec.milestone(e);
             stats.record(milestone, tx);
             stuck |= milestone == TransactionEventCodec.Milestone.STUCK;
+            settled |= milestone == TransactionEventCodec.Milestone.FINISHED || milestone == TransactionEventCodec.Milestone.STUCK;
         }
         if (stuck && tx.status() == Status.STUCK) {
             alertStuck(tx);
+        }
+        if (settled && tx.status().isSettled()) {
+            traceSettled(tx);
+        }
+    }
+
+    /** Records the span of a traced transaction that just settled ({@link Tracing#settled}); tracing never fails a decision. */
+    private void traceSettled(Transaction tx) {
+        try {
+            Tracing.settled(new Tracing.Settled(tx.id(), tx.trace(), tx.definition().name(), tx.definition().version(), tx.status().name(),
+                    tx.reason(), tx.startedAt(), tx.updatedAt(), tx.status() == Status.STUCK));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Coordinator.class).warn("recording the span of transaction {} failed", tx.id(), e);
         }
     }
 

@@ -6,12 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
+import dev.tandem.messaging.TraceContext;
+import dev.tandem.messaging.Tracing;
 import dev.tandem.messaging.inprocess.InProcessTransport;
 import dev.tandem.messaging.runtime.ServiceNode;
 import dev.tandem.saga.coordinator.LegStatus;
 import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.coordinator.Transaction;
 import dev.tandem.saga.definition.DefinitionRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -200,6 +207,46 @@ class CoordinatorNodeTest {
         node.close();
         assertThat(node.role()).isEqualTo(CoordinatorNode.Role.CLOSED);
         assertThat(node.messaging()).isNull();
+    }
+
+    @Test
+    void aTracedTransactionIsRecordedAsASpanFromItsStartToItsOutcomeBesideItsMessagesSpans() throws Exception {
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build()).build();
+        Tracing.use(sdk);
+        try {
+            startBank(bankA);
+            startBank(bankB);
+            CoordinatorNode node = startCoordinator();
+            TraceContext trace = new TraceContext("order-9", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+            Instant started = clock.instant();
+            node.coordinator().startAsync("t1", "transfer", TEN, trace).join();
+            clock.advance(Duration.ofMillis(250));
+            assertThat(node.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+            node.coordinator().startAsync("t2", "transfer", TEN).join(); // untraced: no span of its own
+            assertThat(node.coordinator().whenTerminal("t2").get(10, TimeUnit.SECONDS).status()).isEqualTo(Status.COMMITTED);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> spans.getFinishedSpanItems().stream().anyMatch(sp -> sp.getName().startsWith("transaction")));
+            List<SpanData> all = spans.getFinishedSpanItems();
+            SpanData tx = all.stream().filter(sp -> sp.getName().equals("transaction transfer")).findFirst().orElseThrow();
+            assertThat(all).filteredOn(sp -> sp.getName().startsWith("transaction")).hasSize(1);
+            assertThat(tx.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c");
+            assertThat(tx.getParentSpanId()).isEqualTo("b7ad6b7169203331");
+            assertThat(tx.getStartEpochNanos()).isEqualTo(started.getEpochSecond() * 1_000_000_000L + started.getNano());
+            assertThat(tx.getEndEpochNanos()).isGreaterThan(tx.getStartEpochNanos());
+            assertThat(tx.getAttributes().get(Tracing.TRANSACTION_ID)).isEqualTo("t1");
+            assertThat(tx.getAttributes().get(Tracing.STATUS)).isEqualTo("COMMITTED");
+            assertThat(tx.getAttributes().get(Tracing.DEFINITION_VERSION)).isEqualTo(1L);
+            assertThat(tx.getAttributes().get(Tracing.CORRELATION_ID)).isEqualTo("order-9");
+            // the participants' handling of its two commands and the coordinator's of their two replies, in the same trace
+            assertThat(all).filteredOn(sp -> sp.getName().startsWith("process "))
+                    .extracting(SpanData::getName).containsExactlyInAnyOrder("process bank-a", "process bank-b", "process coordinator", "process coordinator");
+            assertThat(all).allSatisfy(sp -> assertThat(sp.getTraceId()).isEqualTo("0af7651916cd43dd8448eb211c80319c"));
+        } finally {
+            Tracing.useGlobal();
+            sdk.close();
+        }
     }
 
     @Test
