@@ -1,7 +1,9 @@
 package dev.tandem.example.quickstart;
 
-import static dev.tandem.example.quickstart.Decision.accept;
-import static dev.tandem.example.quickstart.Decision.refuse;
+import static dev.tandem.eventstore.aggregate.Decision.accept;
+import static dev.tandem.eventstore.aggregate.Decision.refuse;
+
+import dev.tandem.eventstore.aggregate.Decision;
 
 /**
  * The payments service's rules as a pure function: {@code decide(card, command) -> events | refusal}.

@@ -3,6 +3,8 @@ package dev.tandem.example.quickstart;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.aggregate.AggregateStreams;
+import dev.tandem.eventstore.aggregate.Decision;
 import dev.tandem.saga.participant.BranchResult;
 import dev.tandem.saga.participant.Participant;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.List;
 public final class Inventory {
 
     private static final AggregateStreams<Stock, Stock.Event> STOCK =
-            new AggregateStreams<>("stock", Stock.Event.class, Stock.NONE, Stock::evolve);
+            AggregateStreams.of("stock", Stock.Event.class, Stock.NONE, Stock::evolve);
 
     private final EventStore store;
 

@@ -3,6 +3,8 @@ package dev.tandem.example.quickstart;
 import dev.tandem.core.InvalidInputException;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.Metadata;
+import dev.tandem.eventstore.aggregate.AggregateStreams;
+import dev.tandem.eventstore.aggregate.Decision;
 import dev.tandem.saga.participant.BranchResult;
 import dev.tandem.saga.participant.Participant;
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.List;
 public final class Payments {
 
     private static final AggregateStreams<Card, Card.Event> CARDS =
-            new AggregateStreams<>("card", Card.Event.class, Card.NONE, Card::evolve);
+            AggregateStreams.of("card", Card.Event.class, Card.NONE, Card::evolve);
 
     private final EventStore store;
 

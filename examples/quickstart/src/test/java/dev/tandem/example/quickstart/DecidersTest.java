@@ -2,6 +2,7 @@ package dev.tandem.example.quickstart;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tandem.eventstore.aggregate.Decision;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

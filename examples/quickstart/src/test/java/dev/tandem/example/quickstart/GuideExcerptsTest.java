@@ -30,7 +30,7 @@ class GuideExcerptsTest {
         List<Excerpt> excerpts = excerpts(Files.readAllLines(GUIDE));
 
         List<Excerpt> quoted = excerpts.stream().filter(e -> e.file() != null).toList();
-        assertThat(quoted).hasSizeGreaterThanOrEqualTo(14);
+        assertThat(quoted).hasSizeGreaterThanOrEqualTo(13);
         assertThat(excerpts.stream().filter(e -> e.file() == null))
                 .as("only the PostgreSQL and Kafka wiring is not quoted from a file")
                 .singleElement().satisfies(e -> assertThat(String.join("\n", e.lines())).contains("PostgresEventStore.open"));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.InvalidInputException;
+import dev.tandem.eventstore.aggregate.CommandRefusedException;
 import dev.tandem.saga.coordinator.Status;
 import dev.tandem.saga.coordinator.TransactionRejectedException;
 import java.nio.file.Path;
@@ -120,9 +121,9 @@ class ShopTest {
                     .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("order.quantity"));
             assertThatThrownBy(() -> subject.orders().start(null)).isInstanceOf(InvalidInputException.class);
             assertThatThrownBy(() -> subject.inventory().restock("book", -1))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least one unit");
+                    .isInstanceOf(CommandRefusedException.class).hasMessageContaining("at least one unit");
             assertThatThrownBy(() -> subject.payments().issueCard("alice", 5_00))
-                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("already issued");
+                    .isInstanceOfSatisfying(CommandRefusedException.class, e -> assertThat(e.reason()).contains("already issued"));
             assertThat(subject.orders().find("order-6")).isEmpty();
             assertThat(subject.inventory().stock("book")).isEqualTo(new Stock(5, 0));
         }
