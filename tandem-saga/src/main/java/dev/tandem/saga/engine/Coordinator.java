@@ -360,11 +360,16 @@ public final class Coordinator {
      * its timers. Run at start and after taking over partitions. Commands still in flight are re-published by the
      * outbox relay with their original message ids, and the participants' inboxes and barriers de-duplicate them.
      *
+     * <p>It reads the store's log from a recovery checkpoint that it moves up to the oldest unfinished transaction's
+     * start, so a restart reads what came after that, not the whole history, and loads only transactions it did not see
+     * finish.
+     *
      * @return how many live (not final) transactions were resumed
      */
     public int recover() {
         int live = 0;
-        for (String id : TransactionScan.transactionIds(store)) {
+        TransactionScan.Result scan = TransactionScan.scan(store, name);
+        for (String id : scan.candidates()) {
             if (!ownership.owns(id)) {
                 continue;
             }
@@ -382,6 +387,7 @@ public final class Coordinator {
                 timers.schedule(id, loaded.version() + 1, tx.nextDueAt());
             }
         }
+        TransactionScan.advance(store, name, scan); // the next recovery reads the log from the oldest unfinished start
         return live;
     }
 

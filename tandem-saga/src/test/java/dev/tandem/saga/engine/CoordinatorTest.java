@@ -9,6 +9,7 @@ import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.InboxEntry;
 import dev.tandem.eventstore.Metadata;
 import dev.tandem.eventstore.NewEvent;
+import dev.tandem.eventstore.ReadDirection;
 import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamVersionConflict;
 import dev.tandem.eventstore.memory.InMemoryEventStore;
@@ -23,6 +24,7 @@ import dev.tandem.saga.definition.DefinitionRegistry;
 import dev.tandem.saga.definition.Phase;
 import dev.tandem.saga.participant.ActionState;
 import dev.tandem.saga.protocol.BranchCommand;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -393,6 +394,78 @@ class CoordinatorTest {
             assertThat(status("t1")).isEqualTo(Status.COMPENSATED);
             assertThat(bankA.balance()).isEqualTo(100);
             assertThat(bankB.balance()).isZero();
+        }
+
+        long startOf(String id) {
+            return coordinatorStore.readStream(TransactionStreams.streamOf(id), 1, ReadDirection.FORWARD, 1).getFirst().position();
+        }
+
+        long checkpoint() {
+            return coordinatorStore.loadCheckpoint(TransactionScan.checkpointName("coordinator")).orElse(0L);
+        }
+
+        @Test
+        void readsTheLogOnlyFromTheOldestUnfinishedStartAndLoadsOnlyWhatItDidNotSeeFinish() {
+            subject.start("done-1", "transfer", TEN);
+            network.runUntilQuiet();
+            network.drop = m -> m.destination().equals("bank-b"); // the credits of these two wait
+            subject.start("open-1", "transfer", TEN);
+            subject.start("open-2", "transfer", TEN);
+            network.runUntilQuiet();
+            network.drop = m -> false;
+            subject.start("done-2", "transfer", TEN);
+            network.runUntilQuiet();
+            assertThat(status("done-1")).isEqualTo(Status.COMMITTED);
+            assertThat(status("done-2")).isEqualTo(Status.COMMITTED);
+
+            TransactionScan.Result scan = TransactionScan.scan(coordinatorStore, "coordinator");
+            assertThat(scan.candidates()).as("the finished ones are left out").containsExactly("open-1", "open-2");
+            subject = newCoordinator();
+            assertThat(subject.recover()).isEqualTo(2);
+            assertThat(checkpoint()).as("just before the oldest unfinished start").isEqualTo(startOf("open-1") - 1);
+
+            network.service("coordinator", coordinatorStore, subject.replyHandler());
+            advanceAndFire(Duration.ofSeconds(6)); // both credits time out: both compensate
+            assertThat(status("open-1")).isEqualTo(Status.COMPENSATED);
+            assertThat(status("open-2")).isEqualTo(Status.COMPENSATED);
+            subject = newCoordinator();
+            assertThat(subject.recover()).isZero();
+            long end = coordinatorStore.lastPosition();
+            assertThat(checkpoint()).as("nothing unfinished: the end of the log").isEqualTo(end);
+
+            assertThat(TransactionScan.scan(coordinatorStore, "coordinator").candidates()).isEmpty();
+            network.drop = m -> m.destination().equals("bank-b");
+            subject.start("open-3", "transfer", TEN);
+            network.runUntilQuiet();
+            subject = newCoordinator();
+            assertThat(subject.recover()).as("a transaction started after the checkpoint is found").isEqualTo(1);
+            TransactionScan.Result after = TransactionScan.scan(coordinatorStore, "coordinator");
+            assertThat(after.scannedFrom()).isEqualTo(startOf("open-3") - 1);
+            assertThat(after.candidates()).containsExactly("open-3");
+        }
+
+        @Test
+        void aStuckTransactionHoldsTheCheckpointUntilAnOperatorResolvesIt() {
+            bankA.refundsBroken = true;
+            bankB.limit = 0;
+            subject.start("stuck-1", "transfer", TEN);
+            network.runUntilQuiet();
+            advanceAndFire(Duration.ofSeconds(1));
+            advanceAndFire(Duration.ofSeconds(1));
+            assertThat(status("stuck-1")).isEqualTo(Status.STUCK);
+            bankB.limit = 1_000;
+            subject.start("later", "transfer", TEN);
+            network.runUntilQuiet();
+
+            subject = newCoordinator();
+            subject.recover();
+            assertThat(checkpoint()).isEqualTo(startOf("stuck-1") - 1);
+            assertThat(TransactionScan.scan(coordinatorStore, "coordinator").candidates()).containsExactly("stuck-1");
+
+            subject.operatorResolve("stuck-1", Status.COMPENSATED, "ops", "refunded by hand");
+            subject = newCoordinator();
+            subject.recover();
+            assertThat(checkpoint()).isEqualTo(coordinatorStore.lastPosition());
         }
     }
 
