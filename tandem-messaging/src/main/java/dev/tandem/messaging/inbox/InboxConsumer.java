@@ -149,8 +149,8 @@ public final class InboxConsumer implements PipelinedBatchListener {
      */
     Commit.Builder effects(Message m) throws Exception {
         Commit.Builder b;
-        LogContext logging = LogContext.of(m);
         Tracing.Active span = Tracing.process(m, consumer);
+        LogContext logging = LogContext.of(m); // after the span: its id is the one logged
         try {
             b = handler.handle(m);
         } catch (Exception | Error e) {

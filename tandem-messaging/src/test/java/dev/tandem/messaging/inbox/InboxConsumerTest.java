@@ -104,8 +104,10 @@ class InboxConsumerTest {
         @Test
         void aTracedMessageIsHandledInAConsumerSpanUnderItsContextThatTheHandlerSeesAsCurrent() throws Exception {
             AtomicReference<SpanContext> current = new AtomicReference<>();
+            AtomicReference<String> logged = new AtomicReference<>();
             InboxConsumer subject = new InboxConsumer(store, "bank-b/in", m -> {
                 current.set(Span.current().getSpanContext());
+                logged.set(MDC.get(LogContext.SPAN_ID));
                 return Commit.builder();
             }, FAST);
             Message message = traced("Credit");
@@ -120,6 +122,7 @@ class InboxConsumerTest {
             assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
             assertThat(span.getSpanContext().getTraceState().get("vendor")).isEqualTo("x");
             assertThat(current.get()).as("current while the handler runs").isEqualTo(span.getSpanContext());
+            assertThat(logged.get()).as("the log lines written meanwhile name it").isEqualTo(span.getSpanId());
             assertThat(Span.current().getSpanContext().isValid()).as("and not after").isFalse();
             assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.system"))).isEqualTo("tandem");
             assertThat(span.getAttributes().get(AttributeKey.stringKey("messaging.destination.name"))).isEqualTo("bank-b");
