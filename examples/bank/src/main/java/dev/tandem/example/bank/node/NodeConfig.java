@@ -60,19 +60,12 @@ public record NodeConfig(Path dataDir, String postgresUrl, String kafka, String 
      * A Kafka transport to the services' topics for service {@code service}, the only consumer of its group: a static
      * member ({@code group.instance.id}), so that a restarted process takes its partitions back at once instead of
      * waiting for the group to notice that its previous incarnation died; a short session timeout for a paused one.
+     * Coordinator instances share the membership: only the leader consumes, and a new leader takes the previous one's
+     * partitions at once.
      */
     public Transport openTransport(String service) {
-        return openTransport(service, service);
-    }
-
-    /**
-     * As {@link #openTransport(String)} for one of several instances of {@code service} (coordinator instances under a
-     * leadership lease): they share the consumer group, each a static member of its own, {@code member}.
-     */
-    public Transport openTransport(String service, String member) {
-        InvalidInputException.requireText(member, "member", 200);
         return new KafkaTransport(KafkaTransportConfig.builder(kafka).topicPrefix(topicPrefix)
-                .clientProperty("group.instance.id", member)
+                .clientProperty("group.instance.id", service)
                 .clientProperty("session.timeout.ms", "6000")
                 .clientProperty("heartbeat.interval.ms", "1000")
                 .build());

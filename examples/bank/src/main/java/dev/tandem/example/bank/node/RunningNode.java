@@ -64,8 +64,9 @@ public final class RunningNode implements AutoCloseable {
         try {
             EventStore store = config.openStore(CoordinatorService.NAME);
             parts.add(store);
-            Transport transport = leadership == null ? config.openTransport(CoordinatorService.NAME)
-                    : config.openTransport(CoordinatorService.NAME, CoordinatorService.NAME + "-" + leadership.instance());
+            // every instance is the same static member of the group: only the leader consumes, and a new leader's consumer
+            // takes the previous one's partitions at once (fencing it) instead of waiting for its session to time out
+            Transport transport = config.openTransport(CoordinatorService.NAME);
             parts.add(transport);
             CoordinatorService service = CoordinatorService.start(store, transport, banks, InstantSource.system(), leadership);
             parts.add(service);

@@ -72,9 +72,11 @@ class CoordinatorFailoverIT {
                 assertThat(role(second)).contains("STANDING_BY");
                 transfer(client, 1);
 
+                long killed = System.nanoTime();
                 first.kill();
                 assertThat(awaitSoleLeader(instances)).isSameAs(second);
                 transfer(client, 2); // the client finds the new leader: the killed one refuses connections
+                System.out.printf("failover: the leader killed, a transfer done through the new one %.1f s later%n", (System.nanoTime() - killed) / 1e9);
 
                 first.start(); // back as the same instance: it stands by now
                 await().atMost(Duration.ofSeconds(30)).until(() -> role(first).equals(Optional.of("STANDING_BY")));
