@@ -49,7 +49,7 @@ public final class CoordinatorNode implements AutoCloseable {
     private final Thread leaseThread;
     private volatile Role role = Role.STANDING_BY;
     private volatile int resumed;
-    private ServiceNode messaging;
+    private volatile ServiceNode messaging; // written under this node's lock, read without it (metrics, health)
     private TimerDriver timers;
 
     private CoordinatorNode(Builder b) {
@@ -86,7 +86,7 @@ public final class CoordinatorNode implements AutoCloseable {
      * The coordinator's messaging node: its outbox relay and reply inbox (their figures, parked messages); null while
      * this instance stands by, and a new node each time it takes the lead.
      */
-    public synchronized ServiceNode messaging() {
+    public ServiceNode messaging() {
         return messaging;
     }
 
