@@ -1,6 +1,8 @@
 package dev.tandem.messaging.inbox;
 
 import dev.tandem.core.ClosedException;
+import dev.tandem.core.InvalidInputException;
+import dev.tandem.core.OwnedElsewhereException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.DuplicateMessageException;
 import dev.tandem.eventstore.InboxRecord;
@@ -13,7 +15,6 @@ import dev.tandem.messaging.UnknownMessageTypeException;
 import dev.tandem.messaging.deadletter.DeadLetter;
 import dev.tandem.messaging.deadletter.DeadLetterReason;
 import dev.tandem.messaging.retry.RetryPolicy;
-import dev.tandem.core.InvalidInputException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -231,7 +232,8 @@ final class Handling {
 
     /**
      * Settles an attempt that ended with {@code failure} (null: committed). Throws what must stop the whole delivery:
-     * an interrupt, a closed store, or a failure to park.
+     * an interrupt, a closed store, a message owned by another instance ({@link OwnedElsewhereException}: delivered
+     * again, uncommitted, never parked), or a failure to park.
      */
     Verdict settle(Item item, Throwable failure) throws InterruptedException {
         if (failure == null) {
@@ -243,6 +245,9 @@ final class Handling {
         }
         if (failure instanceof ClosedException closed) { // shutting down: not the message's fault, deliver it again later
             throw closed;
+        }
+        if (failure instanceof OwnedElsewhereException elsewhere) { // not this instance's to handle: deliver it again, never park it
+            throw elsewhere;
         }
         inbox.notCommitted(item.message, item.attempted); // its commit failed: nothing it expected happens
         if (failure instanceof WriteInFlightException) { // not a failure: the handler decides once that write has settled

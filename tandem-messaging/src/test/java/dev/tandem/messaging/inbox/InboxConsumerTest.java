@@ -1,8 +1,10 @@
 package dev.tandem.messaging.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.core.NonTransientException;
+import dev.tandem.core.OwnedElsewhereException;
 import dev.tandem.eventstore.Commit;
 import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
@@ -513,6 +515,24 @@ class InboxConsumerTest {
             subject.onMessages(List.of(m));
             assertThat(subject.handled(m.id())).isTrue();
             return subject.deadLetters().find(m.id()).orElseThrow();
+        }
+
+        @Test
+        void neverParksNorRecordsAMessageOwnedByAnotherInstanceButHandsTheDeliveryBack() throws Exception {
+            AtomicInteger calls = new AtomicInteger();
+            InboxConsumer subject = new InboxConsumer(store, "b/in", m -> {
+                calls.incrementAndGet();
+                throw new OwnedElsewhereException("another instance drives " + m.partitionKey());
+            }, FAST);
+            Message m = message("k", "Reply", "{}");
+
+            assertThatThrownBy(() -> subject.onMessages(List.of(m))).as("the transport delivers it again")
+                    .isInstanceOf(OwnedElsewhereException.class);
+
+            assertThat(calls).as("not retried in place").hasValue(1);
+            assertThat(subject.handled(m.id())).as("no inbox record: the owner handles it").isFalse();
+            assertThat(subject.deadLetters().find(m.id())).isEmpty();
+            assertThat(subject.parkedCount()).isZero();
         }
 
         @Test

@@ -164,6 +164,28 @@ class CoordinatorNodeTest {
     }
 
     @Test
+    void aReplyThatReachesALeaderWhoseLeaseLapsedIsHandedBackNotParkedAndTheNextLeaderGetsIt() throws Exception {
+        startBank(bankA); // bank B is down: the credit waits for it
+        CoordinatorNode first = startInstance("one");
+        CoordinatorNode second = startInstance("two");
+        first.coordinator().startAsync("t1", "transfer", TEN).join();
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.coordinator().find("t1").orElseThrow().steps().get(1).action() == LegStatus.IN_FLIGHT);
+
+        clock.advance(Duration.ofHours(3)); // the leader's lease lapses before it notices
+        startBank(bankB); // bank B takes the credit; its reply reaches the lapsed leader's inbox, which owns nothing now
+        await().atMost(Duration.ofSeconds(10)).until(() -> bankB.balance() == 10);
+        second.checkLeadership();
+        first.checkLeadership();
+        assertThat(second.role()).isEqualTo(CoordinatorNode.Role.LEADING);
+        assertThat(first.role()).isEqualTo(CoordinatorNode.Role.STANDING_BY);
+
+        Transaction done = second.coordinator().whenTerminal("t1").get(10, TimeUnit.SECONDS);
+        assertThat(done.status().isFinal()).isTrue();
+        assertThat(bankA.balance() + bankB.balance()).as("conserved, whichever way it ended").isEqualTo(100);
+        assertThat(second.messaging().inbox("coordinator").deadLetters().list()).as("nothing parked on the way").isEmpty();
+    }
+
+    @Test
     void aLeaderThatClosesGivesItsLeaseUpAndTheNextInstanceLeadsAtOnce() throws Exception {
         startBank(bankA);
         startBank(bankB);

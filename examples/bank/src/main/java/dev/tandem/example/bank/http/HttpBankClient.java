@@ -113,6 +113,10 @@ public final class HttpBankClient implements TransferClient, BankReader {
                 "amount", r.amount().minor(), "currency", r.amount().currency(), "mode", r.mode().name());
         byte[] json = Json.encode(body);
         HttpResponse<byte[]> response = toCoordinator(coordinator -> http.send(startRequest(coordinator, json, trace, wait), HttpResponse.BodyHandlers.ofByteArray()));
+        if (response.statusCode() == 503) { // no instance could take it now (none leads, or a store is down): a failed request
+            throw new IOException("the coordinator could not take transfer " + r.transferId() + " now: "
+                    + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        }
         return response.statusCode() == 200 || response.statusCode() == 202 ? Json.decode(response.body(), JsonNode.class) : null;
     }
 

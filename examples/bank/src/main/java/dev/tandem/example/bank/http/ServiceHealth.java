@@ -34,9 +34,17 @@ final class ServiceHealth {
     List<Check> checks() {
         List<Check> checks = new ArrayList<>();
         if (coordinator != null && coordinator.role() == CoordinatorNode.Role.STANDING_BY) { // healthy: ready to take over
-            String leader = coordinator.leader().map(l -> "instance " + l + " leads").orElse("no instance leads right now");
-            checks.add(storeCheck(CoordinatorService.NAME, () -> coordinator.store().lastPosition()));
-            checks.add(new Check("leadership", "UP", "standing by: " + leader));
+            Check store = storeCheck(CoordinatorService.NAME, () -> coordinator.store().lastPosition());
+            checks.add(store);
+            if (store.status().equals("UP")) {
+                String leader;
+                try {
+                    leader = coordinator.leader().map(l -> "instance " + l + " leads").orElse("no instance leads right now");
+                } catch (RuntimeException e) { // the store stopped answering in between
+                    leader = "the leader is unknown: " + DeadLetter.describe(e);
+                }
+                checks.add(new Check("leadership", "UP", "standing by: " + leader));
+            }
         }
         for (ServiceNode node : nodes.get()) {
             checks.add(storeCheck(node.service(), () -> node.store().lastPosition()));
