@@ -152,7 +152,7 @@ public final class Tracing {
 
     /** What a settled transaction's span says: its identity, definition, outcome and times. */
     public record Settled(String transactionId, TraceContext trace, String definition, int definitionVersion, String status,
-            String reason, Instant startedAt, Instant settledAt, boolean failed) {}
+            String reason, Instant startedAt, Instant settledAt) {}
 
     /** Records the span of a traced transaction once its settling decision is durable; nothing for an untraced one. */
     public static void settled(Settled t) {
@@ -174,7 +174,7 @@ public final class Tracing {
             b.setAttribute(REASON, t.reason());
         }
         Span span = b.startSpan();
-        if (t.failed()) {
+        if (t.status().equals("STUCK")) { // waits for an operator: the one outcome that is an error
             span.setStatus(StatusCode.ERROR, t.status() + (t.reason() == null ? "" : ": " + t.reason()));
         }
         span.end(t.settledAt());

@@ -524,7 +524,7 @@ public final class Coordinator {
     private void traceSettled(Transaction tx) {
         try {
             Tracing.settled(new Tracing.Settled(tx.id(), tx.trace(), tx.definition().name(), tx.definition().version(), tx.status().name(),
-                    tx.reason(), tx.startedAt(), tx.updatedAt(), tx.status() == Status.STUCK));
+                    tx.reason(), tx.startedAt(), tx.updatedAt()));
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(Coordinator.class).warn("recording the span of transaction {} failed", tx.id(), e);
         }

@@ -227,6 +227,13 @@ public final class CoordinatorNode implements AutoCloseable {
      * @param renewEvery how often the leader renews (and a standing-by instance tries to take the lease); below {@code ttl}
      */
     public record Leadership(String instance, Duration ttl, Duration renewEvery) {
+
+        /** Instance {@code instance} with a lease lasting {@code ttl}, renewed every third of it (the default). */
+        public static Leadership of(String instance, Duration ttl) {
+            InvalidInputException.requireNonNull(ttl, "leadership.ttl");
+            return new Leadership(instance, ttl, ttl.dividedBy(3));
+        }
+
         public Leadership {
             InvalidInputException.requireText(instance, "leadership.instance", 100);
             InvalidInputException.requireNonNull(ttl, "leadership.ttl");
@@ -293,8 +300,7 @@ public final class CoordinatorNode implements AutoCloseable {
          * The group is the coordinator's name; {@code instance} names this member.
          */
         public Builder leadership(String instance, Duration ttl) {
-            InvalidInputException.requireNonNull(ttl, "leadership.ttl");
-            return leadership(new Leadership(instance, ttl, ttl.dividedBy(3)));
+            return leadership(Leadership.of(instance, ttl));
         }
 
         /** As {@link #leadership(String, Duration)}, with the renewal period chosen too. */

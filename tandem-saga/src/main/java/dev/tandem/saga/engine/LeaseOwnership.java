@@ -6,7 +6,6 @@ import dev.tandem.eventstore.EventStore;
 import dev.tandem.eventstore.ExpectedVersion;
 import dev.tandem.eventstore.NewEvent;
 import dev.tandem.eventstore.ReadDirection;
-import dev.tandem.eventstore.RecordedEvent;
 import dev.tandem.eventstore.StreamGuard;
 import dev.tandem.eventstore.StreamId;
 import dev.tandem.eventstore.StreamVersionConflict;
@@ -114,13 +113,17 @@ public final class LeaseOwnership implements Ownership {
         if (partition < 0 || partition >= partitions) {
             throw InvalidInputException.of("partition", "must be within 0.." + (partitions - 1) + ", was " + partition);
         }
-        StreamId stream = streamOf(partition);
+        Grant current = lastGrant(streamOf(partition)).grant();
+        return current != null && clock.instant().isBefore(current.expiresAt()) ? Optional.of(current.owner()) : Optional.empty();
+    }
+
+    /** A lease stream's version and its last grant (null when it has none). */
+    private record Last(long version, Grant grant) {}
+
+    private Last lastGrant(StreamId stream) {
         long version = store.streamVersion(stream);
-        if (version == 0) {
-            return Optional.empty();
-        }
-        Grant current = store.readStream(stream, version, ReadDirection.FORWARD, 1).getFirst().payloadAs(Grant.class);
-        return clock.instant().isBefore(current.expiresAt()) ? Optional.of(current.owner()) : Optional.empty();
+        return version == 0 ? new Last(0, null)
+                : new Last(version, store.readStream(stream, version, ReadDirection.FORWARD, 1).getFirst().payloadAs(Grant.class));
     }
 
     /** Gives up every lease (e.g. on shutdown) by letting them expire now. */
@@ -144,10 +147,10 @@ public final class LeaseOwnership implements Ownership {
     private boolean tryAcquire(int partition) {
         StreamId stream = streamOf(partition);
         Instant now = clock.instant();
-        long version = store.streamVersion(stream);
-        List<RecordedEvent> last = version == 0 ? List.of() : store.readStream(stream, version, ReadDirection.FORWARD, 1);
-        if (!last.isEmpty()) {
-            Grant current = last.getFirst().payloadAs(Grant.class);
+        Last last = lastGrant(stream);
+        long version = last.version();
+        Grant current = last.grant();
+        if (current != null) {
             if (!current.owner().equals(owner) && now.isBefore(current.expiresAt())) {
                 held.remove(partition);
                 return false;

@@ -48,7 +48,7 @@ public final class NodeMain {
 
     /** Instance {@code instance} of a coordinator leadership group whose lease lasts {@code ttl}, renewed every third of it. */
     public static CoordinatorNode.Leadership leadership(String instance, Duration ttl) {
-        return new CoordinatorNode.Leadership(instance, ttl, ttl.dividedBy(3));
+        return CoordinatorNode.Leadership.of(instance, ttl);
     }
 
     /** Prints where {@code node} listens and blocks until the JVM shuts down, closing it then. */
